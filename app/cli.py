@@ -1,0 +1,208 @@
+"""The command line: `riskcurve [--data-dir DIR] COMMAND …`; no command opens the GUI.
+
+Headless commands call the same app/ functions as the GUI's workers. Exit codes: 0 success,
+1 the work failed (e.g. a fetch could not reach the network), 2 bad input. Errors are one line
+on stderr. Start-up matters (`status` must stay as quick as importing pandas), so heavy modules
+(pandas, yfinance, ccxt, Qt) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.errors import CsvFormatError, InvalidKeyError, RiskcurveError, SettingsError
+from app.paths import AppPaths, resolve_paths
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_USAGE_ERRORS = (CsvFormatError, InvalidKeyError, SettingsError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="riskcurve",
+        description="Riskcurve: does a follower market (Bitcoin) rally after a leader "
+        "(Russell 2000) breaks out to a new all-time high? Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"riskcurve {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep cache, settings and logs under DIR (portable mode; also RISKCURVE_DATA_DIR)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_gui(commands)
+    _add_import(commands)
+    _add_fetch(commands)
+    _add_status(commands)
+    _add_export(commands)
+    from app.report import add_analyze_parser
+
+    add_analyze_parser(commands)
+    _add_report(commands)
+    return parser
+
+
+def _add_gui(commands) -> None:
+    gui = commands.add_parser("gui", help="open the desktop app (the default)")
+    gui.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        type=Path,
+        help="open the window, wait until the cached data is drawn, save a PNG and exit",
+    )
+
+
+def _add_import(commands) -> None:
+    cmd = commands.add_parser("import", help="import a CSV file of daily bars")
+    cmd.add_argument("file", type=Path, help="CSV with a Date and a Close column")
+    cmd.add_argument(
+        "--symbol",
+        required=True,
+        metavar="KEY",
+        help="instrument key, e.g. yahoo:^RUT (a later fetch tops it up) or csv:my-series",
+    )
+
+
+def _add_fetch(commands) -> None:
+    cmd = commands.add_parser("fetch", help="download new bars into the cache")
+    cmd.add_argument("keys", nargs="*", metavar="KEY", help="instruments (default: settings)")
+    cmd.add_argument("--full", action="store_true", help="re-download the whole history")
+    cmd.add_argument(
+        "--timeout", type=float, metavar="S", help="seconds per instrument (default: settings)"
+    )
+
+
+def _add_status(commands) -> None:
+    commands.add_parser("status", help="list cached instruments")
+
+
+def _add_export(commands) -> None:
+    cmd = commands.add_parser("export-csv", help="write cached bars to a CSV file")
+    cmd.add_argument("key", metavar="KEY")
+    cmd.add_argument("--out", required=True, type=Path, metavar="FILE")
+    cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def _add_report(commands) -> None:
+    cmd = commands.add_parser(
+        "report", help="fetch, analyse and write analysis files plus charts.png and cycles.png"
+    )
+    cmd.add_argument("--out", required=True, type=Path, metavar="DIR")
+    cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
+    cmd.add_argument("--width", type=int, default=1920, metavar="PX", help="image width")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = resolve_paths(args.data_dir)
+    from app.logs import setup_logging
+
+    setup_logging(paths)
+    command = args.command or "gui"
+    try:
+        return _COMMANDS[command](args, paths)
+    except RiskcurveError as exc:
+        print(f"riskcurve: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, _USAGE_ERRORS) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("riskcurve: interrupted", file=sys.stderr)
+        return 130
+
+
+def _gui(args, paths: AppPaths) -> int:
+    try:
+        from widgets.app import run_gui
+    except ImportError as exc:  # a broken Qt install: say what is missing instead of a trace
+        print(f"riskcurve: the desktop app cannot start ({exc})", file=sys.stderr)
+        return EXIT_FAILED
+    return run_gui(paths.ensure(), screenshot=getattr(args, "screenshot", None))
+
+
+def _import(args, paths: AppPaths) -> int:
+    from app.sources.csv_file import import_csv
+
+    count = import_csv(args.file, args.symbol, paths.ensure().database)
+    print(f"Imported {count} bars from {args.file} as {args.symbol}")
+    return EXIT_OK
+
+
+def _fetch(args, paths: AppPaths) -> int:
+    from app.config import load_settings
+    from app.fetch import refresh
+
+    loaded = load_settings(paths.ensure().config)
+    if loaded.notice:
+        print(f"riskcurve: {loaded.notice}", file=sys.stderr)
+    settings = loaded.settings
+    keys = args.keys or list(settings.instruments)
+    timeout = args.timeout if args.timeout is not None else settings.fetch_timeout_s
+    outcomes = refresh(
+        paths.database, keys, full=args.full, timeout_s=timeout, progress=_print_progress
+    )
+    for outcome in outcomes:
+        if outcome.skipped:
+            print(f"{outcome.key}: imported series, nothing to fetch")
+        elif outcome.ok:
+            print(f"{outcome.key}: {outcome.new_bars} new bars")
+        else:
+            print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
+    return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
+
+
+def _print_progress(event) -> None:
+    if sys.stderr.isatty():
+        print(f"\r[{event.index + 1}/{event.count}] {event.message}\033[K", end="", file=sys.stderr)
+        if event.total and event.done >= event.total:
+            print(file=sys.stderr)
+
+
+def _status(args, paths: AppPaths) -> int:
+    from app.cache import Cache
+    from app.status import format_status
+
+    if not paths.database.exists():
+        print("No cached instruments yet (riskcurve fetch, or riskcurve import FILE --symbol KEY).")
+        return EXIT_OK
+    with Cache.open(paths.database) as cache:
+        if cache.notice:
+            print(f"riskcurve: {cache.notice}", file=sys.stderr)
+        print(format_status(cache.instruments()))
+    return EXIT_OK
+
+
+def _export(args, paths: AppPaths) -> int:
+    from app.sources.csv_file import export_csv
+
+    if args.out.exists() and not args.force:
+        print(f"riskcurve: {args.out} exists; use --force to overwrite it", file=sys.stderr)
+        return EXIT_USAGE
+    count = export_csv(args.key, args.out, paths.database)
+    print(f"Wrote {count} bars of {args.key} to {args.out}")
+    return EXIT_OK
+
+
+def _analyze(args, paths: AppPaths) -> int:
+    from app.report import run_analyze
+
+    return run_analyze(args, paths)
+
+
+def _report(args, paths: AppPaths) -> int:
+    from widgets.headless import run_report
+
+    return run_report(args, paths.ensure())
+
+
+_COMMANDS = {
+    "gui": _gui,
+    "import": _import,
+    "fetch": _fetch,
+    "status": _status,
+    "export-csv": _export,
+    "analyze": _analyze,
+    "report": _report,
+}

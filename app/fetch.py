@@ -1,0 +1,134 @@
+"""Top up cached instruments from their sources: the one function the CLI and the GUI call.
+
+Incremental by default: a fetch asks only for dates from a few days before the last stored bar
+(the overlap lets a provisional last bar be corrected). Each instrument is stored in one
+transaction after its source returned everything, so a failure or a cancel leaves the cache as it
+was; a failure is recorded on the instrument. The GUI runs this in a worker thread, passing a
+progress callback and a cancel check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import CacheError, CancelledError, RiskcurveError
+from app.instruments import parse_key
+from app.sources.base import FetchRequest
+
+#: Days re-requested before the last stored bar, so a provisional last bar gets corrected.
+OVERLAP_DAYS = 5
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Progress of instrument `index` of `count`; done/total are that instrument's pages."""
+
+    key: str
+    index: int
+    count: int
+    done: int
+    total: int
+    message: str
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What happened to one instrument."""
+
+    key: str
+    ok: bool
+    new_bars: int = 0
+    error: RiskcurveError | None = None
+    skipped: bool = False
+
+
+ProgressSink = Callable[[ProgressEvent], None]
+
+
+def refresh(
+    db_path: Path | str,
+    keys: Sequence[str],
+    *,
+    full: bool = False,
+    timeout_s: float = 60.0,
+    progress: ProgressSink | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> list[FetchOutcome]:
+    """Fetch new bars for each key; stops early (CancelledError outcome) when cancelled."""
+    from app.cache import Cache
+
+    cancelled = should_cancel or (lambda: False)
+    outcomes: list[FetchOutcome] = []
+    with Cache.open(db_path) as cache:
+        for index, key in enumerate(keys):
+            if cancelled():
+                outcomes.append(FetchOutcome(key, False, error=_cancelled(key)))
+                break
+            outcome = _refresh_one(
+                cache, key, index, len(keys), full, timeout_s, progress, cancelled
+            )
+            outcomes.append(outcome)
+            if isinstance(outcome.error, CancelledError):
+                break
+    return outcomes
+
+
+def _refresh_one(cache, key, index, count, full, timeout_s, progress, cancelled) -> FetchOutcome:
+    spec = parse_key(key)
+    if spec.source == "csv":
+        return FetchOutcome(key, True, skipped=True)
+    last_day = None if full else cache.last_day(spec.key)
+    start = _EPOCH + dt.timedelta(days=last_day - OVERLAP_DAYS) if last_day is not None else None
+
+    def report(done: int, total: int, message: str) -> None:
+        if progress is not None:
+            progress(ProgressEvent(spec.key, index, count, done, total, message))
+
+    report(0, 0, f"Fetching {spec.label}…")
+    try:
+        from app.sources.registry import source_for
+
+        request = FetchRequest(spec, start, timeout_s, report, cancelled)
+        result = source_for(spec).fetch(request)
+        before = _row_count(cache, spec.key)
+        cache.store_bars(
+            spec.key,
+            result.bars,
+            source=_source_label(spec),
+            currency=result.currency,
+            timezone=result.timezone,
+            fetched=True,
+        )
+    except CancelledError as exc:
+        return FetchOutcome(spec.key, False, error=exc)
+    except RiskcurveError as exc:
+        _record(cache, spec.key, exc)
+        return FetchOutcome(spec.key, False, error=exc)
+    new_bars = _row_count(cache, spec.key) - before
+    report(1, 1, f"{spec.label}: {new_bars} new bars")
+    return FetchOutcome(spec.key, True, new_bars=new_bars)
+
+
+def _record(cache, key: str, error: RiskcurveError) -> None:
+    # When the cache itself is failing (disk full, locked), recording the error fails too; the
+    # caller still gets the outcome with the message.
+    with contextlib.suppress(CacheError):
+        cache.record_error(key, error)
+
+
+def _row_count(cache, key: str) -> int:
+    info = cache.instrument(key)
+    return info.rows if info else 0
+
+
+def _source_label(spec) -> str:
+    return f"ccxt:{spec.exchange}" if spec.source == "ccxt" else spec.source
+
+
+def _cancelled(key: str) -> CancelledError:
+    return CancelledError(f"Fetch cancelled before {key}; nothing of it was stored.")

@@ -1,0 +1,286 @@
+"""CSV import and export of daily bars, with a strict, documented reading.
+
+Accepted: UTF-8 text (a BOM is fine; UTF-16 with a BOM too), comma, semicolon or tab
+delimited (taken from the header line), any line endings. The header names a date column and a
+close column; open, high, low and volume are optional and common spellings are understood
+(Yahoo's `Date,Open,High,Low,Close,Adj Close,Volume`, `Date,Close`, `Close/Last`, `Price`). A
+file with exactly two columns takes the second as the close. Dates are YYYY-MM-DD (or
+YYYY/MM/DD), optionally followed by a time, which is ignored: the date as written is the
+trading date. Numbers use '.' as the decimal point. A row whose prices are all empty or
+`null` (Yahoo marks non-trading days so) is skipped. Rows may come in any order; a date
+repeated with identical values counts once.
+
+Anything else is rejected with the file name, the line number and the reason, and nothing is
+stored: the whole file is read and checked before the single write transaction starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.bars import COLUMNS, bars_from_arrays
+from app.errors import CsvFormatError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "date": ("date", "datetime", "timestamp", "time", "day", "trade date", "trading date"),
+    "open": ("open", "open price", "opening price"),
+    "high": ("high", "high price", "max"),
+    "low": ("low", "low price", "min"),
+    "close": ("close", "close/last", "close price", "closing price", "price", "last"),
+    "adj_close": ("adj close", "adj_close", "adjusted close", "adjclose"),
+    "volume": ("volume", "vol", "vol."),
+}
+_DATE = re.compile(
+    r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# Only CR, LF and CRLF end a line (str.splitlines would also split on form feeds and the like,
+# which the csv module treats as ordinary characters, and line numbers would drift).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_MISSING = ("", "null", "nan", "n/a", "-")
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Which field index holds which column (None: not in the file)."""
+
+    delimiter: str
+    date: int
+    columns: dict[str, int | None]
+
+
+def read_csv_bars(path: Path | str) -> pd.DataFrame:
+    """Read and check a CSV file of daily bars; raise CsvFormatError naming file, line, reason."""
+    path = Path(path)
+    text = _decode(path, _read_bytes(path))
+    lines = _LINE.findall(text)
+    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_index is None:
+        raise CsvFormatError(str(path), None, "the file is empty")
+    layout = _parse_header(path, lines[header_index], header_index + 1)
+    body = io.StringIO("".join(lines[header_index + 1 :]), newline="")
+    rows = _parse_rows(path, csv.reader(body, delimiter=layout.delimiter), layout, header_index + 1)
+    if not rows:
+        raise CsvFormatError(str(path), None, "the file has a header but no data rows")
+    return _to_frame(path, rows)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CsvFormatError(
+                str(path), None, f"the file is larger than {MAX_FILE_BYTES >> 20} MB"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CsvFormatError(str(path), None, "no such file") from None
+    except IsADirectoryError:
+        raise CsvFormatError(str(path), None, "this is a folder, not a file") from None
+    except OSError as exc:
+        raise CsvFormatError(str(path), None, f"cannot be read ({exc.strerror})") from None
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise CsvFormatError(str(path), None, f"broken UTF-16 text ({exc.reason})") from None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise CsvFormatError(str(path), line, "this is a binary file, not CSV text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CsvFormatError(
+            str(path), line, "the text is not UTF-8 (save the file as UTF-8)"
+        ) from None
+
+
+def _parse_header(path: Path, line: str, line_no: int) -> _Layout:
+    delimiter = max(",;\t", key=line.count)
+    names = [_normalise_name(n) for n in next(csv.reader([line], delimiter=delimiter))]
+    if len(set(names)) != len(names):
+        raise CsvFormatError(str(path), line_no, "the header names a column twice")
+    found = {
+        column: next((i for i, n in enumerate(names) if n in aliases), None)
+        for column, aliases in HEADER_ALIASES.items()
+    }
+    if found["date"] is None:
+        raise CsvFormatError(str(path), line_no, "no date column in the header (expected Date)")
+    if found["close"] is None:
+        found["close"] = found.pop("adj_close")
+    known = {alias for aliases in HEADER_ALIASES.values() for alias in aliases}
+    if found["close"] is None and len(names) == 2 and names[1 - found["date"]] not in known:
+        found["close"] = 1 - found["date"]  # e.g. Date,BTC_USD: a lone value column
+    if found["close"] is None:
+        raise CsvFormatError(str(path), line_no, "no close column in the header (expected Close)")
+    return _Layout(delimiter, found["date"], {c: found.get(c) for c in COLUMNS})
+
+
+def _normalise_name(name: str) -> str:
+    return " ".join(name.strip().strip('"').strip().lower().split())
+
+
+def _parse_rows(
+    path: Path, reader, layout: _Layout, header_line: int
+) -> dict[int, tuple[int, tuple[float, ...]]]:
+    """day -> (line, values); checks every field and duplicate dates."""
+    rows: dict[int, tuple[int, tuple[float, ...]]] = {}
+    width = max(layout.date, *(i for i in layout.columns.values() if i is not None)) + 1
+    last_line = header_line
+    try:
+        for fields in reader:
+            line_no, last_line = last_line + 1, header_line + reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) < width:
+                raise CsvFormatError(
+                    str(path), line_no, f"expected at least {width} fields, found {len(fields)}"
+                )
+            day = _parse_date(path, line_no, fields[layout.date])
+            values = _parse_values(path, line_no, fields, layout)
+            if values is None:
+                continue
+            _check_duplicate(path, rows, day, line_no, values)
+            rows[day] = (line_no, values)
+    except csv.Error as exc:
+        raise CsvFormatError(
+            str(path), header_line + reader.line_num, f"broken CSV quoting ({exc})"
+        ) from None
+    return rows
+
+
+def _parse_date(path: Path, line_no: int, text: str) -> int:
+    match = _DATE.fullmatch(text.strip().strip('"'))
+    if not match:
+        raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} is not YYYY-MM-DD")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        value = np.datetime64(f"{year:04d}-{month:02d}-{day:02d}", "D")
+    except ValueError:
+        value = None
+    if value is None or value.astype(object).month != month or not 1800 <= year <= 2200:
+        raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} does not exist")
+    return int(value.astype("int64"))
+
+
+def _parse_values(
+    path: Path, line_no: int, fields: list[str], layout: _Layout
+) -> tuple[float, ...] | None:
+    values = tuple(
+        _parse_number(path, line_no, column, fields[index]) if index is not None else math.nan
+        for column, index in layout.columns.items()
+    )
+    prices = dict(zip(COLUMNS, values, strict=True))
+    if all(math.isnan(prices[c]) for c in ("open", "high", "low", "close")):
+        return None
+    if math.isnan(prices["close"]):
+        raise CsvFormatError(str(path), line_no, "the close is missing")
+    for column in ("open", "high", "low", "close"):
+        if prices[column] <= 0:
+            raise CsvFormatError(str(path), line_no, f"{column} {prices[column]!r} is not positive")
+    if prices["volume"] < 0:
+        raise CsvFormatError(str(path), line_no, "volume is negative")
+    if prices["high"] < prices["low"]:
+        raise CsvFormatError(
+            str(path), line_no, f"high {prices['high']!r} is below low {prices['low']!r}"
+        )
+    return values
+
+
+def _parse_number(path: Path, line_no: int, column: str, text: str) -> float:
+    text = text.strip().strip('"').strip()
+    if text.lower() in _MISSING:
+        return math.nan
+    if not _NUMBER.fullmatch(text):
+        raise CsvFormatError(
+            str(path), line_no, f"{column} {text!r} is not a number (use '.' for decimals)"
+        )
+    value = float(text)
+    if not math.isfinite(value):
+        raise CsvFormatError(str(path), line_no, f"{column} {text!r} is too large")
+    return value
+
+
+def _check_duplicate(
+    path: Path, rows: dict, day: int, line_no: int, values: tuple[float, ...]
+) -> None:
+    previous = rows.get(day)
+    if previous is None:
+        return
+    first_line, first_values = previous
+    same = all(
+        a == b or (math.isnan(a) and math.isnan(b))
+        for a, b in zip(first_values, values, strict=True)
+    )
+    if not same:
+        raise CsvFormatError(
+            str(path), line_no, f"the date repeats line {first_line} with different values"
+        )
+
+
+def _to_frame(path: Path, rows: dict[int, tuple[int, tuple[float, ...]]]) -> pd.DataFrame:
+    days = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
+    table = np.array([rows[int(d)][1] for d in days], dtype=float)
+    return bars_from_arrays(days, {c: table[:, i] for i, c in enumerate(COLUMNS)})
+
+
+def import_csv(path: Path | str, key: str, db_path: Path | str) -> int:
+    """Check the whole file, then store it as instrument `key` in one transaction."""
+    from app.cache import Cache
+    from app.instruments import parse_key
+
+    parse_key(key)
+    bars = read_csv_bars(path)
+    with Cache.open(db_path) as cache:
+        return cache.store_bars(key, bars, source="csv")
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as exactly the same float ('' for missing)."""
+    if math.isnan(value):
+        return ""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def bars_to_csv_text(bars: pd.DataFrame) -> str:
+    """Bars as `Date,Open,High,Low,Close,Volume` CSV, the format read_csv_bars reads back."""
+    out = io.StringIO()
+    out.write("Date,Open,High,Low,Close,Volume\n")
+    dates = bars.index.strftime("%Y-%m-%d")
+    columns = [bars[c].to_numpy(dtype=float).tolist() for c in COLUMNS]
+    for date, *values in zip(dates, *columns, strict=True):
+        out.write(date + "," + ",".join(format_number(v) for v in values) + "\n")
+    return out.getvalue()
+
+
+def export_csv(key: str, out_path: Path | str, db_path: Path | str) -> int:
+    """Write the cached bars of `key` to a CSV file (atomically); returns the row count."""
+    import os
+
+    from app.cache import Cache
+
+    with Cache.open(db_path) as cache:
+        bars = cache.load_bars(key)
+    out_path = Path(out_path)
+    tmp = out_path.with_name(out_path.name + ".part")
+    tmp.write_text(bars_to_csv_text(bars), encoding="utf-8", newline="")
+    os.replace(tmp, out_path)
+    return len(bars)

@@ -1,0 +1,1 @@
+"""Loopback fake servers that the real yfinance and ccxt code runs against in tests."""

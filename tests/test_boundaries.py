@@ -1,0 +1,49 @@
+"""The core/GUI boundary, enforced by a test: app/ imports no Qt of any kind."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "PySide2")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_app_modules_import_no_qt():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imported_modules(path) & set(FORBIDDEN))
+        for path in sorted((ROOT / "app").rglob("*.py"))
+    }
+    offenders = {k: v for k, v in offenders.items() if v}
+    assert offenders == {}, f"app/ must not import Qt: {offenders}"
+
+
+def test_importing_every_app_module_loads_no_qt():
+    """Also catches Qt pulled in indirectly, by actually importing every module."""
+    modules = [
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in sorted((ROOT / "app").rglob("*.py"))
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
