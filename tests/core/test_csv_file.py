@@ -49,12 +49,17 @@ def test_common_spellings_and_layouts(tmp_path, text):
 
 
 def test_utf16_with_bom(tmp_path):
-    bars = read_csv_bars(write(tmp_path, "\ufeffDate,Close\n2024-01-02,9.5\n", encoding="utf-16-le"))
+    bars = read_csv_bars(
+        write(tmp_path, "\ufeffDate,Close\n2024-01-02,9.5\n", encoding="utf-16-le")
+    )
     assert bars["close"].tolist() == [9.5]
 
 
 def test_yahoo_null_rows_are_skipped_and_identical_duplicates_count_once(tmp_path):
-    text = "Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,1,2,5\n2024-01-03,null,null,null,null,null\n2024-01-02,1,2,1,2,5\n"
+    text = (
+        "Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,1,2,5\n"
+        "2024-01-03,null,null,null,null,null\n2024-01-02,1,2,1,2,5\n"
+    )
     assert len(read_csv_bars(write(tmp_path, text))) == 1
 
 
@@ -114,7 +119,10 @@ def test_rejected_import_leaves_the_cache_unchanged(tmp_path):
 
 def test_export_then_import_round_trips_exactly(tmp_path):
     db = tmp_path / "c.sqlite3"
-    text = "Date,Open,High,Low,Close,Volume\n2024-01-02,0.1,0.30000000000000004,0.05,0.2,\n2024-01-03,,,,123456789.123,7\n"
+    text = (
+        "Date,Open,High,Low,Close,Volume\n2024-01-02,0.1,0.30000000000000004,0.05,0.2,\n"
+        "2024-01-03,,,,123456789.123,7\n"
+    )
     import_csv(write(tmp_path, text), "csv:x", db)
     out = tmp_path / "out.csv"
     assert export_csv("csv:x", out, db) == 2
