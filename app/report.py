@@ -1,0 +1,413 @@
+"""The `analyze` command and the writers of analysis files (also used by the GUI and `report`).
+
+`analyze` reads the local cache only, never the network: it is safe to script, and gives the
+same numbers offline as online. Exit codes: 0 done; 2 bad parameters or unusable data (one
+line on stderr, e.g. an instrument that is not cached); 1 when the output cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import math
+import numbers
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.errors import AnalysisError, InvalidKeyError, SettingsError, UnknownInstrumentError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from app.analysis import AnalysisResult
+    from app.config import Settings
+    from app.paths import AppPaths
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FORMATS = ("table", "csv", "json")
+EVENT_COLUMNS = ("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above")
+_BAD_INPUT = (AnalysisError, InvalidKeyError, SettingsError, UnknownInstrumentError)
+
+
+def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register `analyze`; every default not given comes from the user's settings file."""
+    cmd = subparsers.add_parser(
+        "analyze",
+        help="breakouts of a leader and what a follower did next (cache only, no network)",
+        description="Find the leader's breakouts (all-time highs after a long consolidation) "
+        "and measure the follower's returns after them against its base rate. Reads the "
+        "local cache only. Options not given come from your settings.",
+    )
+    cmd.add_argument("--leader", metavar="KEY", help="leader instrument, e.g. yahoo:^RUT")
+    cmd.add_argument("--follower", metavar="KEY", help="e.g. ccxt:bitstamp:BTC/USD")
+    cmd.add_argument("--basis", metavar="close|high", help="price that sets all-time highs")
+    cmd.add_argument(
+        "--min-gap-days", metavar="N", help="calendar days since the previous all-time high"
+    )
+    cmd.add_argument("--horizons", metavar="LIST", help="days after each breakout: 30,90,180,365")
+    cmd.add_argument(
+        "--non-overlapping",
+        action="store_const",
+        const=True,
+        default=None,
+        help="leave out events that start within a horizon of an earlier event",
+    )
+    cmd.add_argument("--format", choices=FORMATS, default="table", help="stdout format")
+    cmd.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="also write events.csv, summary.csv, regimes.csv, cycles.csv, correlation.csv, "
+        "lead_lag.csv and analysis.json into DIR (created if needed; these files are replaced)",
+    )
+    return cmd
+
+
+def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Run `analyze`; bad parameters or data print `riskcurve: <reason>` and return 2."""
+    try:
+        result, sources = _analyze_cached(args, paths)
+        if args.out is not None:  # first, so a failed write prints no half-result
+            written = write_analysis_files(result, args.out, sources)
+            print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
+        print(_RENDERERS[args.format](result, sources), end="")
+    except _BAD_INPUT as exc:
+        print(f"riskcurve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(
+            f"riskcurve: cannot write {exc.filename or args.out}: {exc.strerror}", file=sys.stderr
+        )
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def settings_from_args(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The user's settings with the command-line options applied, validated (SettingsError)."""
+    from app.instruments import parse_key
+
+    changes: dict[str, Any] = {}
+    for name in ("leader", "follower"):
+        key = getattr(args, name)
+        if key is not None:
+            try:
+                changes[name] = parse_key(key).key
+            except InvalidKeyError as exc:
+                raise SettingsError(f"--{name}", str(exc)) from None
+    if args.basis is not None:
+        changes["basis"] = args.basis.strip().lower()
+    if args.min_gap_days is not None:
+        changes["min_gap_days"] = _whole_number("min_gap_days", args.min_gap_days)
+    if args.horizons is not None:
+        changes["horizons"] = parse_horizons(args.horizons)
+    if args.non_overlapping is not None:
+        changes["non_overlapping"] = args.non_overlapping
+    return settings.with_changes(**changes)
+
+
+def parse_horizons(text: str) -> tuple[int, ...]:
+    """ "30,90,180" -> (30, 90, 180); order and range are checked by Settings.validate."""
+    parts = [p.strip() for p in text.split(",")]
+    return tuple(_whole_number("horizons", p) for p in parts)
+
+
+def _whole_number(field: str, text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise SettingsError(field, f"{text!r} is not a whole number") from None
+
+
+def _analyze_cached(
+    args: argparse.Namespace, paths: AppPaths
+) -> tuple[AnalysisResult, dict[str, str]]:
+    from app.analysis import AnalysisParams, require_complete_inputs, run_analysis
+    from app.cache import Cache
+    from app.config import load_settings
+    from app.key_dates import load_key_dates
+
+    loaded = load_settings(paths.config)
+    if loaded.notice:
+        print(f"riskcurve: {loaded.notice}", file=sys.stderr)
+    settings = settings_from_args(loaded.settings, args)
+    params = AnalysisParams.from_settings(settings)
+    key_dates = load_key_dates(settings.extra_key_dates)
+    if not paths.database.exists():
+        raise UnknownInstrumentError(
+            f"No cached data yet (no cache at {paths.database}); fetch or import "
+            f"{settings.leader} and {settings.follower} first."
+        )
+    with Cache.open(paths.database) as cache:
+        leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
+        sources = {
+            k: _describe_source(cache.instrument(k)) for k in (settings.leader, settings.follower)
+        }
+    require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
+    result = run_analysis(settings.leader, leader, settings.follower, follower, params, key_dates)
+    return result, sources
+
+
+def _describe_source(info: Any) -> str:
+    if info is None:
+        return ""
+    parts = [info.source]
+    if info.exchange:
+        parts.append(info.exchange)
+    if info.currency:
+        parts.append(info.currency)
+    fetched = info.last_fetch.strftime("last fetched %Y-%m-%d %H:%M UTC") if info.last_fetch else ""
+    return ", ".join(parts) + (f"; {fetched}" if fetched else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Values and CSV
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN or NaT (the only values not equal to themselves)."""
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: dates as YYYY-MM-DD, numbers exactly (shortest round-trip), missing empty."""
+    if _missing(value):
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """The JSON form of a frame cell: null when missing, YYYY-MM-DD dates, plain numbers."""
+    if _missing(value):
+        return None
+    if isinstance(value, bool | str):
+        return value
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)
+
+
+def _csv_text(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(columns))
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def frame_csv_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> str:
+    """Selected columns of a frame as CSV text (see _cell for the value format)."""
+    columns = list(frame.columns if columns is None else columns)
+    return _csv_text(columns, frame[columns].itertuples(index=False, name=None))
+
+
+def event_columns(result: AnalysisResult) -> list[str]:
+    """The events table's columns: the breakout fields, then fwd_<h>d for each horizon."""
+    return [*EVENT_COLUMNS, *(f"fwd_{h}d" for h in result.params.horizons)]
+
+
+def breakouts_csv_text(result: AnalysisResult) -> str:
+    """The breakout table exactly as `analyze --format csv` prints it."""
+    return frame_csv_text(result.breakouts, event_columns(result))
+
+
+def regimes_csv_text(result: AnalysisResult) -> str:
+    """Both instruments' phases: role, key, start, end, kind, return."""
+    rows = []
+    for role, key, frame in (
+        ("leader", result.leader_key, result.leader_regimes),
+        ("follower", result.follower_key, result.follower_regimes),
+    ):
+        rows += [(role, key, *r) for r in frame.itertuples(index=False, name=None)]
+    return _csv_text(("role", "key", "start", "end", "kind", "return"), rows)
+
+
+def correlation_csv_text(result: AnalysisResult) -> str:
+    """Rolling correlation of daily log returns: date, correlation."""
+    series = result.correlation
+    return _csv_text(("date", "correlation"), zip(series.index, series.to_numpy(), strict=True))
+
+
+def analysis_document(
+    result: AnalysisResult, sources: Mapping[str, str], generated_at: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Everything needed to reproduce and read the run, as plain JSON-ready values."""
+    import dataclasses
+
+    from app import __version__
+
+    generated_at = generated_at or dt.datetime.now(dt.UTC)
+    state = dataclasses.asdict(result.leader_state)
+    return {
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "riskcurve_version": __version__,
+        "seed": result.seed,
+        "parameters": json.loads(json.dumps(dataclasses.asdict(result.params))),
+        "instruments": {
+            "leader": _instrument_entry(result.leader_key, result.leader, sources),
+            "follower": _instrument_entry(result.follower_key, result.follower, sources),
+        },
+        "key_dates": [dataclasses.asdict(k) for k in result.key_dates],
+        "leader_state": {k: _json_value(v) for k, v in state.items()},
+        "breakouts": _records(result.breakouts),
+        "summary": _records(result.summary),
+        "lead_lag": _records(result.lead_lag),
+        "cycles": _records(result.cycles),
+        "notes": list(result.notes),
+    }
+
+
+def _instrument_entry(key: str, bars: pd.DataFrame, sources: Mapping[str, str]) -> dict:
+    from app.instruments import parse_key
+
+    return {
+        "key": key,
+        "label": parse_key(key).label,
+        "source": sources.get(key, ""),
+        "first_date": _cell(bars.index[0]) if len(bars) else None,
+        "last_date": _cell(bars.index[-1]) if len(bars) else None,
+        "bars": len(bars),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns = list(frame.columns)
+    return [
+        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def analysis_json_text(result: AnalysisResult, sources: Mapping[str, str]) -> str:
+    """analysis.json's content (strict JSON: missing values are null, never NaN)."""
+    return json.dumps(analysis_document(result, sources), indent=2, allow_nan=False) + "\n"
+
+
+def write_analysis_files(
+    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str]
+) -> list[Path]:
+    """Write the analysis files into out_dir (created if needed), replacing earlier ones.
+
+    Each file is written to a temporary name and renamed, so a crash leaves either the old or
+    the new file, never half of one. Returns the paths written.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SettingsError("--out", f"{out_dir} is a file, not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    contents = {
+        "events.csv": breakouts_csv_text(result),
+        "summary.csv": frame_csv_text(result.summary),
+        "regimes.csv": regimes_csv_text(result),
+        "cycles.csv": frame_csv_text(result.cycles),
+        "correlation.csv": correlation_csv_text(result),
+        "lead_lag.csv": frame_csv_text(result.lead_lag),
+        "analysis.json": analysis_json_text(result, sources),
+    }
+    written = []
+    for name, text in contents.items():
+        path = out_dir / name
+        tmp = path.with_name(f".{name}.tmp")
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Readable table
+
+
+def format_table(result: AnalysisResult) -> str:
+    """Breakouts, the event study with its verdicts, the leader's state and notes, as text."""
+    p = result.params
+    lines = [
+        f"{result.leader_key} (leader) -> {result.follower_key} (follower)",
+        f"Breakout: an all-time high ({p.basis}) at least {p.min_gap_days} days after the "
+        f"previous one. Returns are the follower's. Seed {result.seed}.",
+        "",
+        f"Breakouts ({len(result.breakouts)})",
+    ]
+    head = ["date", "level", "prior ATH", "on", "gap d", "above"]
+    head += [f"{h}d" for h in p.horizons]
+    rows = [
+        [_cell(r.date), f"{r.level:,.2f}", f"{r.prior_ath:,.2f}", _cell(r.prior_ath_date)]
+        + [str(r.gap_days), _pct(r.pct_above, 2)]
+        + [_pct(getattr(r, f"fwd_{h}d")) for h in p.horizons]
+        for r in result.breakouts.itertuples(index=False)
+    ]
+    lines += _aligned([head, *rows]) if rows else ["  none"]
+    lines += ["", "Event study: follower return after breakouts vs. every day (base rate)"]
+    head = ["horizon", "events", "mean", "median", "positive"]
+    head += ["base mean", "base median", "base positive", "p-value"]
+    rows = [_summary_cells(r) for r in result.summary.itertuples(index=False)]
+    lines += _aligned([head, *rows])
+    lines += ["", *(f"  {v}" for v in result.summary["verdict"])]
+    lines += ["", _state_line(result), *(f"Note: {n}" for n in result.notes)]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_cells(r: Any) -> list[str]:
+    p_value = "" if math.isnan(r.p_value) else f"{r.p_value:.3f}"
+    return [
+        f"{r.horizon}d",
+        str(r.n_events),
+        *(_pct(v) for v in (r.mean, r.median)),
+        _pct(r.share_positive, 0),
+        *(_pct(v) for v in (r.base_mean, r.base_median)),
+        _pct(r.base_share_positive, 0),
+        p_value,
+    ]
+
+
+def _pct(value: float, decimals: int = 1) -> str:
+    if value is None or math.isnan(value):
+        return ""
+    return f"{value:.{decimals}%}" if decimals == 0 else f"{value:+.{decimals}%}"
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Text columns: the first left-aligned, numbers right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def _state_line(result: AnalysisResult) -> str:
+    s = result.leader_state
+    if s.last_date is None:
+        return "Leader now: no data."
+    where = "at an all-time high" if s.at_ath else f"{s.drawdown:+.1%} from its all-time high"
+    return (
+        f"Leader now: {s.last_close:,.2f} on {_cell(s.last_date)}, {where} "
+        f"(last set {_cell(s.last_ath_date)}, {s.days_since_ath} days ago)."
+    )
+
+
+_RENDERERS: dict[str, Callable[[AnalysisResult, Mapping[str, str]], str]] = {
+    "table": lambda result, sources: format_table(result),
+    "csv": lambda result, sources: breakouts_csv_text(result),
+    "json": analysis_json_text,
+}

@@ -1,0 +1,20 @@
+"""The signal engine: pure, vectorised numpy functions on plain arrays.
+
+Every function here takes epoch-day integer arrays (days since 1970-01-01, sorted, unique) and
+float price arrays, not DataFrames, for two reasons: the arithmetic on calendar days (gaps,
+horizons) is exact integer arithmetic, and the engine stays fast on a million bars without a
+per-bar Python loop. `app.analysis` converts bar frames to arrays, calls these modules and turns
+their output back into the documented frames.
+
+Modules:
+- common: array helpers (price on or before a day, log returns, rolling sums).
+- breakouts: all-time highs and breakouts after a consolidation.
+- forward: follower returns after events, base-rate returns of every day.
+- event_study: per-horizon statistics, bootstrap p-value, plain-language verdict.
+- regimes: Lunde–Timmermann bull/bear dating.
+- correlation: rolling correlation of daily log returns, weekly lead-lag scan.
+- cycles: halving cycles and aligned curves.
+- volatility: rolling annualised volatility and its percentile.
+- state: where the leader stands now (for a status line).
+- parts: the timed parts of one run, as app.analysis.run_analysis assembles them.
+"""

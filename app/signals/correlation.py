@@ -1,0 +1,134 @@
+"""How the two markets move together: rolling daily correlation and a weekly lead-lag scan.
+
+Daily: both close series are first joined on the dates both markets traded, and log returns
+are taken between consecutive common dates. Taking each market's own daily returns and joining
+them afterwards would pair a stock index's Friday-to-Monday return with Bitcoin's
+Sunday-to-Monday return; joining first makes both returns cover the same stretch of time.
+
+Weekly: each market's last close of each week ending Friday (pandas "W-FRI"), log returns
+between consecutive weeks (NaN when either week has no close), and for k in -max_lag..max_lag
+the correlation of the leader's week t with the follower's week t + k over the weeks where
+both are known. k > 0 asks "does the follower move k weeks after the leader?". The band
+1.96/sqrt(n) is the approximate 95 % range of a correlation of unrelated series.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.errors import AnalysisError
+from app.signals.common import log_returns, window_sums
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LEAD_LAG_COLUMNS = ("lag", "corr", "n", "band")
+_DEGENERATE = 1e-12  # a window whose variance is this small relative to its spread is flat
+
+
+def aligned_log_returns(
+    leader_days: np.ndarray,
+    leader_close: np.ndarray,
+    follower_days: np.ndarray,
+    follower_close: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(days, leader returns, follower returns) on consecutive dates both markets traded."""
+    common, li, fi = np.intersect1d(
+        leader_days, follower_days, assume_unique=True, return_indices=True
+    )
+    return common[1:], log_returns(leader_close[li]), log_returns(follower_close[fi])
+
+
+def rolling_correlation(x: np.ndarray, y: np.ndarray, window: int) -> np.ndarray:
+    """Pearson correlation over every full window (length n - window + 1); NaN on flat windows.
+
+    Raises:
+        AnalysisError: window is below 2.
+    """
+    if window < 2:
+        raise AnalysisError(f"the correlation window must be at least 2 days (got {window})")
+    if x.size < window:
+        return np.empty(0, dtype=float)
+    xc, yc = x - x.mean(), y - y.mean()
+    sx, sy = window_sums(xc, window), window_sums(yc, window)
+    sxx, syy = window_sums(xc * xc, window), window_sums(yc * yc, window)
+    sxy = window_sums(xc * yc, window)
+    vx, vy = sxx - sx * sx / window, syy - sy * sy / window
+    flat = (vx <= _DEGENERATE * sxx) | (vy <= _DEGENERATE * syy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = (sxy - sx * sy / window) / np.sqrt(np.where(flat, np.nan, vx * vy))
+    return np.clip(corr, -1.0, 1.0)
+
+
+def pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Correlation of two equal-length samples; NaN below 3 pairs or when either is flat."""
+    if x.size < 3:
+        return float("nan")
+    xc, yc = x - x.mean(), y - y.mean()
+    # Plain reductions, not `@`: a BLAS dot product may start threads that fight over the
+    # cores with the GUI and cost far more than the sum itself.
+    vx, vy = float(np.sum(xc * xc)), float(np.sum(yc * yc))
+    if vx <= 0 or vy <= 0:
+        return float("nan")
+    return float(np.clip(np.sum(xc * yc) / np.sqrt(vx * vy), -1.0, 1.0))
+
+
+def weekly_closes(days: np.ndarray, close: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(week numbers, last close of each week); weeks end on Friday like pandas "W-FRI".
+
+    Epoch day 1 (1970-01-02) is a Friday, so (day + 5) // 7 is constant from Saturday through
+    Friday and steps on each Saturday.
+    """
+    weeks = (np.asarray(days, dtype=np.int64) + 5) // 7
+    if weeks.size == 0:
+        return weeks, np.empty(0, dtype=float)
+    last = np.append(np.flatnonzero(np.diff(weeks) != 0), weeks.size - 1)
+    return weeks[last], np.asarray(close, dtype=float)[last]
+
+
+def _weekly_returns_on_grid(
+    weeks: np.ndarray, closes: np.ndarray, first_week: int, count: int
+) -> np.ndarray:
+    grid = np.full(count, np.nan)
+    grid[weeks - first_week] = closes
+    return np.log(grid[1:] / grid[:-1])
+
+
+def _shifted(x: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (x[t], y[t + k]) as two aligned arrays (empty when k exceeds the length)."""
+    size = x.size
+    if k >= 0:
+        return x[: max(size - k, 0)], y[min(k, size) :]
+    return x[min(-k, size) :], y[: max(size + k, 0)]
+
+
+def lead_lag(
+    leader_days: np.ndarray,
+    leader_close: np.ndarray,
+    follower_days: np.ndarray,
+    follower_close: np.ndarray,
+    max_lag: int = 12,
+) -> pd.DataFrame:
+    """Columns lag, corr, n, band for lags -max_lag..max_lag (see module doc)."""
+    import pandas as pd
+
+    lw, lc = weekly_closes(leader_days, leader_close)
+    fw, fc = weekly_closes(follower_days, follower_close)
+    lags = np.arange(-max_lag, max_lag + 1)
+    corr = np.full(lags.size, np.nan)
+    pairs = np.zeros(lags.size, dtype=np.int64)
+    if lw.size and fw.size:
+        first = int(min(lw[0], fw[0]))
+        count = int(max(lw[-1], fw[-1])) - first + 1
+        rl = _weekly_returns_on_grid(lw, lc, first, count)
+        rf = _weekly_returns_on_grid(fw, fc, first, count)
+        for i, k in enumerate(lags):
+            x, y = _shifted(rl, rf, int(k))
+            both = ~(np.isnan(x) | np.isnan(y))
+            pairs[i] = int(np.count_nonzero(both))
+            corr[i] = pearson(x[both], y[both])
+    with np.errstate(divide="ignore"):
+        band = np.where(pairs > 0, 1.96 / np.sqrt(np.maximum(pairs, 1)), np.nan)
+    return pd.DataFrame({"lag": lags, "corr": corr, "n": pairs, "band": band})

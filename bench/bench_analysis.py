@@ -1,0 +1,171 @@
+"""Benchmark of the whole analysis (run_analysis), with a breakdown per part.
+
+Sizes: a 10,000-bar leader with a 6,000-bar follower (the GUI recomputes on every settings
+change, so the target is < 100 ms), then 100,000 and 1,000,000-bar synthetic series (follower
+0.6 × leader) to show that the cost grows no faster than the number of bars. B = 10,000
+bootstrap draws throughout. When ../shared/data exists, also the real Russell 2000 and Bitcoin
+history, with the breakouts it finds.
+
+Usage: python bench/bench_analysis.py [--quick] [--markdown FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.analysis import PARTS, AnalysisParams, AnalysisResult, run_analysis  # noqa: E402  (needs sys.path)
+from app.bars import bars_from_arrays  # noqa: E402  (needs sys.path)
+from app.key_dates import load_key_dates  # noqa: E402  (needs sys.path)
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+LEADER_KEY, FOLLOWER_KEY = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
+PARAMS = AnalysisParams(follower_thresholds=(0.30, 0.30))  # the app's defaults for this pair
+
+
+def synthetic_pair(leader_bars: int, seed: int = 1):
+    """A weekday leader from 1990 and a daily follower from 2010 (random walks with drift)."""
+    rng = np.random.default_rng(seed)
+    start = 7_305  # 1990-01-01
+    span = np.arange(start, start + leader_bars * 7 // 5 + 14)
+    leader_days = span[(span + 3) % 7 < 5][:leader_bars]
+    follower_bars = leader_bars * 6 // 10
+    follower_days = 14_610 + np.arange(follower_bars)  # 2010-01-01 on, every day
+    leader = 100 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, leader_bars)))
+    follower = 0.1 * np.exp(np.cumsum(rng.normal(0.0004, 0.035, follower_bars)))
+    return _bars(leader_days, leader), _bars(follower_days, follower)
+
+
+def _bars(days: np.ndarray, close: np.ndarray):
+    nan = np.full(close.size, np.nan)
+    return bars_from_arrays(
+        days, {"open": nan, "high": close, "low": nan, "close": close, "volume": nan}
+    )
+
+
+def time_runs(leader, follower, repeats: int) -> tuple[list[float], list[AnalysisResult]]:
+    key_dates = load_key_dates()
+    run_analysis(LEADER_KEY, leader, FOLLOWER_KEY, follower, PARAMS, key_dates)  # warm-up
+    totals, results = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run_analysis(LEADER_KEY, leader, FOLLOWER_KEY, follower, PARAMS, key_dates)
+        totals.append(time.perf_counter() - start)
+        results.append(result)
+    return totals, results
+
+
+def part_medians(results: list[AnalysisResult]) -> dict[str, float]:
+    return {p: statistics.median(r.timings[p] for r in results) for p in PARTS}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def sizes_section(quick: bool) -> list[str]:
+    lines = [
+        "| leader bars | follower bars | breakouts found | median ms | best ms "
+        "| µs per leader bar | " + " | ".join(f"{p} ms" for p in PARTS) + " |",
+        "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(PARTS),
+    ]
+    sizes = ((10_000, 30), (100_000, 10), (1_000_000, 3))
+    medians = []
+    for bars, repeats in sizes[:2] if quick else sizes:
+        leader, follower = synthetic_pair(bars)
+        totals, results = time_runs(leader, follower, repeats)
+        parts = part_medians(results)
+        median = statistics.median(totals)
+        lines.append(
+            f"| {bars:,} | {len(follower):,} | {len(results[0].breakouts)} | {ms(median)} | "
+            f"{ms(min(totals))} | {median / bars * 1e6:.2f} | "
+            + " | ".join(ms(parts[p]) for p in PARTS)
+            + " |"
+        )
+        print(lines[-1], flush=True)
+        medians.append((bars, median))
+    growth = ", ".join(
+        f"{b / a:.0f}× the bars took {t2 / t1:.1f}× the time"
+        for (a, t1), (b, t2) in itertools.pairwise(medians)
+    )
+    return [
+        *lines,
+        "",
+        f"Median of repeated runs (30, 10 and 3) after one warm-up; per-part columns are "
+        f"medians too. Growth: {growth} (B fixed; the event study also grows with the number "
+        "of breakouts, which grows with the bars).",
+    ]
+
+
+def read_real(name: str):
+    import pandas as pd
+
+    frame = pd.read_csv(SHARED_DATA / name)
+    days = pd.to_datetime(frame["Date"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    columns = {
+        c: frame[c.capitalize()].to_numpy(dtype=float)
+        for c in ("open", "high", "low", "close", "volume")
+    }
+    return bars_from_arrays(days, columns)
+
+
+def real_section() -> list[str]:
+    import dataclasses
+
+    if not (SHARED_DATA / "RUT_daily.csv").exists():
+        return ["(../shared/data not found: real-data run skipped)"]
+    leader, follower = read_real("RUT_daily.csv"), read_real("BTC_USD_daily.csv")
+    totals, results = time_runs(leader, follower, 20)
+    parts = part_medians(results)
+    lines = [
+        f"RUT_daily.csv ({len(leader):,} bars) as leader, BTC_USD_daily.csv ({len(follower):,} "
+        f"bars) as follower: median {ms(statistics.median(totals))} ms, best {ms(min(totals))} "
+        "ms; per part (median ms): " + ", ".join(f"{p} {ms(parts[p])}" for p in PARTS) + ".",
+        "",
+    ]
+    for basis in ("close", "high"):
+        params = dataclasses.replace(PARAMS, basis=basis)
+        result = run_analysis(LEADER_KEY, leader, FOLLOWER_KEY, follower, params, load_key_dates())
+        dates = ", ".join(f"{d:%Y-%m-%d}" for d in result.breakouts["date"])
+        lines.append(f"- RUT breakouts, basis {basis}, min gap 365 days: {dates}")
+    lines += ["", "Event study (basis close):", ""]
+    lines += [f"- {v}" for v in results[0].summary["verdict"]]
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 1,000,000-bar size")
+    parser.add_argument("--markdown", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    header = [
+        "## Analysis engine (bench/bench_analysis.py)",
+        "",
+        f"Machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, numpy {np.__version__}; B = "
+        f"{PARAMS.bootstrap_draws:,} bootstrap draws, 4 horizons, milliseconds. Other work "
+        "running on the same 2 cores can double single figures; compare the best column.",
+        "",
+    ]
+    print("\n".join(header), flush=True)
+    lines = header + sizes_section(args.quick) + ["", "Real data:", ""]
+    real = real_section()
+    print("\n".join(real))
+    lines += real
+    if args.markdown:
+        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
