@@ -8,6 +8,9 @@ import socket
 
 import pytest
 
+# The loopback fakes (fake_yahoo, fake_exchange, fake_upstreams, refused_url) for every package.
+pytest_plugins = ["tests.fakes.fixtures"]
+
 # pytest-qt does not pick a platform; without a display the run would abort.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Loopback fakes must not be routed through a proxy from the environment.
@@ -17,10 +20,8 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost,::1"
 def _is_loopback(address: object) -> bool:
     if isinstance(address, tuple) and address:
         host = address[0]
-    elif isinstance(address, str | bytes):
-        return True  # AF_UNIX path: local by definition
     else:
-        return False
+        return isinstance(address, str | bytes)  # AF_UNIX path: local by definition
     if host in ("localhost", ""):
         return True
     try:
