@@ -20,13 +20,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.bars import COLUMNS, bars_from_arrays, epoch_days
-from app.errors import CacheError, RiskcurveError, UnknownInstrumentError
+from app.errors import CacheError, InvalidKeyError, RiskcurveError, UnknownInstrumentError
 from app.instruments import parse_key
 
 if TYPE_CHECKING:
@@ -108,6 +109,16 @@ class Cache:
         self.path = path
         #: Plain-language message when the file was damaged and replaced at open.
         self.notice = notice
+        self._identity = _file_identity(path)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, for diagnostics and fault-injection tests only.
+
+        Tests cap the file with `PRAGMA max_page_count` through it to simulate a full disk.
+        Application code goes through the methods, which translate errors into CacheError.
+        """
+        return self._db
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -143,6 +154,7 @@ class Cache:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; SQLite errors become CacheError."""
+        self._check_file_still_there()
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -155,6 +167,19 @@ class Cache:
             if isinstance(exc, sqlite3.Error):
                 raise _as_cache_error(exc, self.path) from None
             raise
+
+    def _check_file_still_there(self) -> None:
+        """Refuse to write when the file was deleted or moved since it was opened.
+
+        SQLite keeps writing to an open file whose folder was deleted: the writes "succeed" into
+        a file nobody can reach again. Checking before each write turns that silent loss into a
+        plain error.
+        """
+        if self._identity is not None and _file_identity(self.path) != self._identity:
+            raise CacheError(
+                f"Cache {self.path}: the data folder was moved or deleted while Riskcurve was "
+                "running. Nothing was written; restore the folder or restart Riskcurve."
+            )
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -175,10 +200,13 @@ class Cache:
         """
         spec = parse_key(key)
         now = time.time()
-        rows = _bar_rows(bars, source or spec.source, now)
+        columns = _bar_columns(bars)
+        source = source or spec.source
         with self.transaction() as db:
             instrument_id = _ensure_instrument(db, spec, currency, timezone)
-            db.executemany(_INSERT_BAR, ((instrument_id, *row) for row in rows))
+            # Rows are zipped straight from the column lists: no per-row Python work here.
+            rows = zip(repeat(instrument_id), *columns, repeat(source), repeat(now))
+            db.executemany(_INSERT_BAR, rows)
             _refresh_summary(db, instrument_id)
             if fetched:
                 db.execute(
@@ -186,7 +214,7 @@ class Cache:
                     "WHERE id=?",
                     (now, instrument_id),
                 )
-        return len(rows)
+        return len(columns[0])
 
     def record_error(self, key: str, error: RiskcurveError) -> None:
         """Remember the last failure on the instrument (creating its row if it is new)."""
@@ -201,7 +229,7 @@ class Cache:
     def delete_instrument(self, key: str) -> bool:
         """Remove an instrument and all its bars; False when it was not cached."""
         with self.transaction() as db:
-            row = db.execute("SELECT id FROM instruments WHERE key=?", (key,)).fetchone()
+            row = db.execute("SELECT id FROM instruments WHERE key=?", (_lookup(key),)).fetchone()
             if row is None:
                 return False
             db.execute("DELETE FROM bars WHERE instrument_id=?", (row[0],))
@@ -225,19 +253,19 @@ class Cache:
         return [_info_from_row(row) for row in rows]
 
     def instrument(self, key: str) -> InstrumentInfo | None:
-        rows = self._read(f"SELECT {_INFO_COLUMNS} FROM instruments WHERE key=?", (key,))
+        rows = self._read(f"SELECT {_INFO_COLUMNS} FROM instruments WHERE key=?", (_lookup(key),))
         return _info_from_row(rows[0]) if rows else None
 
     def last_day(self, key: str) -> int | None:
         """Epoch day of the newest cached bar, or None."""
-        info = self._read("SELECT last_day FROM instruments WHERE key=?", (key,))
+        info = self._read("SELECT last_day FROM instruments WHERE key=?", (_lookup(key),))
         return info[0][0] if info else None
 
     def integrity_ok(self) -> bool:
         return self._read("PRAGMA integrity_check")[0][0] == "ok"
 
     def _instrument_id(self, key: str) -> int:
-        rows = self._read("SELECT id FROM instruments WHERE key=?", (key,))
+        rows = self._read("SELECT id FROM instruments WHERE key=?", (_lookup(key),))
         if not rows:
             raise UnknownInstrumentError(
                 f"No cached data for {key}. Fetch it (riskcurve fetch {key}) or import a CSV."
@@ -259,6 +287,15 @@ _INFO_COLUMNS = (
     "last_fetch, last_error, last_error_kind"
 )
 _EPOCH = dt.date(1970, 1, 1)
+
+
+def _lookup(key: str) -> str:
+    """The stored form of a key (`yahoo:^rut` is kept as `yahoo:^RUT`), or the key as given when
+    it does not parse: such a key can never have been stored, so the lookup finds nothing."""
+    try:
+        return parse_key(key).key
+    except InvalidKeyError:
+        return key
 
 
 class _DamagedDatabase(Exception):
@@ -293,7 +330,10 @@ def _configure(db: sqlite3.Connection) -> None:
 def _quick_check(db: sqlite3.Connection) -> None:
     result = db.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+        # The report can run to hundreds of lines; the notice needs the first finding only.
+        findings = [line for line in result.splitlines() if line and not line.startswith("***")]
+        first = findings[0][:100] if findings else "unknown damage"
+        raise sqlite3.DatabaseError(f"integrity check failed: {first}")
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -327,6 +367,10 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 def _move_aside(path: Path) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.name}.damaged-{stamp}")
+    count = 1
+    while backup.exists():  # never replace an earlier backup made in the same second
+        count += 1
+        backup = path.with_name(f"{path.name}.damaged-{stamp}-{count}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(str(path) + suffix)
         if source.exists():
@@ -343,6 +387,7 @@ def _rollback(db: sqlite3.Connection) -> None:
 def _as_cache_error(exc: sqlite3.Error, path: Path) -> CacheError:
     """Translate SQLite's wording into what the user can do about it."""
     text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorname", "") or ""
     if "full" in text:
         reason = "the disk (or the cache's size limit) is full; free some space and retry"
     elif "locked" in text or "busy" in text:
@@ -351,12 +396,37 @@ def _as_cache_error(exc: sqlite3.Error, path: Path) -> CacheError:
             "close other Riskcurve windows and retry"
         )
     elif "readonly" in text or "read-only" in text:
-        reason = "the data folder is read-only; choose a writable --data-dir"
+        reason = "the cache file or its folder is read-only; choose a writable --data-dir"
+    elif code.startswith("SQLITE_IOERR") and code not in _READ_ERRORS:
+        # A refused write (file size limit, disk quota, failing or removed disk): SQLite says
+        # only "disk I/O error", which would send the user looking for a missing folder.
+        reason = "the cache file could not be written (the disk may be full, over quota or failing)"
     elif "unable to open" in text or "disk i/o" in text:
-        reason = "the data folder is missing or unreadable"
+        reason = _unopenable_reason(path)
     else:
         reason = str(exc)
     return CacheError(f"Cache {path}: {reason}. Nothing was changed.")
+
+
+_READ_ERRORS = ("SQLITE_IOERR", "SQLITE_IOERR_READ", "SQLITE_IOERR_SHORT_READ")
+
+
+def _unopenable_reason(path: Path) -> str:
+    folder = path.parent
+    if not folder.is_dir():
+        return f"the data folder {folder} is missing"
+    if not os.access(folder, os.W_OK):
+        return f"the data folder {folder} is read-only; choose a writable --data-dir"
+    return "the cache file cannot be opened (check its permissions)"
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file, or None when it does not exist."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _ensure_instrument(db: sqlite3.Connection, spec, currency: str, timezone: str) -> int:
@@ -378,17 +448,16 @@ def _refresh_summary(db: sqlite3.Connection, instrument_id: int) -> None:
     )
 
 
-def _bar_rows(bars: pd.DataFrame, source: str, fetched_at: float) -> list[tuple]:
-    """Rows ready for executemany; NaN becomes NULL so SQLite stores "missing", not NaN."""
-    days = epoch_days(bars.index).tolist()
-    columns = [bars[c].to_numpy(dtype=float) for c in COLUMNS]
-    values = np.column_stack(columns) if len(days) else np.empty((0, len(COLUMNS)))
-    as_objects = values.astype(object)
-    as_objects[np.isnan(values)] = None
-    return [
-        (day, *vals, source, fetched_at)
-        for day, vals in zip(days, as_objects.tolist(), strict=True)
-    ]
+def _bar_columns(bars: pd.DataFrame) -> list[list]:
+    """Day and value columns as Python lists; NaN becomes None so SQLite stores NULL."""
+    columns: list[list] = [epoch_days(bars.index).tolist()]
+    for name in COLUMNS:
+        values = bars[name].to_numpy(dtype=float)
+        as_list = values.tolist()
+        if np.isnan(values).any():
+            as_list = [None if v != v else v for v in as_list]  # v != v only for NaN
+        columns.append(as_list)
+    return columns
 
 
 def _frame_from_rows(rows: list[tuple]) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import errno
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -220,7 +221,7 @@ def _duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
     if seconds < 90:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = round(seconds / 60)
+    minutes = math.ceil(seconds / 60)  # rounded up: never suggest coming back too early
     if minutes < 90:
         return f"{minutes} minutes"
     hours, minutes = divmod(minutes, 60)
