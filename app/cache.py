@@ -248,6 +248,21 @@ class Cache:
         )
         return _frame_from_rows(rows)
 
+    def load_arrays(self, key: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Epoch days and float columns of `key`'s bars, oldest first, without importing pandas.
+
+        The GUI draws its first chart from these while pandas is still loading (start-up
+        speed); `app.bars.bars_from_arrays(days, columns)` turns them into a bars frame.
+        """
+        instrument_id = self._instrument_id(key)
+        rows = self._read(
+            "SELECT day, open, high, low, close, volume FROM bars "
+            "WHERE instrument_id=? ORDER BY day",
+            (instrument_id,),
+        )
+        table = np.array(rows, dtype=float) if rows else np.empty((0, len(COLUMNS) + 1))
+        return table[:, 0].astype(np.int64), {c: table[:, i + 1] for i, c in enumerate(COLUMNS)}
+
     def instruments(self) -> list[InstrumentInfo]:
         rows = self._read(f"SELECT {_INFO_COLUMNS} FROM instruments ORDER BY key")
         return [_info_from_row(row) for row in rows]

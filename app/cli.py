@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"riskcurve {__version__}")
     parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="check that this installation works (Qt, fonts, data sources, cache, analysis, "
+        "charts, certificates) without network or display, and exit (0 = all ok)",
+    )
+    parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="keep cache, settings and logs under DIR (portable mode; also RISKCURVE_DATA_DIR)",
@@ -98,6 +104,10 @@ def _add_report(commands) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.selftest:  # before any user folder is touched: the self-test writes only to a temp dir
+        from widgets.selftest import run_selftest
+
+        return run_selftest()
     paths = resolve_paths(args.data_dir)
     from app.logs import setup_logging
 
@@ -148,6 +158,8 @@ def _fetch(args, paths: AppPaths) -> int:
             print(f"{outcome.key}: imported series, nothing to fetch")
         elif outcome.ok:
             print(f"{outcome.key}: {outcome.new_bars} new bars")
+            for note in outcome.notes:
+                print(f"riskcurve: {outcome.key}: {note}", file=sys.stderr)
         else:
             print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED

@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,10 +119,23 @@ class Rule:
         if (self.low is not None and value < self.low) or (
             self.high is not None and value > self.high
         ):
-            raise SettingsError(name, f"must be {self.range_text()} (got {value})")
+            raise SettingsError(name, f"must be {self.range_text()} (got {_shown(value)})")
 
     def range_text(self) -> str:
         return f"from {_fmt(self.low)} to {_fmt(self.high)}"
+
+
+def _shown(value: float) -> str:
+    """A value for a message: a 400-digit number from a hand-edited file stays one short line."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return "a number with more than 15 digits"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _printable(name: str) -> str:
+    """A field name from a file, safe to show on one line: control characters escaped, cut."""
+    text = name if name.isprintable() else repr(name)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _fmt(value: float | None) -> str:
@@ -203,6 +217,9 @@ def _check_key_dates(key_dates: Any) -> None:
         raise SettingsError("extra_key_dates", "must be a list of {date, label, kind}")
     for item in key_dates:
         try:
+            # fromisoformat alone also takes 20240420 and 2024-W16-6; the file format is YYYY-MM-DD.
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", item.date):
+                raise ValueError(item.date)
             dt.date.fromisoformat(item.date)
         except (TypeError, ValueError):
             raise SettingsError(
@@ -232,7 +249,7 @@ def from_json_dict(data: Any) -> Settings:
     names = {f.name for f in dataclasses.fields(Settings)}
     unknown = sorted(set(data) - names)
     if unknown:
-        raise SettingsError(unknown[0], "is not a known setting")
+        raise SettingsError(_printable(unknown[0]), "is not a known setting")
     values = {k: _from_json_value(k, v) for k, v in data.items()}
     try:
         settings = Settings(**values)
@@ -255,7 +272,8 @@ def _from_json_value(name: str, value: Any) -> Any:
         except TypeError:
             raise SettingsError(name, "each entry needs a date and a label") from None
     if name in ("bull_threshold", "bear_threshold", "fetch_timeout_s") and type(value) is int:
-        return float(value)
+        # An int beyond float range stays an int: the range check then names the field.
+        return float(value) if abs(value) < 2**1023 else value
     return value
 
 
@@ -297,6 +315,9 @@ def load_settings(config_dir: Path) -> LoadedSettings:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return _set_aside(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})")
+    except (ValueError, RecursionError):
+        # Python's limits: integers over 4,300 digits, lists nested about a thousand deep.
+        return _set_aside(path, "is not usable JSON (a number or nesting too large to read)")
     try:
         return LoadedSettings(from_json_dict(data))
     except SettingsError as exc:
@@ -306,6 +327,10 @@ def load_settings(config_dir: Path) -> LoadedSettings:
 def _set_aside(path: Path, problem: str) -> LoadedSettings:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.name}.{stamp}.bak")
+    for count in itertools.count(2):  # never replace an earlier backup made in the same second
+        if not backup.exists():
+            break
+        backup = path.with_name(f"{path.name}.{stamp}-{count}.bak")
     try:
         os.replace(path, backup)
     except OSError:

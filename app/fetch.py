@@ -45,6 +45,9 @@ class FetchOutcome:
     new_bars: int = 0
     error: RiskcurveError | None = None
     skipped: bool = False
+    #: What the source had to say about the data, e.g. that it stopped early because the
+    #: provider repeated itself (the bars stored are correct but may be incomplete).
+    notes: tuple[str, ...] = ()
 
 
 ProgressSink = Callable[[ProgressEvent], None]
@@ -111,7 +114,7 @@ def _refresh_one(cache, key, index, count, full, timeout_s, progress, cancelled)
         return FetchOutcome(spec.key, False, error=exc)
     new_bars = _row_count(cache, spec.key) - before
     report(1, 1, f"{spec.label}: {new_bars} new bars")
-    return FetchOutcome(spec.key, True, new_bars=new_bars)
+    return FetchOutcome(spec.key, True, new_bars=new_bars, notes=tuple(result.notes))
 
 
 def _record(cache, key: str, error: RiskcurveError) -> None:

@@ -1,14 +1,20 @@
 """CSV import and export of daily bars, with a strict, documented reading.
 
-Accepted: UTF-8 text (a BOM is fine; UTF-16 with a BOM too), comma, semicolon or tab
-delimited (taken from the header line), any line endings. The header names a date column and a
-close column; open, high, low and volume are optional and common spellings are understood
-(Yahoo's `Date,Open,High,Low,Close,Adj Close,Volume`, `Date,Close`, `Close/Last`, `Price`). A
-file with exactly two columns takes the second as the close. Dates are YYYY-MM-DD (or
-YYYY/MM/DD), optionally followed by a time, which is ignored: the date as written is the
-trading date. Numbers use '.' as the decimal point. A row whose prices are all empty or
-`null` (Yahoo marks non-trading days so) is skipped. Rows may come in any order; a date
-repeated with identical values counts once.
+Accepted: UTF-8 text (a BOM is fine; UTF-16 with a BOM too), comma, semicolon or tab delimited
+(taken from the header line), any line endings; blank lines (or lines of empty fields) are
+skipped. The header names a date column and a close column; open, high, low and volume are
+optional, common spellings are understood (Yahoo's `Date,Open,High,Low,Close,Adj Close,Volume`,
+`Date,Close`, `Close/Last`, `Price`) and other columns are ignored. A file with exactly two
+columns, the other one not named like any of these (`Date,BTC_USD`), takes that one as the
+close. Every row has as many fields as the header (extra empty fields at the end are allowed),
+so a decimal comma that splits a number is caught, not misread. Dates are YYYY-MM-DD (or
+YYYY/MM/DD) with a year from 1800 to 2200, optionally followed by a time, which is ignored: the
+date as written is the trading date. Numbers use ASCII digits and '.' as the decimal point;
+spaces around a field are ignored. An empty cell (or `null`, `NaN`, `N/A`, `-`) is a missing
+value: open, high, low and volume may be missing, the close may not, and a row whose prices are
+all missing (Yahoo marks non-trading days so) is skipped. Prices must be positive and finite,
+the volume not negative, the high not below the low. Rows may come in any order; a date repeated
+with identical values counts once.
 
 Anything else is rejected with the file name, the line number and the reason, and nothing is
 stored: the whole file is read and checked before the single write transaction starts.
@@ -41,10 +47,12 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "adj_close": ("adj close", "adj_close", "adjusted close", "adjclose"),
     "volume": ("volume", "vol", "vol."),
 }
+# ASCII digits only (\d would also take ٢٠٢٤); the same separator twice: 2024-01/02 is a typo.
 _DATE = re.compile(
-    r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"([0-9]{4})([-/])([0-9]{2})\2([0-9]{2})"
+    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # Only CR, LF and CRLF end a line (str.splitlines would also split on form feeds and the like,
 # which the csv module treats as ordinary characters, and line numbers would drift).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -59,6 +67,7 @@ class _Layout:
     delimiter: str
     date: int
     columns: dict[str, int | None]
+    width: int
 
 
 def read_csv_bars(path: Path | str) -> pd.DataFrame:
@@ -100,15 +109,21 @@ def _decode(path: Path, raw: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise CsvFormatError(str(path), None, f"broken UTF-16 text ({exc.reason})") from None
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        line = _line_of(raw, raw.index(b"\x00"))
         raise CsvFormatError(str(path), line, "this is a binary file, not CSV text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = _line_of(raw, exc.start)
         raise CsvFormatError(
             str(path), line, "the text is not UTF-8 (save the file as UTF-8)"
         ) from None
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    """1-based line number of byte `offset`, counting CR, LF and CRLF as one line end each."""
+    before = raw[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
 def _parse_header(path: Path, line: str, line_no: int) -> _Layout:
@@ -129,7 +144,7 @@ def _parse_header(path: Path, line: str, line_no: int) -> _Layout:
         found["close"] = 1 - found["date"]  # e.g. Date,BTC_USD: a lone value column
     if found["close"] is None:
         raise CsvFormatError(str(path), line_no, "no close column in the header (expected Close)")
-    return _Layout(delimiter, found["date"], {c: found.get(c) for c in COLUMNS})
+    return _Layout(delimiter, found["date"], {c: found.get(c) for c in COLUMNS}, len(names))
 
 
 def _normalise_name(name: str) -> str:
@@ -141,17 +156,13 @@ def _parse_rows(
 ) -> dict[int, tuple[int, tuple[float, ...]]]:
     """day -> (line, values); checks every field and duplicate dates."""
     rows: dict[int, tuple[int, tuple[float, ...]]] = {}
-    width = max(layout.date, *(i for i in layout.columns.values() if i is not None)) + 1
     last_line = header_line
     try:
         for fields in reader:
             line_no, last_line = last_line + 1, header_line + reader.line_num
             if not any(f.strip() for f in fields):
                 continue
-            if len(fields) < width:
-                raise CsvFormatError(
-                    str(path), line_no, f"expected at least {width} fields, found {len(fields)}"
-                )
+            _check_width(path, line_no, fields, layout.width)
             day = _parse_date(path, line_no, fields[layout.date])
             values = _parse_values(path, line_no, fields, layout)
             if values is None:
@@ -165,11 +176,26 @@ def _parse_rows(
     return rows
 
 
+def _check_width(path: Path, line_no: int, fields: list[str], width: int) -> None:
+    if len(fields) < width:
+        raise CsvFormatError(
+            str(path),
+            line_no,
+            f"expected at least {width} fields (one per column), found {len(fields)}",
+        )
+    if any(f.strip() for f in fields[width:]):
+        raise CsvFormatError(
+            str(path),
+            line_no,
+            f"{len(fields)} fields but the header has {width} (a decimal comma? use '.')",
+        )
+
+
 def _parse_date(path: Path, line_no: int, text: str) -> int:
     match = _DATE.fullmatch(text.strip().strip('"'))
     if not match:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} is not YYYY-MM-DD")
-    year, month, day = (int(g) for g in match.groups())
+    year, month, day = (int(match.group(g)) for g in (1, 3, 4))
     try:
         value = np.datetime64(f"{year:04d}-{month:02d}-{day:02d}", "D")
     except ValueError:

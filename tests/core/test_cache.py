@@ -39,7 +39,12 @@ def test_store_and_load_round_trip_keeps_values_and_missing_fields(cache):
 def test_instrument_summary_tracks_rows_and_dates(cache):
     cache.store_bars("ccxt:bitstamp:BTC/USD", make_bars(18_000, [1, 2, 3]), currency="USD")
     info = cache.instrument("ccxt:bitstamp:BTC/USD")
-    assert (info.source, info.ticker, info.exchange, info.currency) == ("ccxt", "BTC/USD", "bitstamp", "USD")
+    assert (info.source, info.ticker, info.exchange, info.currency) == (
+        "ccxt",
+        "BTC/USD",
+        "bitstamp",
+        "USD",
+    )
     assert info.rows == 3
     assert str(info.first_date) == "2019-04-14" and str(info.last_date) == "2019-04-16"
     assert info.last_fetch is None and info.last_error == ""
@@ -155,7 +160,10 @@ def test_a_bar_shows_the_same_date_in_every_time_zone(tmp_path, tz):
     )
     env = dict(os.environ, TZ=tz)
     out = subprocess.run(
-        [sys.executable, "-c", code, str(path), str(ROOT)], env=env, capture_output=True,
-        text=True, check=True,
+        [sys.executable, "-c", code, str(path), str(ROOT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert out.strip() == "['2022-01-08', '2022-01-09'] 2022-01-09"

@@ -24,7 +24,12 @@ def test_defaults_are_valid_and_name_the_instruments():
     settings.validate()
     assert settings.leader == "yahoo:^RUT"
     assert settings.follower == "ccxt:bitstamp:BTC/USD"
-    assert settings.instruments == ("yahoo:^RUT", "ccxt:bitstamp:BTC/USD", "yahoo:BTC-USD", "yahoo:^GSPC")
+    assert settings.instruments == (
+        "yahoo:^RUT",
+        "ccxt:bitstamp:BTC/USD",
+        "yahoo:BTC-USD",
+        "yahoo:^GSPC",
+    )
 
 
 def test_save_and_load_round_trip(tmp_path):

@@ -20,13 +20,29 @@ from app.instruments import parse_key, safe_file_stem
 )
 def test_valid_keys(key, source, ticker, exchange, canonical):
     spec = parse_key(key)
-    assert (spec.source, spec.ticker, spec.exchange, spec.key) == (source, ticker, exchange, canonical)
+    assert (spec.source, spec.ticker, spec.exchange, spec.key) == (
+        source,
+        ticker,
+        exchange,
+        canonical,
+    )
 
 
 @pytest.mark.parametrize(
     "key",
-    ["", "RUT", "nasdaq:AAPL", "yahoo:", "yahoo:../../etc", "ccxt:bitstamp", "ccxt:b:BTCUSD",
-     "csv:a/b", "csv:'; DROP TABLE bars; --", "yahoo:" + "A" * 100, "csv:ünïcode"],
+    [
+        "",
+        "RUT",
+        "nasdaq:AAPL",
+        "yahoo:",
+        "yahoo:../../etc",
+        "ccxt:bitstamp",
+        "ccxt:b:BTCUSD",
+        "csv:a/b",
+        "csv:'; DROP TABLE bars; --",
+        "yahoo:" + "A" * 100,
+        "csv:ünïcode",
+    ],
 )
 def test_invalid_keys_are_rejected_with_a_plain_message(key):
     with pytest.raises(InvalidKeyError):

@@ -1,0 +1,252 @@
+"""Benchmark of the desktop app: cold start to the first painted chart, and a settings change.
+
+1. Cold start. A temporary data folder gets the real Russell 2000 (yahoo:^RUT, since 1987) and
+   Bitcoin (ccxt:bitstamp:BTC/USD, since 2010) histories through the CSV importer. Then, as
+   subprocesses, alternately: the app (`main.py --data-dir DIR gui`, the real start-up path)
+   and the floor, a bare PySide6 + pyqtgraph window showing one empty plot. Each is timed from
+   just before the process is spawned to the first paint of its plot. For the app that is the
+   first chart of cached data on screen (the price panes drawn while the analysis runs), and
+   the full linked charts are timed too. Target: first chart ≤ 1.5 × floor.
+2. Settings change to redrawn charts, in this process: the window is open on that data; a change
+   of the breakout gap (an analysis setting, so no download) is applied and timed until the
+   charts have repainted with the new result. Target: < 150 ms.
+
+Usage: python bench/bench_gui.py [--runs N] [--changes N] [--markdown FILE]
+Needs ../shared/data (the real histories); runs offscreen unless QT_QPA_PLATFORM is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+LEADER_KEY, FOLLOWER_KEY = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
+FILES = {LEADER_KEY: "RUT_daily.csv", FOLLOWER_KEY: "BTC_USD_daily.csv"}
+START_TARGET, CHANGE_TARGET_MS = 1.5, 150.0
+CHILD_TIMEOUT_S = 120
+
+# The floor: the least any PySide6 + pyqtgraph app can do before its first plot is painted.
+FLOOR_CHILD = """
+import os, sys, time
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+import pyqtgraph as pg
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            print(f"PAINTED {time.time():.6f}", flush=True)
+            os._exit(0)
+        return False
+
+app = QApplication(sys.argv[:1])
+plot = pg.PlotWidget()
+plot.resize(1280, 860)
+watcher = FirstPaint()
+plot.viewport().installEventFilter(watcher)
+plot.show()
+app.exec()
+"""
+
+# The app: main.py's own entry point. Hooks note the first paint of the cached prices (the
+# first chart on screen) and of the full linked charts, then end the process.
+APP_CHILD = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QEvent, QObject
+import widgets.chart_area as chart_area
+
+class Paint(QObject):
+    def __init__(self, label, last):
+        super().__init__()
+        self.label, self.last = label, last
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            print(f"{{self.label}} {{time.time():.6f}}", flush=True)
+            if self.last:
+                os._exit(0)
+        return False
+
+first, full = Paint("PAINTED", False), Paint("FULL", True)
+show_preview, show_result = chart_area.ChartArea.show_preview, chart_area.ChartArea.show_result
+
+def timed_preview(self, preview, on_painted):
+    show_preview(self, preview, on_painted)
+    if self.currentWidget() is self.preview:
+        self.preview.view.viewport().installEventFilter(first)
+
+def timed_result(self, result):
+    show_result(self, result)
+    self.charts.graphics_view().viewport().installEventFilter(full)
+
+chart_area.ChartArea.show_preview = timed_preview
+chart_area.ChartArea.show_result = timed_result
+from app.cli import main
+sys.exit(main(["--data-dir", {data!r}, "gui"]))
+"""
+
+
+def build_data_dir(root: Path) -> Path:
+    """Import the real histories into a fresh data folder; refresh on start off (no network)."""
+    from app.config import Settings, save_settings
+    from app.paths import resolve_paths
+    from app.sources.csv_file import import_csv
+
+    paths = resolve_paths(root).ensure()
+    for key, name in FILES.items():
+        count = import_csv(SHARED_DATA / name, key, paths.database)
+        print(f"imported {count:,} bars of {key}")
+    save_settings(paths.config, Settings(refresh_on_start=False))
+    return root
+
+
+def time_child(code: str) -> dict[str, float]:
+    """Seconds from just before spawning `code` to each paint it reports (PAINTED, FULL)."""
+    began = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        cwd=ROOT,
+    )
+    marks = {}
+    for line in done.stdout.splitlines():
+        label, _, stamp = line.partition(" ")
+        if label in ("PAINTED", "FULL"):
+            marks[label] = float(stamp) - began
+    if "PAINTED" not in marks:
+        raise RuntimeError(f"child did not report a paint:\n{done.stdout}\n{done.stderr[-2000:]}")
+    return marks
+
+
+def cold_starts(data_dir: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    """(floor, app's first chart, app's full charts) in seconds, `runs` of each, alternating."""
+    app_code = APP_CHILD.format(root=str(ROOT), data=str(data_dir))
+    time_child(FLOOR_CHILD)  # warm the OS file cache for both, untimed
+    time_child(app_code)
+    floors, firsts, fulls = [], [], []
+    for _ in range(runs):
+        floors.append(time_child(FLOOR_CHILD)["PAINTED"])
+        marks = time_child(app_code)
+        firsts.append(marks["PAINTED"])
+        fulls.append(marks["FULL"])
+    return floors, firsts, fulls
+
+
+def settings_changes(data_dir: Path, changes: int) -> list[float]:
+    """Milliseconds from applying a new breakout gap to the repainted charts."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from app.config import load_settings
+    from app.paths import resolve_paths
+    from widgets.app import create_application
+    from widgets.main_window import MainWindow
+
+    class Painted(QObject):
+        seen = False
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                self.seen = True
+            return False
+
+    app = create_application()
+    paths = resolve_paths(data_dir)
+    window = MainWindow(paths, load_settings(paths.config).settings, remember_layout=False)
+    window.show()
+    drawn = []
+    window.drawn.connect(lambda: drawn.append(time.perf_counter()))
+    window.start(refresh=False, warm_up=False)
+    _wait(app, lambda: drawn)
+    painted = Painted()
+    window.charts.graphics_view().viewport().installEventFilter(painted)
+    timings = []
+    for index in range(changes + 1):
+        gap = 300 if index % 2 else 400
+        painted.seen, before = False, len(drawn)
+        began = time.perf_counter()
+        window.apply_settings(window.settings.with_changes(min_gap_days=gap))
+        _wait(app, lambda n=before: len(drawn) > n and painted.seen)
+        if index:  # the first change also warms caches; not counted
+            timings.append((time.perf_counter() - began) * 1000)
+    window.close()
+    QApplication.processEvents()
+    return timings
+
+
+def _wait(app, condition, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not draw in time")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def report(
+    floors: list[float], firsts: list[float], fulls: list[float], changes: list[float]
+) -> str:
+    floor, first, full = (statistics.median(v) for v in (floors, firsts, fulls))
+    ratio = first / floor
+    change = statistics.median(changes)
+
+    def ms(values: list[float], scale: float = 1000) -> str:
+        return " | ".join(f"{f(values) * scale:.0f} ms" for f in (statistics.median, min, max))
+
+    rows = [
+        "| measurement | median | min | max | target | result |",
+        "|---|---|---|---|---|---|",
+        f"| floor: bare PySide6 + pyqtgraph window, one empty plot | {ms(floors)} | | |",
+        f"| Riskcurve: cold start to first painted chart (cached prices) | {ms(firsts)} | "
+        f"≤ {START_TARGET} × floor | {ratio:.2f} × {'✔' if ratio <= START_TARGET else '✘'} |",
+        f"| Riskcurve: cold start to the full linked charts (analysis drawn) | {ms(fulls)} | | "
+        f"{full / floor:.2f} × floor |",
+        f"| settings change (breakout gap) to repainted charts | {ms(changes, 1)} | "
+        f"< {CHANGE_TARGET_MS:.0f} ms | {'✔' if change < CHANGE_TARGET_MS else '✘'} |",
+    ]
+    machine = f"{platform.python_version()}, {os.cpu_count()} cores, {platform.platform()}"
+    return (
+        f"Cold start: {len(firsts)} runs each, alternating, measured from process spawn to "
+        f"paint. Settings change: {len(changes)} changes.\nPython {machine}; "
+        f"Qt platform {os.environ['QT_QPA_PLATFORM']}.\n\n" + "\n".join(rows) + "\n"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="cold starts of each kind")
+    parser.add_argument("--changes", type=int, default=15, help="settings changes to time")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+    if not SHARED_DATA.is_dir():
+        print(f"bench_gui needs the real histories in {SHARED_DATA}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="riskcurve-bench-gui-") as folder:
+        data_dir = build_data_dir(Path(folder))
+        floors, firsts, fulls = cold_starts(data_dir, args.runs)
+        changes = settings_changes(data_dir, args.changes)
+    text = report(floors, firsts, fulls, changes)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text("# GUI benchmark\n\n" + text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""RELIABILITY.md states the figures the reliability tests really run with.
+
+The table's numbers are compared with the constants in budget.py and with the case lists of
+the test modules; every damaged-file and upstream-fault case is named in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.reliability import (
+    budget,
+    test_damaged_files,
+    test_fuzz_csv,
+    test_fuzz_keys,
+    test_fuzz_settings,
+)
+
+DOC = Path(__file__).resolve().parents[2] / "RELIABILITY.md"
+FUZZ_MODULES = (test_fuzz_csv, test_fuzz_settings, test_fuzz_keys)
+
+
+def table() -> dict[str, tuple[int, int]]:
+    """figure -> (everyday, full), from the rows `| figure | number | number |`."""
+    rows = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if (
+            len(cells) == 3
+            and re.fullmatch(r"[\d,]+", cells[1])
+            and re.fullmatch(r"[\d,]+", cells[2])
+        ):
+            rows[cells[0]] = (int(cells[1].replace(",", "")), int(cells[2].replace(",", "")))
+    return rows
+
+
+def fuzz_properties() -> int:
+    return sum(
+        1
+        for module in FUZZ_MODULES
+        for name, value in vars(module).items()
+        if name.startswith("test_") and hasattr(value, "hypothesis")
+    )
+
+
+def gui_fault_cases() -> dict:
+    import pytest
+
+    gui = pytest.importorskip("tests.reliability.test_gui_faults")
+    return gui.CASES
+
+
+def test_the_figures_table_matches_the_tests():
+    properties = fuzz_properties()
+    expected = {
+        "SIGKILLs in a row against one cache": (budget.KILLS_EVERYDAY, budget.KILLS_FULL),
+        "bars in each batch being written when killed": (budget.BATCH_BARS, budget.BATCH_BARS),
+        "kills that must land inside a batch (percent, at least)": (
+            round(budget.MIN_MID_BATCH_SHARE * 100),
+        )
+        * 2,
+        "fuzz properties (hypothesis)": (properties, properties),
+        "examples per fuzz property": (budget.EXAMPLES_EVERYDAY, budget.EXAMPLES_FULL),
+        "fuzz examples per run": (
+            properties * budget.EXAMPLES_EVERYDAY,
+            properties * budget.EXAMPLES_FULL,
+        ),
+        "damaged cache files": (len(test_damaged_files.CACHE_DAMAGE),) * 2,
+        "broken settings files": (len(test_damaged_files.SETTINGS_DAMAGE),) * 2,
+        "upstream fault cases through the window": (len(gui_fault_cases()),) * 2,
+    }
+    assert table() == expected
+    # Every property runs with the budget's example count.
+    decorated = sum(Path(m.__file__).read_text().count("@fuzz_settings()") for m in FUZZ_MODULES)
+    assert decorated == properties
+    assert budget.KILLS_FULL >= 50 and budget.BATCH_BARS >= 100_000
+
+
+def test_every_case_is_named_in_the_text():
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    for name in (*test_damaged_files.CACHE_DAMAGE, *test_damaged_files.SETTINGS_DAMAGE):
+        assert name in text, f"RELIABILITY.md does not mention the damaged-file case {name!r}"
+    for name in gui_fault_cases():
+        assert name in text, f"RELIABILITY.md does not mention the upstream fault {name!r}"
+
+
+def test_the_documented_commands_exist():
+    text = DOC.read_text(encoding="utf-8")
+    assert "RISKCURVE_TORTURE_FULL=1 python -m pytest -m torture" in text
+    dev = (DOC.parent / "scripts" / "dev").read_text(encoding="utf-8")
+    assert "RISKCURVE_TORTURE_FULL=1" in dev and "pytest -m torture" in dev

@@ -1,0 +1,162 @@
+"""Small dialogs: the instrument key for a CSV import, export width, overwrite check, About.
+
+File names offered for exports are built from sanitised instrument keys
+(app.instruments.safe_file_stem), so a key such as `ccxt:bitstamp:BTC/USD` never becomes a path.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Settings
+from app.errors import InvalidKeyError
+from app.instruments import parse_key, safe_file_stem
+
+DEFAULT_EXPORT_WIDTH = 1920
+MIN_EXPORT_WIDTH = 320
+MAX_EXPORT_WIDTH = 8000
+DATA_SOURCES = (
+    "Yahoo Finance (via yfinance) for stocks, indices and ETFs; crypto exchanges via ccxt "
+    "(Bitstamp by default for Bitcoin); and CSV files you import."
+)
+
+
+def export_stem(settings: Settings) -> str:
+    """ "riskcurve_yahoo-RUT_vs_ccxt-bitstamp-BTC-USD": safe in any file system."""
+    return f"riskcurve_{safe_file_stem(settings.leader)}_vs_{safe_file_stem(settings.follower)}"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def suggest_keys(file: Path, settings: Settings) -> list[str]:
+    """Keys to offer for importing `file`: a matching leader/follower first, then its name."""
+    name = _squash(file.stem)
+    stem = re.sub(r"[^A-Za-z0-9_.\-]+", "-", file.stem).strip("-.") or "series"
+    from_name = f"csv:{stem[:48]}"
+    keys = [settings.leader, settings.follower, *settings.extra_instruments]
+    matching = [k for k in keys if _squash(parse_key(k).ticker) in name]
+    rest = [k for k in (settings.leader, settings.follower) if k not in matching]
+    return list(dict.fromkeys([*matching, from_name, *rest]))
+
+
+class ImportKeyDialog(QDialog):
+    """Asks which instrument a CSV file holds; the key is checked as it is typed."""
+
+    def __init__(self, file: Path, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import CSV")
+        intro = QLabel(
+            f"Import <b>{html.escape(file.name)}</b> as which instrument?<br>Importing into a "
+            "Yahoo or "
+            "exchange key lets a later Refresh top it up.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.combo = QComboBox(self)
+        self.combo.setEditable(True)
+        self.combo.addItems(suggest_keys(file, settings))
+        self.combo.setToolTip(
+            "Instrument key: yahoo:TICKER, ccxt:EXCHANGE:BASE/QUOTE, or csv:NAME for a series "
+            "of your own"
+        )
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(
+            "Import the file into this instrument (one transaction: all rows or none)"
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Import nothing")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, self.combo, self.message, self.buttons):
+            layout.addWidget(widget)
+        self.combo.editTextChanged.connect(self._check)
+        self._check()
+
+    def key(self) -> str:
+        return parse_key(self.combo.currentText()).key
+
+    @Slot()
+    def _check(self) -> None:
+        try:
+            parse_key(self.combo.currentText())
+        except InvalidKeyError as exc:
+            self.message.setText(str(exc))
+            ok = False
+        else:
+            self.message.clear()
+            ok = True
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+def ask_export_width(parent: QWidget) -> int | None:
+    """The export width in pixels (default 1920), or None if the user cancelled."""
+    width, ok = QInputDialog.getInt(
+        parent,
+        "Export chart",
+        "Image width in pixels:",
+        DEFAULT_EXPORT_WIDTH,
+        MIN_EXPORT_WIDTH,
+        MAX_EXPORT_WIDTH,
+        10,
+    )
+    return width if ok else None
+
+
+def confirm_overwrite(parent: QWidget, path: Path) -> bool:
+    """True when `path` does not exist or the user agreed to replace it."""
+    if not path.exists():
+        return True
+    answer = QMessageBox.question(
+        parent,
+        "Replace file?",
+        f"{path.name} already exists in {path.parent}. Replace it?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def app_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("riskcurve")
+    except metadata.PackageNotFoundError:
+        return "(development version)"
+
+
+def about_text() -> str:
+    return (
+        f"<h3>Riskcurve {app_version()}</h3>"
+        "<p>Does the far end of the risk curve follow when a leader market breaks out? "
+        "Riskcurve finds a leader's all-time-high breakouts after long consolidations and "
+        "measures what a follower did next, against its base rate.</p>"
+        f"<p><b>Data sources:</b> {DATA_SOURCES} Prices are cached on this computer and "
+        "work offline.</p>"
+        "<p><b>This is not financial advice.</b> Past patterns, especially from a handful of "
+        "events, do not predict future returns.</p>"
+    )
+
+
+def show_about(parent: QWidget) -> None:
+    QMessageBox.about(parent, "About Riskcurve", about_text())

@@ -1,0 +1,121 @@
+"""`riskcurve report --out DIR [--offline] [--width PX]`: the GUI's outputs without a window.
+
+Fetches new bars (unless --offline), analyses the cached pair with the user's settings, and
+writes the files of `analyze --out` plus charts.png and cycles.png, rendered offscreen. Exit
+codes: 0 done; 1 the work failed (nothing to draw, a file could not be written); 2 bad input.
+A failed download is reported but does not stop the report: the cache is still drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.errors import (
+    AnalysisError,
+    InvalidKeyError,
+    RiskcurveError,
+    SettingsError,
+    UnknownInstrumentError,
+)
+from app.paths import AppPaths
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_USAGE_ERRORS = (SettingsError, InvalidKeyError, AnalysisError, UnknownInstrumentError)
+DEFAULT_WIDTH = 1920
+
+
+def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register `report` on the CLI's subparsers."""
+    cmd = subparsers.add_parser(
+        "report",
+        help="fetch, analyse and write analysis files plus charts.png and cycles.png",
+        description="Fetch new bars (unless --offline), analyse the leader and follower from "
+        "your settings, and write events.csv, summary.csv, regimes.csv, cycles.csv, "
+        "correlation.csv, lead_lag.csv, analysis.json, charts.png and cycles.png into DIR. "
+        "Runs without a display.",
+    )
+    cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
+    cmd.add_argument(
+        "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help="image width in pixels"
+    )
+    return cmd
+
+
+def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Run `report`; prints one line per file written, errors as one line on stderr."""
+    from app.config import load_settings
+
+    loaded = load_settings(paths.ensure().config)
+    if loaded.notice:
+        print(f"riskcurve: {loaded.notice}", file=sys.stderr)
+    settings = loaded.settings
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from widgets.chart_export import check_width
+
+    try:
+        width = check_width(getattr(args, "width", DEFAULT_WIDTH))
+    except ValueError as exc:
+        print(f"riskcurve: --width: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if not args.offline:
+            _fetch(paths, settings)
+        result, sources = _analyse(paths, settings)
+        written = _write(result, Path(args.out), sources, width)
+    except _USAGE_ERRORS as exc:
+        print(f"riskcurve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RiskcurveError as exc:
+        print(f"riskcurve: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, ValueError) as exc:
+        print(f"riskcurve: cannot write the report into {args.out}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _fetch(paths: AppPaths, settings: Any) -> None:
+    """Top up the pair; failures are reported and the report goes on with the cache."""
+    from app.fetch import refresh
+
+    keys = [settings.leader, settings.follower]
+    for outcome in refresh(paths.database, keys, timeout_s=settings.fetch_timeout_s):
+        if not outcome.ok:
+            print(f"riskcurve: {outcome.key}: {outcome.error} (using cached data)", file=sys.stderr)
+
+
+def _analyse(paths: AppPaths, settings: Any) -> tuple[Any, dict[str, str]]:
+    from app.analysis import AnalysisParams, require_complete_inputs
+    from app.cache import Cache
+    from widgets.tasks import analyse
+
+    with Cache.open(paths.database) as cache:
+        leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
+        sources = {k: _source_of(cache.instrument(k)) for k in (settings.leader, settings.follower)}
+    params = AnalysisParams.from_settings(settings)
+    require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
+    return analyse(settings, leader, follower), sources
+
+
+def _source_of(info: Any) -> str:
+    """ "Yahoo Finance", "Bitstamp via ccxt" or "imported CSV", for the images' captions."""
+    if info is None:
+        return ""
+    if info.source == "ccxt":
+        return f"{info.exchange.capitalize()} via ccxt"
+    return {"yahoo": "Yahoo Finance", "csv": "imported CSV"}.get(info.source, info.source)
+
+
+def _write(result: Any, out_dir: Path, sources: dict[str, str], width: int) -> list[Path]:
+    from app.report import write_analysis_files
+    from widgets.chart_export import render_report_pngs
+
+    written = write_analysis_files(result, out_dir, sources)
+    return written + render_report_pngs(result, out_dir, sources, width)

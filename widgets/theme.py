@@ -1,0 +1,146 @@
+"""Chart colours, line widths and fonts, taken from the system palette.
+
+Charts follow the user's light or dark theme: background and text come from the QPalette, and
+the series use the Okabe–Ito palette, which stays distinguishable for the common forms of colour
+blindness. Exported images are laid out at their full pixel size with the theme scaled up
+(`Theme.scaled`) rather than painted through a scaling painter: pyqtgraph draws lines with
+cosmetic pens, and legends and scatter symbols in device pixels, which a painter scale would
+leave small and thin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+# Okabe & Ito (2008), "Color Universal Design": eight colours safe for colour-blind readers.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+
+def blend(front: QColor, back: QColor, share: float) -> QColor:
+    """`share` of `front` over `back` (opaque result, so text drawn in it stays crisp)."""
+    rest = 1.0 - share
+    return QColor(
+        round(front.red() * share + back.red() * rest),
+        round(front.green() * share + back.green() * rest),
+        round(front.blue() * share + back.blue() * rest),
+    )
+
+
+def with_alpha(colour: QColor | str, alpha: int) -> QColor:
+    """A copy of `colour` with the given alpha (0..255)."""
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Everything the charts need to look consistent; build it with `theme_from_palette`."""
+
+    dark: bool
+    background: QColor
+    foreground: QColor
+    muted: QColor
+    grid: QColor
+    grid_minor: QColor
+    leader: QColor
+    follower: QColor
+    ath: QColor
+    breakout: QColor
+    consolidation: QColor
+    bull: QColor
+    halving: QColor
+    event: QColor
+    correlation: QColor
+    highlight: QColor
+    crosshair: QColor
+    cycle_colours: tuple[QColor, ...]
+    current_cycle: QColor
+    font: QFont
+    line_width: float = 1.5
+    thin_width: float = 1.0
+    marker_size: float = 11.0
+    scale: float = 1.0
+
+    def scaled(self, factor: float) -> Theme:
+        """The same theme with lines, markers, fonts and layout sizes multiplied (for exports)."""
+        return dataclasses.replace(
+            self,
+            line_width=self.line_width * factor,
+            thin_width=self.thin_width * factor,
+            marker_size=self.marker_size * factor,
+            scale=self.scale * factor,
+        )
+
+    def px(self, pixels: float) -> int:
+        """A layout size in pixels at this theme's scale (axis widths, margins)."""
+        return round(pixels * self.scale)
+
+    def font_of(self, relative: float = 1.0, bold: bool = False) -> QFont:
+        """The chart font at `relative` times its base size."""
+        font = QFont(self.font)
+        font.setPointSizeF(max(6.0, self.font.pointSizeF() * relative * self.scale))
+        font.setBold(bold)
+        return font
+
+    def css(self, colour: QColor) -> str:
+        """A colour as #rrggbb for rich-text labels."""
+        return colour.name(QColor.NameFormat.HexRgb)
+
+
+def theme_from_palette(palette: QPalette | None = None, font: QFont | None = None) -> Theme:
+    """Build the chart theme from a palette (default: the application's).
+
+    The Base role is what item views paint their background with, so the charts sit naturally
+    next to the tables below them in both light and dark themes.
+    """
+    app = QApplication.instance()
+    if palette is None:
+        palette = app.palette() if app is not None else QPalette()
+    if font is None:
+        font = QFont(app.font()) if app is not None else QFont()
+    if font.pointSizeF() < 9.0:
+        font.setPointSizeF(9.0)
+    background = palette.color(QPalette.ColorRole.Base)
+    foreground = palette.color(QPalette.ColorRole.Text)
+    dark = background.lightness() < 128
+    colours = {name: QColor(code) for name, code in OKABE_ITO.items()}
+    leader = colours["sky_blue"] if dark else colours["blue"]
+    older = (colours["sky_blue"], colours["bluish_green"], colours["reddish_purple"])
+    older += (colours["orange"],) if dark else (colours["blue"],)
+    return Theme(
+        dark=dark,
+        background=background,
+        foreground=foreground,
+        muted=blend(foreground, background, 0.55),
+        grid=blend(foreground, background, 0.2 if dark else 0.14),
+        grid_minor=blend(foreground, background, 0.1 if dark else 0.06),
+        leader=leader,
+        follower=colours["orange"],
+        ath=blend(foreground, background, 0.6),
+        breakout=colours["vermillion"],
+        # Shades are opaque blends (drawn behind the grid): Qt fills translucent areas slowly.
+        consolidation=blend(foreground, background, 0.1 if dark else 0.08),
+        bull=blend(colours["bluish_green"], background, 0.24 if dark else 0.18),
+        halving=colours["reddish_purple"],
+        event=blend(foreground, background, 0.5),
+        correlation=colours["bluish_green"],
+        highlight=with_alpha(colours["yellow"] if dark else "#7A3FBF", 150),
+        crosshair=with_alpha(foreground, 120),
+        cycle_colours=older,
+        # The brightest colour the background allows, so the current cycle stands out.
+        current_cycle=colours["yellow"] if dark else colours["vermillion"],
+        font=font,
+    )
