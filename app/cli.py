@@ -95,11 +95,16 @@ def _add_export(commands) -> None:
 
 def _add_report(commands) -> None:
     cmd = commands.add_parser(
-        "report", help="fetch, analyse and write analysis files plus charts.png and cycles.png"
+        "report",
+        help="fetch, analyse and write analysis files plus charts.png and cycles.png",
+        description="Fetch new bars (unless --offline), analyse the leader and follower from "
+        "your settings, and write events.csv, summary.csv, regimes.csv, cycles.csv, "
+        "correlation.csv, lead_lag.csv, analysis.json, charts.png and cycles.png into DIR. "
+        "Runs without a display.",
     )
-    cmd.add_argument("--out", required=True, type=Path, metavar="DIR")
+    cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
-    cmd.add_argument("--width", type=int, default=1920, metavar="PX", help="image width")
+    cmd.add_argument("--width", type=int, default=1920, metavar="PX", help="image width in pixels")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

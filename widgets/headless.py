@@ -25,25 +25,6 @@ from app.paths import AppPaths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _USAGE_ERRORS = (SettingsError, InvalidKeyError, AnalysisError, UnknownInstrumentError)
-DEFAULT_WIDTH = 1920
-
-
-def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register `report` on the CLI's subparsers."""
-    cmd = subparsers.add_parser(
-        "report",
-        help="fetch, analyse and write analysis files plus charts.png and cycles.png",
-        description="Fetch new bars (unless --offline), analyse the leader and follower from "
-        "your settings, and write events.csv, summary.csv, regimes.csv, cycles.csv, "
-        "correlation.csv, lead_lag.csv, analysis.json, charts.png and cycles.png into DIR. "
-        "Runs without a display.",
-    )
-    cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
-    cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
-    cmd.add_argument(
-        "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help="image width in pixels"
-    )
-    return cmd
 
 
 def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -58,7 +39,7 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
     from widgets.chart_export import check_width
 
     try:
-        width = check_width(getattr(args, "width", DEFAULT_WIDTH))
+        width = check_width(args.width)
     except ValueError as exc:
         print(f"riskcurve: --width: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -218,7 +218,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         leader = self.content.leader_short or "Leader"
         follower = self.content.follower_short or "Follower"
         price = "Index, left edge = 100" if self.compare else f"{leader} ({scale})"
-        titles = (price, f"{follower} ({scale})", "Correlation", "Volatility, % a year")
+        titles = (price, f"{follower} ({scale})", "Correlation", "Vol. % a year")
         for plot, title in zip(self.plots, titles, strict=True):
             style_axis(plot.getAxis("left"), self.theme, title)
 

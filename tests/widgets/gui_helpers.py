@@ -36,3 +36,13 @@ def fill_cache(paths: AppPaths, leader_days: int = 1800, follower_days: int = 25
 def save(paths: AppPaths, settings: Settings) -> Settings:
     save_settings(paths.config, settings)
     return settings
+
+
+def show_with_result(qtbot, widget, result, size: tuple[int, int]):
+    """Show a chart widget at `size`, wait until it is exposed, then draw `result` in it."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_result(result)
+    return widget

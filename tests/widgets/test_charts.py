@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QPointF
 
+from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import close_on, make_result
 from widgets.chart_data import DAY_SECONDS, to_x
 from widgets.chart_items import EXPORT_PANE_TEXT, compact_number, log_ticks
@@ -24,13 +25,7 @@ def result():
 
 @pytest.fixture
 def stack(qtbot, result):
-    widget = ChartStack()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_result(result)
-    return widget
+    return show_with_result(qtbot, ChartStack(), result, (1000, 760))
 
 
 def _set_dates(stack: ChartStack, first: str, last: str) -> None:

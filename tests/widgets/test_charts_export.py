@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import make_result
 from widgets.chart_export import caption_text, is_blank, render_report_pngs
 from widgets.charts import ChartStack
@@ -22,13 +23,7 @@ def result():
 
 @pytest.fixture
 def stack(qtbot, result):
-    widget = ChartStack()
-    qtbot.addWidget(widget)
-    widget.resize(900, 650)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_result(result)
-    return widget
+    return show_with_result(qtbot, ChartStack(), result, (900, 650))
 
 
 def _read(path) -> QImage:

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import make_result
 from widgets.cycles_chart import NO_CYCLES_MESSAGE, CyclesChart, format_multiple
 
@@ -20,13 +21,7 @@ def result():
 
 @pytest.fixture
 def chart(qtbot, result):
-    widget = CyclesChart()
-    qtbot.addWidget(widget)
-    widget.resize(800, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_result(result)
-    return widget
+    return show_with_result(qtbot, CyclesChart(), result, (800, 500))
 
 
 def test_one_curve_per_cycle_with_the_current_one_emphasised(chart, result):

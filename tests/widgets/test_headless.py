@@ -8,10 +8,11 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.cache import Cache
+from app.cli import build_parser
 from tests.fakes.series import daily_rows
 from tests.widgets.gui_helpers import fast_settings, fill_cache, save
 from widgets.chart_export import is_blank
-from widgets.headless import EXIT_OK, EXIT_USAGE, add_report_parser, run_report
+from widgets.headless import EXIT_OK, EXIT_USAGE, run_report
 
 pytestmark = pytest.mark.gui
 
@@ -29,9 +30,7 @@ FILES = {
 
 
 def _args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_report_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["report", *argv])
+    return build_parser().parse_args(["report", *argv])
 
 
 def test_offline_report_writes_every_file_and_both_images(qtbot, paths, tmp_path, capsys):
