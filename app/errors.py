@@ -35,6 +35,12 @@ class OfflineError(FetchError):
     kind = "offline"
 
 
+class UnavailableError(FetchError):
+    """The provider answered, but with a server error (HTTP 5xx): it is down, we are online."""
+
+    kind = "unavailable"
+
+
 class NotFoundError(FetchError):
     """The provider does not know the symbol."""
 
@@ -122,6 +128,7 @@ FETCH_ERROR_KINDS = {
     for cls in (
         FetchError,
         OfflineError,
+        UnavailableError,
         NotFoundError,
         RateLimitedError,
         FetchTimeoutError,

@@ -32,7 +32,9 @@ def leader_state_text(label: str, state: LeaderState | None) -> str:
 
 def error_text(key: str, error: BaseException) -> str:
     """A one-line, plain description of why fetching `key` failed."""
-    if isinstance(error, RateLimitedError) and error.retry_after:
+    # Our sources already say when to come back; add it only where a message does not.
+    said = "try again" in str(error).lower()
+    if isinstance(error, RateLimitedError) and error.retry_after and not said:
         return f"{key}: {error} Try again in {_duration(error.retry_after)}."
     if isinstance(error, RiskcurveError):
         return f"{key}: {error}"

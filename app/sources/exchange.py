@@ -37,6 +37,7 @@ from app.errors import (
     FetchTimeoutError,
     NotFoundError,
     OfflineError,
+    UnavailableError,
 )
 from app.sources.base import FetchRequest, FetchResult
 from app.sources.retry import (
@@ -338,7 +339,7 @@ def _classify(exc: Exception, exchange: Any, what: str, deadline: Deadline) -> F
         return Failure(FetchTimeoutError(_timeout_message(exchange, what, deadline)), True)
     if status is not None and status >= 500:
         message = f"{name} is not available right now (HTTP {status}) for {what}; try later."
-        return Failure(OfflineError(message), transient=True)
+        return Failure(UnavailableError(message), transient=True)
     if isinstance(exc, ccxt.NetworkError):
         if is_connect_failure(exc):
             return Failure(OfflineError(f"Cannot reach {name} for {what}: offline?"))

@@ -40,6 +40,7 @@ from app.errors import (
     NotFoundError,
     OfflineError,
     RiskcurveError,
+    UnavailableError,
 )
 from app.sources import yahoo_http
 from app.sources.base import FetchRequest, FetchResult
@@ -269,8 +270,8 @@ def _classify(
     return Failure(_bad_data(exc, ticker, start))
 
 
-def _unavailable(ticker: str, status: int) -> OfflineError:
-    return OfflineError(
+def _unavailable(ticker: str, status: int) -> UnavailableError:
+    return UnavailableError(
         f"{ORIGIN} is not available right now (HTTP {status}) for {ticker}; try again later."
     )
 

@@ -34,6 +34,7 @@ from app.errors import (
     NotFoundError,
     OfflineError,
     RateLimitedError,
+    UnavailableError,
 )
 from app.sources.registry import ENV_YAHOO_URL
 from tests.fakes.series import daily_rows, expected_frame, today_epoch_day
@@ -119,8 +120,10 @@ CASES = {
     "429 without Retry-After": Case(
         FOLLOWER, RateLimitedError, "", _fault("exchange", "status", path=OHLC, status=429)
     ),
-    "HTTP 503": Case(LEADER, OfflineError, "HTTP 503", _fault("yahoo", "status", status=503)),
-    "HTTP 502": Case(FOLLOWER, OfflineError, "HTTP 502", _fault("exchange", "status", status=502)),
+    "HTTP 503": Case(LEADER, UnavailableError, "HTTP 503", _fault("yahoo", "status", status=503)),
+    "HTTP 502": Case(
+        FOLLOWER, UnavailableError, "HTTP 502", _fault("exchange", "status", status=502)
+    ),
     "truncated JSON": Case(FOLLOWER, BadDataError, "", _fault("exchange", "truncate", path=OHLC)),
     "HTML instead of JSON": Case(
         LEADER, BadDataError, "", _fault("yahoo", "non_json", path=CHART, skip=1)

@@ -19,6 +19,7 @@ from app.errors import (
     NotFoundError,
     OfflineError,
     RateLimitedError,
+    UnavailableError,
 )
 from app.instruments import parse_key
 from app.sources.base import FetchRequest
@@ -170,7 +171,7 @@ def test_server_errors_are_retried_then_reported_plainly(market, status):
     server, exchange = market
     server.add_fault("status", path=CANDLES[exchange], status=status)
 
-    with pytest.raises(OfflineError, match=rf"HTTP {status}"):
+    with pytest.raises(UnavailableError, match=rf"HTTP {status}"):
         fetch(server, exchange)
 
     assert len(server.candle_requests()) == FAST_RETRY.attempts

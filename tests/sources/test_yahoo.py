@@ -17,6 +17,7 @@ from app.errors import (
     NotFoundError,
     OfflineError,
     RateLimitedError,
+    UnavailableError,
 )
 from app.instruments import parse_key
 from app.sources.base import FetchRequest
@@ -127,7 +128,7 @@ def test_rate_limit_without_retry_after_gives_up_after_bounded_retries(rut):
 def test_server_errors_are_retried_then_reported_plainly(rut, status):
     rut.add_fault("status", path=CHART, status=status)
 
-    with pytest.raises(OfflineError, match=rf"HTTP {status}.*\^RUT"):
+    with pytest.raises(UnavailableError, match=rf"HTTP {status}.*\^RUT"):
         fetch(rut)
 
     assert rut.count(CHART) == 2 * FAST_RETRY.attempts
