@@ -173,7 +173,6 @@ print(json.dumps({"code": code, "told": told}))
 
 
 def test_the_desktop_app_starts_on_damaged_files_and_says_so(tmp_path):
-    pytest.importorskip("widgets.app", reason="the desktop app is not built yet")
     root = tmp_path / "portable"
     from app.paths import resolve_paths
 

@@ -15,6 +15,7 @@ from tests.reliability import (
     test_fuzz_csv,
     test_fuzz_keys,
     test_fuzz_settings,
+    test_gui_faults,
 )
 
 DOC = Path(__file__).resolve().parents[2] / "RELIABILITY.md"
@@ -44,13 +45,6 @@ def fuzz_properties() -> int:
     )
 
 
-def gui_fault_cases() -> dict:
-    import pytest
-
-    gui = pytest.importorskip("tests.reliability.test_gui_faults")
-    return gui.CASES
-
-
 def test_the_figures_table_matches_the_tests():
     properties = fuzz_properties()
     expected = {
@@ -68,7 +62,7 @@ def test_the_figures_table_matches_the_tests():
         ),
         "damaged cache files": (len(test_damaged_files.CACHE_DAMAGE),) * 2,
         "broken settings files": (len(test_damaged_files.SETTINGS_DAMAGE),) * 2,
-        "upstream fault cases through the window": (len(gui_fault_cases()),) * 2,
+        "upstream fault cases through the window": (len(test_gui_faults.CASES),) * 2,
     }
     assert table() == expected
     # Every property runs with the budget's example count.
@@ -81,7 +75,7 @@ def test_every_case_is_named_in_the_text():
     text = " ".join(DOC.read_text(encoding="utf-8").split())
     for name in (*test_damaged_files.CACHE_DAMAGE, *test_damaged_files.SETTINGS_DAMAGE):
         assert name in text, f"RELIABILITY.md does not mention the damaged-file case {name!r}"
-    for name in gui_fault_cases():
+    for name in test_gui_faults.CASES:
         assert name in text, f"RELIABILITY.md does not mention the upstream fault {name!r}"
 
 
