@@ -235,9 +235,13 @@ class CyclesTab(EmptyOr):
             self.chart.setToolTip(
                 "Each halving cycle's price ÷ price at its halving; the current cycle is emphasised"
             )
+            self.chart.setMinimumHeight(150)
             self.splitter.insertWidget(0, self.chart)
             self.splitter.setStretchFactor(0, 3)
             self.splitter.setStretchFactor(1, 1)
+            # Stretch factors only shape later resizes; share the current height 3:1 now.
+            quarter = max(self.splitter.height() // 4, 60)
+            self.splitter.setSizes([3 * quarter, quarter])
         return self.chart
 
     def show_result(self, result: AnalysisResult) -> None:
