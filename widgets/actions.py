@@ -41,43 +41,44 @@ def _action(
     return action
 
 
+#: name -> (menu text, tooltip, shortcut)
+ACTION_SPECS: dict[str, tuple[str, str, str | None]] = {
+    "refresh": ("&Refresh", "Download new bars for every instrument", "F5"),
+    "cancel": ("&Cancel", "Stop the download; finished instruments are kept", "Esc"),
+    "log_scale": (
+        "&Log scale",
+        "Price axes on a logarithmic scale (equal percentage moves look equal)",
+        None,
+    ),
+    "compare": (
+        "C&ompare",
+        "Index both markets to 100 at the left edge of the view, to compare their moves",
+        None,
+    ),
+    "export_chart": (
+        "&Export chart as PNG…",
+        "Save the linked charts as one PNG image with a caption",
+        "Ctrl+E",
+    ),
+    "export_signals": (
+        "Export &signals CSV…",
+        "Save the breakout table with the follower's forward returns as CSV",
+        None,
+    ),
+    "import_csv": (
+        "&Import CSV…",
+        "Load daily prices from a CSV file (Date and Close columns at least) into the cache",
+        None,
+    ),
+    "settings": ("&Settings…", "Instruments, windows and thresholds", "Ctrl+,"),
+    "quit": ("&Quit", "Close Riskcurve", "Ctrl+Q"),
+    "about": ("&About Riskcurve", "Version, data sources and disclaimer", None),
+}
+
+
 def create_actions(window: QMainWindow) -> WindowActions:
     """Build the actions, add the menus and the toolbar to `window`, and return them."""
-    actions = WindowActions(
-        refresh=_action(window, "&Refresh", "Download new bars for every instrument", "F5"),
-        cancel=_action(
-            window, "&Cancel", "Stop the download; finished instruments are kept", "Esc"
-        ),
-        log_scale=_action(
-            window,
-            "&Log scale",
-            "Price axes on a logarithmic scale (equal percentage moves look equal)",
-        ),
-        compare=_action(
-            window,
-            "C&ompare",
-            "Index both markets to 100 at the left edge of the view, to compare their moves",
-        ),
-        export_chart=_action(
-            window,
-            "&Export chart as PNG…",
-            "Save the linked charts as one PNG image with a caption",
-            "Ctrl+E",
-        ),
-        export_signals=_action(
-            window,
-            "Export &signals CSV…",
-            "Save the breakout table with the follower's forward returns as CSV",
-        ),
-        import_csv=_action(
-            window,
-            "&Import CSV…",
-            "Load daily prices from a CSV file (Date and Close columns at least) into the cache",
-        ),
-        settings=_action(window, "&Settings…", "Instruments, windows and thresholds", "Ctrl+,"),
-        quit=_action(window, "&Quit", "Close Riskcurve", "Ctrl+Q"),
-        about=_action(window, "&About Riskcurve", "Version, data sources and disclaimer"),
-    )
+    actions = WindowActions(**{name: _action(window, *spec) for name, spec in ACTION_SPECS.items()})
     actions.cancel.setEnabled(False)
     actions.log_scale.setCheckable(True)
     actions.log_scale.setChecked(True)

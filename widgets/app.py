@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QColor, QIcon, QPalette
@@ -121,6 +122,16 @@ class Screenshot(QObject):
         QApplication.exit(1)
 
 
+def _show_notice(window: Any, notice: str, blocking_allowed: bool) -> None:
+    """A settings file that could not be used: say so in the status bar (and a box)."""
+    window.status.show_message(notice)
+    if blocking_allowed:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Riskcurve", notice, QMessageBox.StandardButton.Ok, window
+        )
+        box.open()
+
+
 def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     """Open the main window; returns the exit code (with `screenshot`: save a PNG and exit)."""
     from app.config import load_settings
@@ -138,15 +149,7 @@ def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     window = MainWindow(paths, loaded.settings, reporter, remember_layout=screenshot is None)
     window.show()
     if loaded.notice:
-        window.status.show_message(loaded.notice)
-        if screenshot is None:
-            QMessageBox(
-                QMessageBox.Icon.Warning,
-                "Riskcurve",
-                loaded.notice,
-                QMessageBox.StandardButton.Ok,
-                window,
-            ).open()
+        _show_notice(window, loaded.notice, blocking_allowed=screenshot is None)
     shooter = Screenshot(window, Path(screenshot)) if screenshot is not None else None
     # The load worker reads the cache while the window paints itself for the first time.
     if shooter is None:
@@ -156,6 +159,11 @@ def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     code = app.exec()
     if shooter is not None:
         code = shooter.code
+    return _finish(app, window, reporter, code)
+
+
+def _finish(app: QApplication, window: Any, reporter: Any, code: int) -> int:
+    """Close the window outside the event loop and leave without a crash, even mid-download."""
     # Closed outside the event loop, so Qt's "last window closed" posts no Quit event that a
     # later event loop in this process (tests, embedding) would pick up and end at once.
     window.close()

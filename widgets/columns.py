@@ -18,65 +18,66 @@ if TYPE_CHECKING:
     from app.cache import InstrumentInfo
 
 
+BREAKOUT_FIRST = [
+    Column(
+        "date",
+        "Breakout",
+        "Day the leader closed at a new all-time high after a long sideways stretch (a breakout)",
+        "date",
+    ),
+    Column("level", "Level", "The leader's price that set the new all-time high", "price"),
+    Column(
+        "prior_ath_date",
+        "Previous high",
+        "Day of the previous all-time high: the consolidation ran from there to the breakout",
+        "date",
+    ),
+    Column(
+        "gap_days",
+        "Days since",
+        "Calendar days between the previous all-time high and the breakout (how long the "
+        "market went sideways)",
+        "days",
+    ),
+    Column(
+        "pct_above",
+        "Above old high",
+        "How far the breakout level is above the previous all-time high",
+        "pct",
+    ),
+]
+BREAKOUT_LAST = [
+    Column(
+        "bull_near",
+        "Bull near",
+        "Did a bull phase of the follower begin within the ± window around the breakout "
+        "(Settings → bull window)?",
+        "flag",
+    ),
+    Column(
+        "days_to_follower_ath",
+        "Days to follower high",
+        "Calendar days from the breakout until the follower set its next all-time high; empty "
+        "if it has not yet",
+        "days",
+    ),
+]
+
+
 def breakout_columns(horizons: Sequence[int]) -> list[Column]:
     """The Signals table: one row per breakout of the leader, forward returns of the follower."""
-    columns = [
+    forward = [
         Column(
-            "date",
-            "Breakout",
-            "Day the leader closed at a new all-time high after a long "
-            "sideways stretch (a breakout)",
-            "date",
-        ),
-        Column("level", "Level", "The leader's price that set the new all-time high", "price"),
-        Column(
-            "prior_ath_date",
-            "Previous high",
-            "Day of the previous all-time high: the consolidation ran from there to the breakout",
-            "date",
-        ),
-        Column(
-            "gap_days",
-            "Days since",
-            "Calendar days between the previous all-time high and "
-            "the breakout (how long the market went sideways)",
-            "days",
-        ),
-        Column(
-            "pct_above",
-            "Above old high",
-            "How far the breakout level is above the previous all-time high",
-            "pct",
-        ),
-    ]
-    for h in horizons:
-        columns.append(
-            Column(
-                f"fwd_{h}d",
-                f"Follower {h} d",
-                f"The follower's return from the breakout day "
-                f"to {h} calendar days later; empty where its history does not reach that far. "
-                "Hover a cell for the best and worst close in between.",
-                "return",
-            )
+            f"fwd_{h}d",
+            f"Follower {h} d",
+            f"The follower's return from the breakout day to {h} calendar days later; empty "
+            "where its history does not reach that far. Hover a cell for the best and worst "
+            "close in between.",
+            "return",
         )
-    columns += [
-        Column(
-            "bull_near",
-            "Bull near",
-            "Did a bull phase of the follower begin within the "
-            "± window around the breakout (Settings → bull window)?",
-            "flag",
-        ),
-        Column(
-            "days_to_follower_ath",
-            "Days to follower high",
-            "Calendar days from the breakout "
-            "until the follower set its next all-time high; empty if it has not yet",
-            "days",
-        ),
+        for h in horizons
     ]
-    return columns
+    return [*BREAKOUT_FIRST, *forward, *BREAKOUT_LAST]
 
 
 SUMMARY_COLUMNS = [

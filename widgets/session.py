@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from app.config import Settings, save_settings
 from app.errors import CancelledError, OfflineError
 from app.paths import AppPaths
-from widgets import tasks
+from widgets import gc_guard, tasks
 from widgets.settings_values import changed_parts
 from widgets.workers import Worker, WorkerPool, WorkFunction
 
@@ -61,6 +61,8 @@ class Session(QObject):
         self.paths = paths
         self.settings = settings
         self.pool = WorkerPool(self)
+        gc_guard.acquire()
+        self._collecting = True
         if parent is not None:
             # A window freed without being closed still stops its workers first.
             parent.destroyed.connect(self._on_owner_destroyed)
@@ -71,6 +73,7 @@ class Session(QObject):
         self._load_token = 0
         self._preview_shown: threading.Event | None = None
         self._busy = 0
+        self._fetching = False  # from refresh() until its result or error has arrived
 
     # -- loading and analysing ------------------------------------------------------------------
 
@@ -142,8 +145,9 @@ class Session(QObject):
 
     def refresh(self, keys: tuple[str, ...] | None = None) -> bool:
         """Download new bars (default: every instrument in the settings); False if one runs."""
-        if self.pool.is_running(FETCH):
+        if self._fetching:
             return False
+        self._fetching = True
         keys = tuple(keys or self.settings.instruments)
         db, timeout = self.paths.database, self.settings.fetch_timeout_s
         self._start_busy(
@@ -165,6 +169,7 @@ class Session(QObject):
         return self._busy > 0
 
     def _on_fetched(self, report: tasks.FetchReport) -> None:
+        self._fetching = False
         errors = [o.error for o in report.failures]
         if any(o.ok and not o.skipped for o in report.outcomes):
             self.offline = False
@@ -178,6 +183,7 @@ class Session(QObject):
             self.load()
 
     def _on_fetch_error(self, error: BaseException) -> None:
+        self._fetching = False
         if isinstance(error, OfflineError):
             self.offline = True
         self.failed.emit(FETCH, error)
@@ -253,8 +259,15 @@ class Session(QObject):
 
     @Slot()
     def _on_owner_destroyed(self) -> None:
-        self.pool.shutdown()
+        self.shutdown()
 
     def shutdown(self, timeout_s: float = 5.0) -> bool:
-        """Stop every worker (bounded wait); True when all threads ended."""
-        return self.pool.shutdown(timeout_s)
+        """Stop every worker (bounded wait); True when all threads ended.
+
+        Automatic garbage collection comes back only when no worker can run any more.
+        """
+        stopped = self.pool.shutdown(timeout_s)
+        if stopped and self._collecting:
+            self._collecting = False
+            gc_guard.release()
+        return stopped

@@ -168,17 +168,7 @@ class SettingsDialog(QDialog):
             _rule_help("basis"),
         )
         self._int_field(page, form, "min_gap_days")
-        low, high = HORIZON_LIMITS
-        horizons = self._line_edit(page, "30, 90, 180, 365")
-        self._add(
-            form,
-            "horizons",
-            horizons,
-            lambda: sv.parse_horizons(horizons.text()),
-            lambda s: horizons.setText(sv.format_horizons(s.horizons)),
-            f"Days after each breakout to measure the follower; up to {MAX_HORIZONS} "
-            f"increasing whole numbers from {low} to {high:,}",
-        )
+        self._horizons_field(page, form)
         self._bool_field(page, form, "non_overlapping")
         for name in ("corr_window", "vol_window"):
             self._int_field(page, form, name)
@@ -195,6 +185,19 @@ class SettingsDialog(QDialog):
         for name in ("bootstrap_draws", "seed", "bull_window_days"):
             self._int_field(page, form, name)
         return page
+
+    def _horizons_field(self, page: QWidget, form: QFormLayout) -> None:
+        low, high = HORIZON_LIMITS
+        horizons = self._line_edit(page, "30, 90, 180, 365")
+        self._add(
+            form,
+            "horizons",
+            horizons,
+            lambda: sv.parse_horizons(horizons.text()),
+            lambda s: horizons.setText(sv.format_horizons(s.horizons)),
+            f"Days after each breakout to measure the follower; up to {MAX_HORIZONS} "
+            f"increasing whole numbers from {low} to {high:,}",
+        )
 
     def _downloads_page(self) -> QWidget:
         page, form = self._page()

@@ -46,6 +46,7 @@ def _stop_live_threads() -> None:
         thread.requestInterruption()
         thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
 
+
 #: A work function: fn(progress, should_cancel) -> result.
 WorkFunction = Callable[[Callable[[object], None], Callable[[], bool]], Any]
 

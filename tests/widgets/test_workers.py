@@ -205,3 +205,16 @@ def test_nothing_starts_after_shutdown(qtbot):
     assert not pool.is_running()
     qtbot.wait(50)
     assert not ran.is_set()
+
+
+def test_collection_runs_on_the_gui_thread_while_a_session_lives(qtbot, paths):
+    import gc
+
+    from app.config import Settings
+    from widgets.session import Session
+
+    was = gc.isenabled()
+    session = Session(paths, Settings())
+    assert not gc.isenabled()  # no collection on worker threads meanwhile
+    assert session.shutdown(5.0)
+    assert gc.isenabled() and was
