@@ -9,13 +9,14 @@ on stderr. Start-up matters (`status` must stay as quick as importing pandas), s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
 from app.errors import CsvFormatError, InvalidKeyError, RiskcurveError, SettingsError
-from app.paths import AppPaths, resolve_paths
+from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _USAGE_ERRORS = (CsvFormatError, InvalidKeyError, SettingsError)
@@ -114,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_selftest()
     paths = resolve_paths(args.data_dir)
+    if args.data_dir:
+        # Everything resolved later (the sources' yfinance cache folder, child processes) must
+        # see the same portable folder as this command.
+        os.environ[ENV_DATA_DIR] = str(paths.data.parent)
     from app.logs import setup_logging
 
     setup_logging(paths)

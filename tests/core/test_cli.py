@@ -88,3 +88,16 @@ def test_every_command_has_help():
             [sys.executable, "main.py", command, "--help"], cwd=ROOT, capture_output=True, text=True
         )
         assert out.returncode == 0 and "usage:" in out.stdout, command
+
+
+def test_data_dir_option_reaches_everything_resolved_later(tmp_path, monkeypatch, csv_file):
+    """The sources resolve their cache folder on their own: they must see --data-dir too."""
+    import os
+
+    from app.paths import ENV_DATA_DIR, resolve_paths
+
+    monkeypatch.delenv(ENV_DATA_DIR)
+    target = tmp_path / "portable"
+    assert main(["--data-dir", str(target), "import", str(csv_file), "--symbol", "csv:x"]) == 0
+    assert resolve_paths().yfinance_cache == target.resolve() / "cache" / "yfinance"
+    assert os.environ[ENV_DATA_DIR] == str(target.resolve())
