@@ -201,7 +201,7 @@ def scenarios(app: QApplication, stack, bars: int, frames: int) -> list[dict]:
 
 def run(bars: int, frames: int) -> dict[tuple[int, int], list[dict]]:
     app = QApplication.instance() or QApplication([])
-    from widgets.charts import ChartStack
+    from widgets.charts.stack import ChartStack
 
     print(f"building a {bars:,}-bar analysis …", flush=True)
     result = synthetic_result(bars)
@@ -226,7 +226,7 @@ def run(bars: int, frames: int) -> dict[tuple[int, int], list[dict]]:
 
 def real_size_draw(app: QApplication, width: int, height: int) -> dict:
     """Redraw a result of real size (^RUT since 1987 and BTC since 2010 are ~10,000 bars)."""
-    from widgets.charts import ChartStack
+    from widgets.charts.stack import ChartStack
 
     result = synthetic_result(10_000)
     stack = ChartStack()

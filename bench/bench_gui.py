@@ -66,7 +66,7 @@ APP_CHILD = """
 import os, sys, time
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QEvent, QObject
-import widgets.chart_area as chart_area
+import widgets.charts.area as chart_area
 
 class Paint(QObject):
     def __init__(self, label, last):

@@ -136,7 +136,7 @@ def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     """Open the main window; returns the exit code (with `screenshot`: save a PNG and exit)."""
     from app.config import load_settings
     from app.logs import setup_logging
-    from widgets.error_dialog import ErrorReporter
+    from widgets.dialogs.error_dialog import ErrorReporter
     from widgets.main_window import MainWindow
 
     paths.ensure()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog
 
-from widgets import dialogs
+from widgets.dialogs import prompts as dialogs
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
@@ -52,7 +52,7 @@ def _ask_path(
 
 def caption(window: MainWindow) -> str:
     """The caption line under an exported image: pair, dates shown, sources, generation date."""
-    from widgets.chart_export import caption_text
+    from widgets.charts.image_export import caption_text
 
     first, last = window.charts.visible_range()
     return caption_text(window.session.result, first, last)

@@ -36,7 +36,7 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"riskcurve: {loaded.notice}", file=sys.stderr)
     settings = loaded.settings
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from widgets.chart_export import check_width
+    from widgets.charts.image_export import check_width
 
     try:
         width = check_width(args.width)
@@ -75,7 +75,7 @@ def _fetch(paths: AppPaths, settings: Any) -> None:
 def _analyse(paths: AppPaths, settings: Any) -> tuple[Any, dict[str, str]]:
     from app.analysis import AnalysisParams, require_complete_inputs
     from app.cache import Cache
-    from widgets.tasks import analyse
+    from widgets.jobs.tasks import analyse
 
     with Cache.open(paths.database) as cache:
         leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
@@ -96,7 +96,7 @@ def _source_of(info: Any) -> str:
 
 def _write(result: Any, out_dir: Path, sources: dict[str, str], width: int) -> list[Path]:
     from app.report import write_analysis_files
-    from widgets.chart_export import render_report_pngs
+    from widgets.charts.image_export import render_report_pngs
 
     written = write_analysis_files(result, out_dir, sources)
     return written + render_report_pngs(result, out_dir, sources, width)

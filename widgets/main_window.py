@@ -1,6 +1,6 @@
 """The main window: linked charts on top, tabs below, toolbar, menus and the status line.
 
-The window only displays: the Session (widgets.session) owns the data and runs every job in a
+The window only displays: the Session (widgets.jobs.session) owns the data and runs every job in a
 worker thread. Layout (geometry, splitter sizes, current tab) persists in an INI file inside
 the config folder, so each data folder (and each test) has its own.
 
@@ -32,9 +32,10 @@ from app.instruments import parse_key
 from app.paths import AppPaths
 from widgets import window_layout
 from widgets.actions import create_actions
-from widgets.chart_area import ChartArea
-from widgets.error_dialog import ErrorReporter
-from widgets.session import FETCH, IMPORT, Session
+from widgets.charts.area import ChartArea
+from widgets.dialogs.error_dialog import ErrorReporter
+from widgets.jobs.session import FETCH, IMPORT, Session
+from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.status import (
     StatusLine,
     error_text,
@@ -42,12 +43,11 @@ from widgets.status import (
     leader_state_text,
     progress_fraction,
 )
-from widgets.tabs import CyclesTab, DataTab, SignalsTab, StatisticsTab
-from widgets.tasks import EMPTY_MESSAGE
+from widgets.tables.tabs import CyclesTab, DataTab, SignalsTab, StatisticsTab
 
 if TYPE_CHECKING:
-    from widgets.charts import ChartStack
-    from widgets.tasks import FetchReport, Loaded, Preview
+    from widgets.charts.stack import ChartStack
+    from widgets.jobs.tasks import FetchReport, Loaded, Preview
 
 
 LOADING_MESSAGE = "Loading cached data…"
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
 
     @property
     def charts(self) -> ChartStack:
-        """The linked chart stack (built on first use, see widgets.chart_area)."""
+        """The linked chart stack (built on first use, see widgets.charts.area)."""
         return self.chart_area.charts
 
     @property
@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
     def import_file(self, path: Path, key: str | None = None) -> None:
         """Import `path`; asks for the instrument key unless given."""
         if key is None:
-            from widgets.dialogs import ImportKeyDialog
+            from widgets.dialogs.prompts import ImportKeyDialog
 
             dialog = ImportKeyDialog(path, self.settings, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
-        from widgets.settings_dialog import SettingsDialog
+        from widgets.dialogs.settings import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.session.pool, self.paths, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
-        from widgets.dialogs import show_about
+        from widgets.dialogs.prompts import show_about
 
         show_about(self)
 

@@ -256,7 +256,7 @@ def check_chart(context: dict) -> str:
 
     _require(context, "app", "qt platform")
     result: AnalysisResult = _require(context, "result", "analysis")
-    from widgets.charts import ChartStack
+    from widgets.charts.stack import ChartStack
 
     stack = ChartStack()  # the export lays out its own off-screen copy at the asked width
     context["windows"] = [stack]

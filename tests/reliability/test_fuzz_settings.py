@@ -27,7 +27,7 @@ from app.config import RULES, SCHEMA_VERSION, SETTINGS_FILE, KeyDate, Settings, 
 from app.errors import InvalidKeyError, SettingsError
 from app.instruments import parse_key
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
-from widgets import settings_values as sv
+from widgets.dialogs import settings_values as sv
 
 pytestmark = FUZZ_MARKS
 

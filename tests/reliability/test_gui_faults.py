@@ -6,7 +6,7 @@ stays responsive), the fetch ends within its deadline, the status bar says what 
 plain words (its tooltip and the Data tab give the instrument's whole message; offline also
 shows the badge), no bug report is raised, and the cache holds exactly what it held before, or,
 where the data is recoverable, exactly the correct bars (a series cut short by a repeating page
-is marked stale in the Data tab). The source-level tests of every fault are in tests/sources
+is marked stale in the Data tab). The source-level tests of every fault are in tests/app/sources
 (see the table in RELIABILITY.md); this file checks the same faults end to end through the
 window.
 """

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.errors import CacheError
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
-from widgets import tasks
 from widgets.app import dark_palette, run_gui
-from widgets.chart_export import is_blank
-from widgets.error_dialog import BugDialog, ErrorReporter
+from widgets.charts.image_export import is_blank
+from widgets.dialogs.error_dialog import BugDialog, ErrorReporter
+from widgets.jobs import tasks
 from widgets.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]

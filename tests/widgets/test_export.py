@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from app.report import breakouts_csv_text
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
 from widgets import export
-from widgets.chart_export import is_blank
+from widgets.charts.image_export import is_blank
 from widgets.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]

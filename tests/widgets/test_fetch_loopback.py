@@ -167,8 +167,8 @@ def test_offline_shows_the_indicator_and_keeps_the_cache(qtbot, paths, refused_u
 
 
 def test_the_settings_test_button_checks_without_storing(qtbot, paths, fake_upstreams):
-    from widgets.settings_dialog import SettingsDialog
-    from widgets.workers import WorkerPool
+    from widgets.dialogs.settings import SettingsDialog
+    from widgets.jobs.workers import WorkerPool
 
     fake_upstreams.yahoo.add_symbol("^RUT", daily_rows(30, first_price=200.0))
     pool = WorkerPool()

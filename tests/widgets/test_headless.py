@@ -11,7 +11,7 @@ from app.cache import Cache
 from app.cli import build_parser
 from tests.fakes.series import daily_rows
 from tests.widgets.gui_helpers import fast_settings, fill_cache, save
-from widgets.chart_export import is_blank
+from widgets.charts.image_export import is_blank
 from widgets.headless import EXIT_OK, EXIT_USAGE, run_report
 
 pytestmark = pytest.mark.gui

@@ -7,10 +7,11 @@ from PySide6.QtGui import QKeySequence
 
 from app.config import load_settings
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
-from widgets import dialogs, tasks
-from widgets.chart_data import to_x
+from widgets.charts.coords import to_x
+from widgets.dialogs import prompts as dialogs
+from widgets.jobs import tasks
+from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.main_window import MainWindow
-from widgets.tasks import EMPTY_MESSAGE
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 

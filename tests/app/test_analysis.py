@@ -1,0 +1,257 @@
+"""run_analysis: the documented result, plain notes when a part is empty, clear errors."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.analysis import (
+    PARTS,
+    AnalysisParams,
+    AnalysisResult,
+    require_complete_inputs,
+    run_analysis,
+    validate_params,
+)
+from app.bars import empty_bars
+from app.config import KeyDate, Settings
+from app.errors import AnalysisError
+from tests.app.signals.helpers import bars_on, day, random_walk, weekdays_from
+
+HALVINGS = (
+    KeyDate("2016-07-09", "2nd halving", "halving"),
+    KeyDate("2020-05-11", "3rd", "halving"),
+)
+PARAMS = AnalysisParams(min_gap_days=60, bootstrap_draws=500)
+
+
+def _pair(leader_count=1_500, follower_count=2_000, seed=1):
+    leader = bars_on(weekdays_from("2015-01-01", leader_count), random_walk(leader_count, seed))
+    follower_days = day("2015-06-01") + np.arange(follower_count)
+    follower = bars_on(follower_days, random_walk(follower_count, seed + 1, vol=0.04))
+    return leader, follower
+
+
+def _run(leader, follower, params=PARAMS, key_dates=HALVINGS) -> AnalysisResult:
+    return run_analysis("yahoo:^RUT", leader, "yahoo:BTC-USD", follower, params, key_dates)
+
+
+def test_full_run_has_every_documented_column_and_timing():
+    leader, follower = _pair()
+    result = _run(leader, follower)
+    horizon_columns = [f"{k}_{h}d" for h in PARAMS.horizons for k in ("fwd", "best", "worst")]
+    assert list(result.breakouts.columns) == [
+        *("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above"),
+        *horizon_columns,
+        "bull_near",
+        "days_to_follower_ath",
+    ]
+    assert len(result.breakouts) > 0
+    assert result.summary["horizon"].tolist() == list(PARAMS.horizons)
+    assert list(result.summary.columns)[-1] == "verdict"
+    for frame in (result.leader_regimes, result.follower_regimes):
+        assert list(frame.columns) == ["start", "end", "kind", "return"] and len(frame) > 0
+    assert result.lead_lag["lag"].tolist() == list(range(-12, 13))
+    assert len(result.correlation) == 1_500 - 1 - 90 + 1 - _missing_common(leader, follower)
+    assert result.cycles["halving_date"].tolist() == [
+        pd.Timestamp("2016-07-09"),
+        pd.Timestamp("2020-05-11"),
+    ]
+    assert result.current_cycle == "2020-05-11" and len(result.cycle_curves) == 2
+    assert len(result.leader_vol) == 1_500 - 30 and 0 < result.leader_vol_pct <= 1
+    assert len(result.follower_vol) == 2_000 - 30
+    assert result.leader_ath.index.equals(leader.index)
+    assert set(result.timings) == set(PARTS)
+    assert result.notes == ()
+    assert result.seed == PARAMS.seed and result.key_dates == HALVINGS
+
+
+def _missing_common(leader, follower):
+    return len(leader) - len(leader.index.intersection(follower.index))
+
+
+def test_hand_computed_pair():
+    # Leader: a record on day 0 (100), a dip, then 101 on day 100 -> one breakout (gap 100).
+    leader = bars_on([0, 50, 100, 101], [100.0, 90.0, 101.0, 102.0])
+    # Follower on days 0..200: 10; 8 on days 140..149 (a 20 % fall: bear from day 0);
+    # 20 from day 150 (a rise of 150 % from the trough on day 140: bull from day 140).
+    f_days = np.arange(0, 201)
+    f_close = np.where(f_days < 140, 10.0, np.where(f_days < 150, 8.0, 20.0))
+    params = AnalysisParams(
+        min_gap_days=100,
+        horizons=(30, 60, 120),
+        bootstrap_draws=200,
+        bull_window_days=60,
+        follower_thresholds=(0.2, 0.2),
+    )
+    result = _run(leader, bars_on(f_days, f_close), params, ())
+    row = result.breakouts.iloc[0]
+    assert len(result.breakouts) == 1 and row["gap_days"] == 100
+    assert row["fwd_30d"] == 0.0 and row["fwd_60d"] == 1.0  # day 160 is at 20
+    assert np.isnan(row["fwd_120d"])  # day 220 is after the follower's last day
+    assert row["best_60d"] == 1.0 and row["worst_60d"] == pytest.approx(-0.2)
+    assert row["days_to_follower_ath"] == 50
+    assert row["bull_near"] == 1.0  # the bull began on day 140, 40 days after
+    phases = result.follower_regimes
+    assert phases["kind"].tolist() == ["bear", "bull"]
+    assert phases["start"].tolist() == [pd.Timestamp("1970-01-01"), pd.Timestamp("1970-05-21")]
+    assert result.summary["n_events"].tolist() == [1, 1, 0]
+    assert "too few" in result.summary["verdict"][0]
+    assert any("halving" in note for note in result.notes)
+    narrow = _run(
+        leader, bars_on(f_days, f_close), dataclasses.replace(params, bull_window_days=30), ()
+    )
+    assert narrow.breakouts["bull_near"].tolist() == [0.0]
+
+
+def test_weekend_only_follower_against_a_weekday_leader():
+    leader_days = weekdays_from("2020-01-01", 400)
+    leader = bars_on(leader_days, random_walk(400, 5))
+    all_days = np.arange(leader_days[0] - 10, leader_days[-1] + 400)
+    weekend = all_days[(all_days + 3) % 7 >= 5]
+    follower = bars_on(weekend, random_walk(weekend.size, 6, vol=0.03))
+    result = _run(leader, follower, dataclasses.replace(PARAMS, min_gap_days=20))
+    assert len(result.breakouts) > 0
+    assert result.breakouts["fwd_30d"].notna().all()  # p0 is the weekend close before
+    assert result.correlation.empty
+    assert any("No rolling correlation" in n for n in result.notes)
+    assert result.lead_lag["n"].max() > 50  # weekly buckets still pair up
+
+
+def test_follower_that_starts_after_the_first_breakouts():
+    leader, follower = _pair()
+    late = follower.loc[follower.index >= pd.Timestamp("2018-01-01")]
+    result = _run(leader, late)
+    early = result.breakouts["date"] < pd.Timestamp("2018-01-01")
+    assert early.any()
+    for h in PARAMS.horizons:
+        assert result.breakouts.loc[early, f"fwd_{h}d"].isna().all()
+    assert result.breakouts.loc[early, "days_to_follower_ath"].isna().all()
+
+
+def test_empty_follower_and_single_bar_leader_give_notes_not_crashes():
+    leader, _ = _pair()
+    result = _run(leader, empty_bars())
+    assert result.summary["n_events"].tolist() == [0, 0, 0, 0]
+    assert result.summary["p_value"].isna().all()
+    assert result.follower_regimes.empty and result.cycles.empty and result.correlation.empty
+    assert np.isnan(result.follower_vol_pct)
+    assert any("follower has no bars" in n for n in result.notes)
+    single = _run(bars_on([day("2020-01-01")], [5.0]), empty_bars())
+    assert single.breakouts.empty and single.leader_state.at_ath
+    assert any("No breakout" in n for n in single.notes)
+    nothing = _run(empty_bars(), empty_bars())
+    assert any("nothing to analyse" in n for n in nothing.notes)
+    assert nothing.leader_state.last_date is None
+
+
+def test_series_shorter_than_the_windows():
+    leader = bars_on(np.arange(20), np.linspace(10, 20, 20))
+    follower = bars_on(np.arange(20), np.linspace(5, 6, 20))
+    result = _run(leader, follower, dataclasses.replace(PARAMS, corr_window=50, vol_window=40))
+    assert result.correlation.empty and result.leader_vol.empty and result.follower_vol.empty
+    assert sum("No volatility" in n for n in result.notes) == 2
+
+
+def test_non_overlapping_drops_events_inside_an_earlier_window():
+    leader = bars_on([0, 100, 130, 300], [10.0, 11.0, 12.0, 13.0])
+    follower = bars_on(np.arange(0, 800), np.linspace(1, 2, 800))
+    params = AnalysisParams(min_gap_days=30, horizons=(50, 200), non_overlapping=True)
+    result = _run(leader, follower, dataclasses.replace(params, bootstrap_draws=100))
+    assert len(result.breakouts) == 3  # the table keeps every event
+    # h=50: 100, 130 (30 days later: dropped), 300 -> 2. h=200: 100, 300 -> 2.
+    assert result.summary["n_events"].tolist() == [2, 2]
+    assert any("50 days: 1 of 3 events left out" in n for n in result.notes)
+
+
+def test_same_seed_same_numbers():
+    leader, follower = _pair()
+    first, second = _run(leader, follower), _run(leader, follower)
+    pd.testing.assert_frame_equal(first.summary, second.summary)
+    assert first.summary["p_value"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"horizons": (0, 30)}, "at least 1"),
+        ({"horizons": (-5,)}, "at least 1"),
+        ({"horizons": (90, 30)}, "increasing, without repeats"),
+        ({"horizons": (30, 30)}, "increasing, without repeats"),
+        ({"horizons": ()}, "at least one horizon"),
+        ({"min_gap_days": -1}, "min_gap_days"),
+        ({"basis": "open"}, "basis"),
+        ({"corr_window": 1}, "corr_window"),
+        ({"vol_window": 0}, "vol_window"),
+        ({"bootstrap_draws": 0}, "bootstrap_draws"),
+        ({"leader_thresholds": (0.2, 1.2)}, "leader regime thresholds"),
+    ],
+)
+def test_bad_parameters_are_refused_by_name(changes, message):
+    params = dataclasses.replace(PARAMS, **changes)
+    with pytest.raises(AnalysisError, match=message):
+        validate_params(params)
+    leader, follower = _pair(200, 200)
+    with pytest.raises(AnalysisError, match=message):
+        _run(leader, follower, params)
+
+
+def test_unsorted_or_broken_bars_are_refused():
+    leader, follower = _pair(200, 200)
+    with pytest.raises(AnalysisError, match="leader bars are not in date order"):
+        _run(leader.iloc[::-1], follower)
+    broken = follower.copy()
+    broken.iloc[3, broken.columns.get_loc("close")] = -1.0
+    with pytest.raises(AnalysisError, match="follower has a missing, zero or negative close"):
+        _run(leader, broken)
+
+
+def test_require_complete_inputs_names_the_problem():
+    leader, follower = _pair(300, 400)
+    require_complete_inputs("L", leader, "F", follower, PARAMS)
+    later = bars_on(day("2030-01-01") + np.arange(200), np.ones(200))
+    with pytest.raises(AnalysisError, match="no overlapping dates"):
+        require_complete_inputs("L", leader, "F", later, PARAMS)
+    with pytest.raises(AnalysisError, match="corr_window is 500 days, larger than the data"):
+        require_complete_inputs(
+            "L", leader, "F", follower, dataclasses.replace(PARAMS, corr_window=500)
+        )
+    with pytest.raises(AnalysisError, match="vol_window is 350 days, larger than the data: L"):
+        require_complete_inputs(
+            "L", leader, "F", follower, dataclasses.replace(PARAMS, corr_window=5, vol_window=350)
+        )
+    with pytest.raises(AnalysisError, match="F has 1 cached bar"):
+        require_complete_inputs("L", leader, "F", follower.iloc[:1], PARAMS)
+
+
+def test_params_from_settings():
+    params = AnalysisParams.from_settings(Settings())
+    assert params.follower_thresholds == (0.30, 0.30) and params.follower_trades_every_day
+    assert not params.leader_trades_every_day
+    validate_params(params)
+
+
+def test_ten_thousand_by_six_thousand_bars_is_quick():
+    leader, follower = _pair(10_000, 6_000)
+    params = AnalysisParams(min_gap_days=30)  # many breakouts, B = 10,000
+    _run(leader, follower, params)  # warm-up (lazy imports)
+    result = _run(leader, follower, params)
+    assert len(result.breakouts) >= 5
+    assert sum(result.timings.values()) < 1.0  # the benchmark shows ~20 ms; leave slack
+
+
+def test_high_basis_uses_the_close_where_the_high_is_missing():
+    # Close-only early history (high NaN), then bars with highs above their closes.
+    closes = [100.0, 90.0, 95.0, 96.0]
+    highs = [np.nan, np.nan, 99.0, 101.0]
+    leader = bars_on([0, 100, 400, 500], closes, highs)
+    result = _run(leader, empty_bars(), dataclasses.replace(PARAMS, basis="high", min_gap_days=365))
+    assert result.breakouts["date"].tolist() == [pd.Timestamp("1971-05-16")]  # day 500
+    assert result.breakouts["prior_ath"].tolist() == [100.0]  # the close of day 0
+    assert result.leader_ath.tolist() == [100.0, 100.0, 100.0, 101.0]
+    assert result.leader_state.at_ath and result.leader_state.drawdown == pytest.approx(
+        96 / 101 - 1
+    )

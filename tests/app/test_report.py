@@ -1,0 +1,181 @@
+"""The `analyze` command: cache only, exact CSV, files under --out, one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.cache import Cache
+from app.cli import main
+from app.config import Settings, save_settings
+from tests.app.signals.helpers import bars_on
+
+LEADER, FOLLOWER = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
+
+
+@pytest.fixture
+def cached(paths):
+    """A hand-made pair in the cache, and settings with windows that fit it."""
+    leader_days = np.arange(0, 200)
+    leader_close = np.where(leader_days == 0, 100.0, 90.0)
+    leader_close[100] = 101.0  # one breakout: 100 days after the record on day 0
+    follower_days = np.arange(0, 301)
+    follower_close = np.where(follower_days < 130, 10.0, 15.0)
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER, bars_on(leader_days, leader_close), source="yahoo")
+        cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close), source="ccxt")
+    settings = Settings(corr_window=5, vol_window=5, min_gap_days=100, bootstrap_draws=200)
+    save_settings(paths.config, settings)
+    return paths
+
+
+def _analyze(capsys, *args):
+    code = main(["analyze", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_csv_output_has_exactly_the_documented_columns(cached, capsys):
+    code, out, err = _analyze(capsys, "--format", "csv", "--horizons", "30,90,250")
+    assert code == 0, err
+    pct = repr(101 / 100 - 1)
+    assert out == (
+        "date,level,prior_ath_date,prior_ath,gap_days,pct_above,fwd_30d,fwd_90d,fwd_250d\n"
+        f"1970-04-11,101.0,1970-01-01,100.0,100,{pct},0.5,0.5,\n"
+    )
+
+
+def test_options_override_settings(cached, capsys):
+    code, out, _ = _analyze(capsys, "--format", "csv", "--min-gap-days", "101")
+    assert code == 0 and out.splitlines()[1:] == []  # the only gap is exactly 100 days
+    code, out, _ = _analyze(capsys, "--format", "csv", "--basis", "high", "--horizons", "30")
+    assert code == 0 and out.splitlines()[0].endswith("pct_above,fwd_30d")
+
+
+def test_table_output_is_readable(cached, capsys):
+    code, out, _ = _analyze(capsys, "--non-overlapping")
+    assert code == 0
+    assert "Breakouts (1)" in out and "1970-04-11" in out
+    assert "30 days: only 1 event, too few to conclude anything" in out
+    assert "Leader now: 90.00 on 1970-07-19" in out
+    assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_json_output_and_out_files(cached, capsys, tmp_path):
+    out_dir = tmp_path / "results"
+    code, out, err = _analyze(capsys, "--format", "json", "--out", str(out_dir))
+    assert code == 0 and "Wrote 7 files" in err
+    doc = json.loads(out)
+    assert doc["seed"] == Settings().seed
+    assert doc["parameters"]["horizons"] == [30, 90, 180, 365]
+    assert doc["instruments"]["leader"] == {
+        "key": LEADER,
+        "label": "^RUT",
+        "source": "yahoo",
+        "first_date": "1970-01-01",
+        "last_date": "1970-07-19",
+        "bars": 200,
+    }
+    assert doc["instruments"]["follower"]["source"].startswith("ccxt")
+    assert doc["breakouts"][0]["fwd_365d"] is None  # missing is null, never NaN
+    assert doc["generated_at"].endswith("+00:00")
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == sorted(
+        [
+            "analysis.json",
+            "correlation.csv",
+            "cycles.csv",
+            "events.csv",
+            "lead_lag.csv",
+            "regimes.csv",
+            "summary.csv",
+        ]
+    )
+    saved = json.loads((out_dir / "analysis.json").read_text())
+    assert saved["parameters"] == doc["parameters"]
+    _, csv_out, _ = _analyze(capsys, "--format", "csv", "--out", str(out_dir))  # replaces files
+    assert (out_dir / "events.csv").read_text() == csv_out
+    summary = (out_dir / "summary.csv").read_text().splitlines()
+    assert summary[0].startswith("horizon,n_events,mean,median,share_positive,base_n")
+    assert len(summary) == 5
+    assert (out_dir / "regimes.csv").read_text().startswith("role,key,start,end,kind,return")
+    assert (out_dir / "correlation.csv").read_text().startswith("date,correlation\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--horizons", "0,30"], "horizons: each must be a whole number"),
+        (["--horizons", "90,30"], "horizons: must be increasing, without repeats"),
+        (["--horizons", "30,30"], "horizons: must be increasing, without repeats"),
+        (["--horizons", "30,x"], "horizons: 'x' is not a whole number"),
+        (["--min-gap-days", "-5"], "min_gap_days: must be from 1 to 10,000"),
+        (["--min-gap-days", "many"], "min_gap_days: 'many' is not a whole number"),
+        (["--basis", "open"], "basis: must be one of close, high"),
+        (["--leader", "nonsense"], "--leader: Instrument key 'nonsense' must start with"),
+        (["--follower", "yahoo:^GSPC"], "No cached data for yahoo:^GSPC"),
+        (["--follower", LEADER], "follower: must differ from the leader"),
+    ],
+)
+def test_bad_parameters_exit_2_with_one_line(cached, capsys, args, message):
+    code, out, err = _analyze(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("riskcurve: ") and message in err
+
+
+def test_no_overlap_and_window_larger_than_data_exit_2(paths, capsys):
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER, bars_on(np.arange(0, 100), np.linspace(1, 2, 100)))
+        cache.store_bars(FOLLOWER, bars_on(np.arange(500, 600), np.linspace(1, 2, 100)))
+    code, _, err = _analyze(capsys)
+    assert code == 2 and "have no overlapping dates" in err
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(FOLLOWER, bars_on(np.arange(50, 100), np.linspace(1, 2, 50)))
+    code, _, err = _analyze(capsys)
+    assert code == 2 and "corr_window is 90 days, larger than the data" in err
+
+
+def test_without_a_cache_it_says_so_and_creates_nothing(paths, capsys):
+    code, _, err = _analyze(capsys)
+    assert code == 2 and "No cached data yet" in err
+    assert not paths.database.exists()
+
+
+def test_out_that_is_a_file_exits_2(cached, capsys, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    code, out, err = _analyze(capsys, "--format", "csv", "--out", str(target))
+    assert code == 2 and "is a file, not a folder" in err and out == ""
+    assert target.read_text() == "x"
+
+
+def test_help_mentions_replacing_files(capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    text = capsys.readouterr().out
+    assert "replaced" in text and "--non-overlapping" in text
+
+
+def test_a_failed_write_exits_1_and_prints_no_result(cached, capsys, tmp_path, monkeypatch):
+    import app.report
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(app.report.os, "replace", disk_full)
+    code, out, err = _analyze(capsys, "--format", "csv", "--out", str(tmp_path / "r"))
+    assert code == 1 and out == ""
+    assert err.startswith("riskcurve: cannot write ") and "No space left on device" in err
+
+
+def test_table_lists_notes_when_a_part_is_empty(paths, capsys):
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER, bars_on(np.arange(0, 200), np.linspace(2, 1, 200)))
+        cache.store_bars(FOLLOWER, bars_on(np.arange(0, 200), np.linspace(1, 2, 200)))
+    code, out, _ = _analyze(capsys)
+    assert code == 0
+    assert "Breakouts (0)\n  none" in out
+    assert "Note: No breakout: the leader never set an all-time high (close) 365" in out

@@ -1,0 +1,77 @@
+"""Halving-aligned cycles chart: one curve per cycle, the current one emphasised, log scale."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.widgets.gui_helpers import show_with_result
+from tests.widgets.result_factory import make_result
+from widgets.charts.cycles import NO_CYCLES_MESSAGE, CyclesChart, format_multiple
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_result()
+
+
+@pytest.fixture
+def chart(qtbot, result):
+    return show_with_result(qtbot, CyclesChart(), result, (800, 500))
+
+
+def test_one_curve_per_cycle_with_the_current_one_emphasised(chart, result):
+    curves = chart.curves()
+    assert [c.halving for c in curves] == sorted(result.cycle_curves)
+    current = [c for c in curves if c.current]
+    assert [c.halving for c in current] == [result.current_cycle]
+    widths = {
+        c.halving: item.opts["pen"].widthF()
+        for c, item in zip(curves, chart.curve_items(), strict=True)
+    }
+    others = [w for halving, w in widths.items() if halving != result.current_cycle]
+    assert widths[result.current_cycle] > 1.5 * max(others)
+    assert current[0].colour == chart.theme().css(chart.theme().current_cycle)
+    labels = [label.text for _, label in chart.plot().legend.items]
+    assert any("(current cycle)" in text and result.current_cycle in text for text in labels)
+
+
+def test_y_axis_is_logarithmic(chart):
+    assert chart.plot().getAxis("left").logMode
+
+
+def test_readout_gives_each_cycles_multiple(qtbot, chart, result):
+    day = 200
+    text = chart.readout_at(day)
+    assert text.startswith("day 200")
+    for halving, series in result.cycle_curves.items():
+        expected = format_multiple(float(series.loc[:day].iloc[-1]))
+        assert f"{halving} {expected}" in text
+
+
+def test_crosshair_emits_the_readout(qtbot, chart):
+    from PySide6.QtCore import QPointF
+
+    point = chart.plot().vb.mapViewToScene(QPointF(100.0, 0.2))
+    with qtbot.waitSignal(chart.readoutChanged) as signal:
+        chart.graphics_view().scene().sigMouseMoved.emit(point)
+    assert signal.args[0].startswith("day 100")
+
+
+def test_no_cycles_shows_a_message(qtbot, result):
+    widget = CyclesChart()
+    qtbot.addWidget(widget)
+    widget.set_result(dataclasses.replace(result, cycle_curves={}, current_cycle=None))
+    assert widget.message() == NO_CYCLES_MESSAGE
+    assert widget.curves() == []
+
+
+def test_export_png(chart, tmp_path):
+    path = chart.export_png(tmp_path / "cycles.png", width=900, caption="cycles")
+    image = QImage(str(path))
+    assert image.width() == 900
+    assert len({image.pixel(x, image.height() // 3) for x in range(0, 900, 5)}) > 3

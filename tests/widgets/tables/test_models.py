@@ -1,0 +1,195 @@
+"""Table models: Qt's model tester on every table, formatting, colours, stable numeric sorting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QPalette
+
+from app.cache import InstrumentInfo
+from tests.widgets.result_factory import make_result
+from widgets.tables import columns as cols
+from widgets.tables.models import (
+    RAW_ROLE,
+    SORT_ROLE,
+    DataFrameModel,
+    format_value,
+    return_colors,
+    sorting_proxy,
+)
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_result()
+
+
+def _info(key: str, error: str = "", last: dt.date | None = dt.date(2024, 1, 5)) -> InstrumentInfo:
+    return InstrumentInfo(
+        key=key,
+        source=key.split(":")[0],
+        ticker=key.split(":")[-1],
+        exchange="bitstamp" if key.startswith("ccxt") else "",
+        currency="USD",
+        timezone="",
+        rows=1234,
+        first_date=dt.date(2010, 1, 4),
+        last_date=last,
+        last_fetch=dt.datetime(2024, 1, 6, 12, 0, tzinfo=dt.UTC) if not error else None,
+        last_error=error,
+        last_error_kind="offline" if error else "",
+    )
+
+
+def _models(result) -> dict[str, DataFrameModel]:
+    horizons = result.params.horizons
+    breakouts = DataFrameModel(cols.breakout_columns(horizons))
+    breakouts.set_frame(result.breakouts, cols.breakout_row_tips(result.breakouts, horizons))
+    summary = DataFrameModel(cols.SUMMARY_COLUMNS)
+    summary.set_frame(result.summary, cols.summary_verdicts(result))
+    cycles = DataFrameModel(cols.CYCLE_COLUMNS)
+    cycles.set_frame(result.cycles)
+    infos = [_info("yahoo:^RUT"), _info("ccxt:bitstamp:BTC/USD", "No network", None)]
+    data = DataFrameModel(cols.DATA_COLUMNS)
+    data.set_frame(cols.instruments_frame(infos, 4))
+    return {"breakouts": breakouts, "summary": summary, "cycles": cycles, "data": data}
+
+
+@pytest.mark.parametrize("name", ["breakouts", "summary", "cycles", "data"])
+def test_every_table_model_passes_qt_model_tester(qtmodeltester, result, name):
+    model = _models(result)[name]
+    assert model.rowCount() > 0
+    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(sorting_proxy(model), force_py=True)
+
+
+def test_an_empty_model_passes_and_has_no_rows(qtmodeltester):
+    model = DataFrameModel(cols.SUMMARY_COLUMNS)
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 0
+    assert model.columnCount() == len(cols.SUMMARY_COLUMNS)
+
+
+def test_counts_are_zero_below_a_valid_parent(result):
+    model = _models(result)["breakouts"]
+    child_parent = model.index(0, 0)
+    assert child_parent.isValid()
+    assert model.rowCount(child_parent) == 0
+    assert model.columnCount(child_parent) == 0
+
+
+def test_returns_are_percentages_and_missing_values_are_empty():
+    assert format_value(0.1234, "return") == "+12.3 %"
+    assert format_value(-0.05, "return") == "-5.0 %"
+    assert format_value(float("nan"), "return") == ""
+    assert format_value(pd.NaT, "date") == ""
+    assert format_value(None, "price") == ""
+    assert format_value(2.5, "multiple") == "2.50×"
+    assert format_value(pd.Timestamp("2020-11-13"), "date") == "2020-11-13"
+    assert format_value(1.0, "flag") == "Yes"
+
+
+def test_return_cells_are_coloured_by_sign_and_nan_cells_are_blank():
+    frame = pd.DataFrame(
+        {"date": pd.to_datetime(["2020-01-01"] * 3), "fwd_30d": [0.2, -0.1, np.nan]}
+    )
+    model = DataFrameModel(cols.breakout_columns((30,)))
+    model.set_frame(frame)
+    column = [c.field for c in model.columns].index("fwd_30d")
+    gain, loss = return_colors()
+    fg = Qt.ItemDataRole.ForegroundRole
+    assert model.index(0, column).data(fg) == gain
+    assert model.index(1, column).data(fg) == loss
+    assert model.index(2, column).data(fg) is None
+    assert model.index(2, column).data() == ""
+
+
+def test_gain_and_loss_colours_stay_readable_on_light_and_dark_backgrounds():
+    for base in ("#ffffff", "#1e1f22"):
+        palette = QPalette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(base))
+        for colour in return_colors(palette):
+            assert _contrast(colour, QColor(base)) >= 4.5, (base, colour.name())
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_proxy_sorts_numerically_and_keeps_equal_rows_in_source_order():
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01"]),
+            "fwd_30d": [0.05, -0.30, 0.05, np.nan],
+        }
+    )
+    model = DataFrameModel(cols.breakout_columns((30,)))
+    model.set_frame(frame)
+    proxy = sorting_proxy(model)
+    column = [c.field for c in model.columns].index("fwd_30d")
+    proxy.sort(column, Qt.SortOrder.DescendingOrder)
+    dates = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert dates == ["2020-01-01", "2020-03-01", "2020-02-01", "2020-04-01"]
+    proxy.sort(column, Qt.SortOrder.AscendingOrder)
+    values = [proxy.index(r, column).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert values[0] == -math.inf and values[1:] == [-0.30, 0.05, 0.05]
+
+
+def test_every_column_header_explains_itself(result):
+    for model in _models(result).values():
+        for section in range(model.columnCount()):
+            tip = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+            assert isinstance(tip, str) and len(tip) > 15
+        assert model.headerData(99, Qt.Orientation.Horizontal) is None
+
+
+def test_breakout_rows_carry_best_and_worst_in_their_tooltips(result):
+    model = _models(result)["breakouts"]
+    tips = [model.index(r, 0).data(Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())]
+    assert any(t and "best" in t and "worst" in t for t in tips)
+
+
+def test_raw_role_gives_the_unformatted_value(result):
+    model = _models(result)["breakouts"]
+    assert model.index(0, 0).data(RAW_ROLE) == result.breakouts["date"].iloc[0]
+    assert model.index(0, 0).data(RAW_ROLE) is not None
+    assert model.data(QModelIndex()) is None
+
+
+def test_data_table_shows_staleness_errors_and_never_fetched():
+    infos = [_info("yahoo:^RUT"), _info("ccxt:bitstamp:BTC/USD", "No network", None)]
+    model = DataFrameModel(cols.DATA_COLUMNS)
+    model.set_frame(cols.instruments_frame(infos, 4))
+    fields = [c.field for c in model.columns]
+    row = {f: model.index(1, i).data() for i, f in enumerate(fields)}
+    assert row["key"] == "ccxt:bitstamp:BTC/USD"
+    assert row["source"] == "Bitstamp (ccxt)"
+    assert row["stale"] == "Yes"  # no bars at all
+    assert row["last_fetch"] == "never"
+    assert row["last_error"] == "No network"
+    assert row["rows"] == "1,234"
+
+
+def test_small_sample_warning_names_the_rule(result):
+    warning = cols.small_sample_warning(result)
+    if int(result.summary["n_events"].min()) < cols.SMALL_SAMPLE:
+        assert "Below 5 events" in warning
+    else:
+        assert warning == ""
+    assert len(cols.summary_verdicts(result)) == len(result.params.horizons)

@@ -1,0 +1,138 @@
+"""The window's chart area: a loading note, then the cached prices, then the linked charts.
+
+Start-up speed decides the order. The window first shows a plain note (no pyqtgraph needed),
+then the cached close prices as soon as the load worker has read them (widgets.charts.preview, numpy
+only), and the full chart stack when the analysis arrives. The chart stack is built on first
+use, so its cost is not paid before the window appears.
+
+Signals:
+    exportPaneRequested(int): a pane's context menu asked to export that pane.
+    exportAllRequested(): a pane's context menu asked to export the whole stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+
+if TYPE_CHECKING:
+    from app.analysis import AnalysisResult
+    from widgets.charts.preview import PricePreview
+    from widgets.charts.stack import ChartStack
+    from widgets.jobs.tasks import Preview
+
+
+class FirstPaint(QObject):
+    """Calls `callback` after the first paint of `widget` (or after MAX_WAIT_MS at the latest)."""
+
+    MAX_WAIT_MS = 1000
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(self.MAX_WAIT_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._fire)  # after this paint has finished
+        return False
+
+    def _fire(self) -> None:
+        if self._callback is not None:
+            callback, self._callback = self._callback, None
+            callback()
+
+
+class ChartArea(QStackedWidget):
+    """Loading note, price preview or chart stack (see the module docstring)."""
+
+    exportPaneRequested = Signal(int)
+    exportAllRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loading = QLabel(self)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setWordWrap(True)
+        self.loading.setStyleSheet("QLabel { font-size: 13pt; }")
+        self.loading.setToolTip("The charts appear here once the cached data is read")
+        self.addWidget(self.loading)
+        self.preview: PricePreview | None = None
+        self._charts: ChartStack | None = None
+        self._log = True
+        self._compare = False
+        self._paint_watch: FirstPaint | None = None
+
+    @property
+    def charts(self) -> ChartStack:
+        """The linked chart stack (built on first use)."""
+        if self._charts is None:
+            from widgets.charts.stack import ChartStack
+
+            charts = ChartStack(self)
+            charts.exportPaneRequested.connect(self.exportPaneRequested)
+            charts.exportAllRequested.connect(self.exportAllRequested)
+            charts.set_log(self._log)
+            charts.set_compare(self._compare)
+            self.addWidget(charts)
+            self._charts = charts
+        return self._charts
+
+    def has_result(self) -> bool:
+        return self._charts is not None and self._charts.has_result()
+
+    def set_log(self, on: bool) -> None:
+        self._log = bool(on)
+        if self._charts is not None:
+            self._charts.set_log(self._log)
+
+    def set_compare(self, on: bool) -> None:
+        self._compare = bool(on)
+        if self._charts is not None:
+            self._charts.set_compare(self._compare)
+
+    def show_loading(self, message: str) -> None:
+        self.loading.setText(message)
+        self.setCurrentWidget(self.loading)
+
+    def show_preview(self, preview: Preview, on_painted: Callable[[], None]) -> None:
+        """The cached prices; ignored once the charts show a result (a reload keeps them).
+
+        `on_painted` is called once the preview is on screen (at once when it is not shown).
+        """
+        if self.has_result() or not self.isVisible():
+            if not self.has_result():
+                self._preview_widget().show_prices(preview)
+                self.setCurrentWidget(self.preview)
+            on_painted()
+            return
+        widget = self._preview_widget()
+        widget.show_prices(preview)
+        self.setCurrentWidget(widget)
+        self._paint_watch = FirstPaint(widget.view.viewport(), on_painted)
+
+    def prepare_preview(self) -> None:
+        """Build the (still hidden) preview now, while the load worker reads the cache."""
+        if not self.has_result():
+            self._preview_widget()
+
+    def _preview_widget(self) -> PricePreview:
+        if self.preview is None:
+            from widgets.charts.preview import PricePreview
+
+            self.preview = PricePreview(self)
+            self.addWidget(self.preview)
+        return self.preview
+
+    def show_result(self, result: AnalysisResult) -> None:
+        self.charts.set_result(result)
+        self.setCurrentWidget(self.charts)
+
+    def show_empty(self, message: str) -> None:
+        self.charts.clear(message)
+        self.setCurrentWidget(self.charts)

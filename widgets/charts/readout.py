@@ -1,0 +1,98 @@
+"""The crosshair readout: the date and every value under the cursor, as plain text and HTML.
+
+Values are looked up in the data (last point at or before the cursor's date), so they are real
+prices whatever the axis scale; only the cursor's own height comes from view coordinates, and
+`real_y` turns log10 back into a price.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from widgets.charts.coords import (
+    ReadoutSeries,
+    date_text,
+    format_price,
+    real_y,
+    value_at,
+)
+
+SEPARATOR = "  ·  "
+
+
+@dataclass(frozen=True)
+class ReadoutContext:
+    """The series and display state the readout depends on."""
+
+    readouts: list[list[ReadoutSeries]] = field(default_factory=list)
+    log: bool = True
+    compare: bool = False
+    leader_factor: float | None = None
+    follower_factor: float | None = None
+    leader_short: str = ""
+    follower_short: str = ""
+
+
+def readout_items(
+    context: ReadoutContext, x: float, pane: int | None = None, view_y: float | None = None
+) -> list[tuple[str, str, str]]:
+    """(label, value text, colour) for the date, every series with a value, and the cursor."""
+    items = [("", date_text(x), "")]
+    factors = {0: context.leader_factor, 1: context.follower_factor}
+    for pane_index, series_list in enumerate(context.readouts):
+        for position, series in enumerate(series_list):
+            text = series.text_at(x)
+            if text is None:
+                continue
+            factor = factors.get(pane_index) if position == 0 else None
+            if context.compare and factor is not None:
+                value = value_at(series.xs, series.ys, x)
+                text += f" (index {value * factor:,.1f})"
+            items.append((series.label, text, series.colour))
+    cursor = cursor_text(context, pane, view_y)
+    if cursor:
+        items.append(("cursor", cursor, ""))
+    return items
+
+
+def cursor_text(context: ReadoutContext, pane: int | None, view_y: float | None) -> str:
+    """The value at the cursor's height in `pane`, in that pane's units."""
+    if pane is None or view_y is None:
+        return ""
+    if pane == 0 and context.compare:
+        return f"{real_y(view_y, context.log):,.1f}"
+    if pane in (0, 1):
+        return format_price(real_y(view_y, context.log))
+    if pane == 2:
+        return f"{view_y:+.2f}"
+    return f"{view_y:.1f}%"
+
+
+def readout_text(
+    context: ReadoutContext, x: float, pane: int | None = None, view_y: float | None = None
+) -> str:
+    """The readout as one plain line, e.g. '2020-12-16  ·  ^RUT 1,955.12  ·  …'."""
+    parts = [
+        f"{label} {value}" if label else value
+        for label, value, _ in readout_items(context, x, pane, view_y)
+    ]
+    return SEPARATOR.join(parts)
+
+
+def readout_html(
+    context: ReadoutContext, x: float, pane: int | None = None, view_y: float | None = None
+) -> str:
+    """The readout as rich text, each label in its series colour."""
+    parts = []
+    for label, value, colour in readout_items(context, x, pane, view_y):
+        value_html = html.escape(value)
+        if not label:
+            parts.append(f"<b>{value_html}</b>")
+        elif colour:
+            parts.append(
+                f'<span style="color:{colour}">■</span> {html.escape(label)} <b>{value_html}</b>'
+            )
+        else:
+            parts.append(f"{html.escape(label)} {value_html}")
+    return "&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts)
