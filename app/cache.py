@@ -28,7 +28,7 @@ import numpy as np
 
 from app.bars import COLUMNS, bars_from_arrays, epoch_days
 from app.errors import CacheError, InvalidKeyError, RiskcurveError, UnknownInstrumentError
-from app.instruments import parse_key
+from app.instruments import InstrumentSpec, parse_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -444,7 +444,9 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def _ensure_instrument(db: sqlite3.Connection, spec, currency: str, timezone: str) -> int:
+def _ensure_instrument(
+    db: sqlite3.Connection, spec: InstrumentSpec, currency: str, timezone: str
+) -> int:
     db.execute(
         "INSERT INTO instruments (key, source, ticker, exchange, currency, timezone) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "

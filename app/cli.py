@@ -13,10 +13,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.errors import CsvFormatError, InvalidKeyError, RiskcurveError, SettingsError
 from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
+
+if TYPE_CHECKING:
+    from app.fetch import ProgressEvent
+
+#: What add_subparsers returns: the object that registers one command.
+Subcommands = Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _USAGE_ERRORS = (CsvFormatError, InvalidKeyError, SettingsError)
@@ -53,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_gui(commands) -> None:
+def _add_gui(commands: Subcommands) -> None:
     gui = commands.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument(
         "--screenshot",
@@ -63,7 +70,7 @@ def _add_gui(commands) -> None:
     )
 
 
-def _add_import(commands) -> None:
+def _add_import(commands: Subcommands) -> None:
     cmd = commands.add_parser("import", help="import a CSV file of daily bars")
     cmd.add_argument("file", type=Path, help="CSV with a Date and a Close column")
     cmd.add_argument(
@@ -74,7 +81,7 @@ def _add_import(commands) -> None:
     )
 
 
-def _add_fetch(commands) -> None:
+def _add_fetch(commands: Subcommands) -> None:
     cmd = commands.add_parser("fetch", help="download new bars into the cache")
     cmd.add_argument("keys", nargs="*", metavar="KEY", help="instruments (default: settings)")
     cmd.add_argument("--full", action="store_true", help="re-download the whole history")
@@ -83,18 +90,18 @@ def _add_fetch(commands) -> None:
     )
 
 
-def _add_status(commands) -> None:
+def _add_status(commands: Subcommands) -> None:
     commands.add_parser("status", help="list cached instruments")
 
 
-def _add_export(commands) -> None:
+def _add_export(commands: Subcommands) -> None:
     cmd = commands.add_parser("export-csv", help="write cached bars to a CSV file")
     cmd.add_argument("key", metavar="KEY")
     cmd.add_argument("--out", required=True, type=Path, metavar="FILE")
     cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
-def _add_report(commands) -> None:
+def _add_report(commands: Subcommands) -> None:
     cmd = commands.add_parser(
         "report",
         help="fetch, analyse and write analysis files plus charts.png and cycles.png",
@@ -133,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _gui(args, paths: AppPaths) -> int:
+def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         from widgets.app import run_gui
     except ImportError as exc:  # a broken Qt install: say what is missing instead of a trace
@@ -142,7 +149,7 @@ def _gui(args, paths: AppPaths) -> int:
     return run_gui(paths.ensure(), screenshot=getattr(args, "screenshot", None))
 
 
-def _import(args, paths: AppPaths) -> int:
+def _import(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.sources.csv_file import import_csv
 
     count = import_csv(args.file, args.symbol, paths.ensure().database)
@@ -150,7 +157,7 @@ def _import(args, paths: AppPaths) -> int:
     return EXIT_OK
 
 
-def _fetch(args, paths: AppPaths) -> int:
+def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.fetch import refresh
     from app.settings_file import load_settings
 
@@ -175,14 +182,14 @@ def _fetch(args, paths: AppPaths) -> int:
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
 
 
-def _print_progress(event) -> None:
+def _print_progress(event: ProgressEvent) -> None:
     if sys.stderr.isatty():
         print(f"\r[{event.index + 1}/{event.count}] {event.message}\033[K", end="", file=sys.stderr)
         if event.total and event.done >= event.total:
             print(file=sys.stderr)
 
 
-def _status(args, paths: AppPaths) -> int:
+def _status(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.cache import Cache
     from app.status import format_status
 
@@ -196,7 +203,7 @@ def _status(args, paths: AppPaths) -> int:
     return EXIT_OK
 
 
-def _export(args, paths: AppPaths) -> int:
+def _export(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.sources.csv_file import export_csv
 
     if args.out.exists() and not args.force:
@@ -207,13 +214,13 @@ def _export(args, paths: AppPaths) -> int:
     return EXIT_OK
 
 
-def _analyze(args, paths: AppPaths) -> int:
+def _analyze(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.report import run_analyze
 
     return run_analyze(args, paths)
 
 
-def _report(args, paths: AppPaths) -> int:
+def _report(args: argparse.Namespace, paths: AppPaths) -> int:
     from widgets.headless import run_report
 
     return run_report(args, paths.ensure())

@@ -213,7 +213,7 @@ class Settings:
     )
     extra_key_dates: tuple[KeyDate, ...] = setting(
         (),
-        KeyDates(),
+        KeyDates(KeyDate),
         "Your key dates",
         "Dated chart markers; kind halving also starts a halving cycle",
     )

@@ -14,10 +14,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.errors import CacheError, CancelledError, RiskcurveError
-from app.instruments import parse_key
+from app.instruments import InstrumentSpec, parse_key
 from app.sources.base import FetchRequest
+
+if TYPE_CHECKING:
+    from app.cache import Cache
 
 #: Days re-requested before the last stored bar, so a provisional last bar gets corrected.
 OVERLAP_DAYS = 5
@@ -81,7 +85,16 @@ def refresh(
     return outcomes
 
 
-def _refresh_one(cache, key, index, count, full, timeout_s, progress, cancelled) -> FetchOutcome:
+def _refresh_one(
+    cache: Cache,
+    key: str,
+    index: int,
+    count: int,
+    full: bool,
+    timeout_s: float,
+    progress: ProgressSink | None,
+    cancelled: Callable[[], bool],
+) -> FetchOutcome:
     spec = parse_key(key)
     if spec.source == "csv":
         return FetchOutcome(key, True, skipped=True)
@@ -117,19 +130,19 @@ def _refresh_one(cache, key, index, count, full, timeout_s, progress, cancelled)
     return FetchOutcome(spec.key, True, new_bars=new_bars, notes=tuple(result.notes))
 
 
-def _record(cache, key: str, error: RiskcurveError) -> None:
+def _record(cache: Cache, key: str, error: RiskcurveError) -> None:
     # When the cache itself is failing (disk full, locked), recording the error fails too; the
     # caller still gets the outcome with the message.
     with contextlib.suppress(CacheError):
         cache.record_error(key, error)
 
 
-def _row_count(cache, key: str) -> int:
+def _row_count(cache: Cache, key: str) -> int:
     info = cache.instrument(key)
     return info.rows if info else 0
 
 
-def _source_label(spec) -> str:
+def _source_label(spec: InstrumentSpec) -> str:
     return f"ccxt:{spec.exchange}" if spec.source == "ccxt" else spec.source
 
 

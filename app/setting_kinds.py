@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -354,6 +355,8 @@ class KeyDates(Kind):
     """Dated chart markers, {date, label, kind}; edited in the settings file only."""
 
     text_editable = False
+    #: The record type (app.config.KeyDate), passed in so this module stays below config.
+    record: Callable[..., Any]
 
     def check(self, field: str, value: Any, unit: str) -> None:
         if not isinstance(value, tuple):
@@ -372,14 +375,12 @@ class KeyDates(Kind):
                 raise SettingsError(field, "kind must be halving or event")
 
     def from_json(self, value: Any) -> Any:
-        from app.config import KeyDate
-
         if not isinstance(value, list):
             return value
         if not all(isinstance(v, dict) and set(v) <= {"date", "label", "kind"} for v in value):
             raise SettingsError("extra_key_dates", "each entry must be {date, label, kind}")
         try:
-            return tuple(KeyDate(**v) for v in value)
+            return tuple(self.record(**v) for v in value)
         except TypeError:
             raise SettingsError("extra_key_dates", "each entry needs a date and a label") from None
 

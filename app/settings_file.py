@@ -156,9 +156,12 @@ def _set_aside(path: Path, problem: str) -> LoadedSettings:
     try:
         os.replace(path, backup)
     except OSError:
-        backup = None
-    kept = f" It was kept as {backup}." if backup else ""
-    notice = f"Your settings file {path} {problem}.{kept} Default settings are in use."
+        notice = f"Your settings file {path} {problem}. Default settings are in use."
+        return LoadedSettings(Settings(), notice, None)
+    notice = (
+        f"Your settings file {path} {problem}. It was kept as {backup}. "
+        "Default settings are in use."
+    )
     return LoadedSettings(Settings(), notice, backup)
 
 

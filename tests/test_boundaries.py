@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,31 @@ def test_importing_every_app_module_loads_no_qt():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+HEAVY = ("pandas", "yfinance", "ccxt", "pyqtgraph")
+
+
+def _heavy_modules_loaded_by(code: str) -> list[str]:
+    probe = f"{code}\nimport sys\nprint(','.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    return sorted(set(out.stdout.strip().split(",")) & set(HEAVY))
+
+
+def test_the_command_line_starts_without_heavy_libraries():
+    """What ruff's banned-module-level-imports (TID253) keeps by rule, checked by importing:
+    building every command's parser loads none of pandas, yfinance, ccxt, pyqtgraph."""
+    assert _heavy_modules_loaded_by("import main, app.cli; app.cli.build_parser()") == []
+
+
+def test_the_window_modules_load_without_the_data_libraries():
+    """The window's first picture must not wait for pandas or the download libraries."""
+    loaded = _heavy_modules_loaded_by("import widgets.app, widgets.main_window")
+    assert not set(loaded) & {"pandas", "yfinance", "ccxt"}

@@ -14,13 +14,16 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
 
 log = logging.getLogger("riskcurve.gui")
 
@@ -70,9 +73,12 @@ def apply_theme(app: QApplication, name: str | None) -> None:
 
 def create_application() -> QApplication:
     """The QApplication (created once), with name, icon and theme."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "riskcurve"])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0] if sys.argv else "riskcurve"])
+    )
     app.setApplicationName("Riskcurve")
     app.setOrganizationName("Riskcurve")
     app.setApplicationDisplayName("Riskcurve")
@@ -94,7 +100,7 @@ def app_icon() -> QIcon:
 class Screenshot(QObject):
     """Saves the window once it has drawn the cached data (or the empty state), then quits."""
 
-    def __init__(self, window: QObject, path: Path) -> None:
+    def __init__(self, window: MainWindow, path: Path) -> None:
         super().__init__(window)
         self.window = window
         self.path = path

@@ -54,8 +54,11 @@ def caption(window: MainWindow) -> str:
     """The caption line under an exported image: pair, dates shown, sources, generation date."""
     from widgets.charts.image_export import caption_text
 
+    result = window.session.result
+    if result is None:
+        raise ValueError("there is no analysis to caption yet")
     first, last = window.charts.visible_range()
-    return caption_text(window.session.result, first, last)
+    return caption_text(result, first, last)
 
 
 def export_chart_interactive(window: MainWindow) -> Path | None:
@@ -127,9 +130,10 @@ def write_signals_csv(window: MainWindow, path: Path, *, confirmed: bool = False
     """Write the breakout table to `path` (atomically); asks before replacing unless `confirmed`."""
     from app.report import breakouts_csv_text
 
-    if not confirmed and not dialogs.confirm_overwrite(window, path):
+    result = window.session.result
+    if result is None or (not confirmed and not dialogs.confirm_overwrite(window, path)):
         return None
-    text = breakouts_csv_text(window.session.result)
+    text = breakouts_csv_text(result)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8", newline="\n")

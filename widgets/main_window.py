@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
     # -- construction ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.actions = create_actions(self)
+        self.window_actions = create_actions(self)
         self.tabs = QTabWidget(self)
         self.tabs.setToolTip("Signals, statistics, halving cycles and the local cache")
         self.signals_tab = SignalsTab(self.tabs)
@@ -117,11 +117,11 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.status = StatusLine(self.statusBar(), self)
-        self.status.cancel.setDefaultAction(self.actions.cancel)
+        self.status.cancel.setDefaultAction(self.window_actions.cancel)
         self.resize(1280, 860)
 
     def _connect(self) -> None:
-        a, s = self.actions, self.session
+        a, s = self.window_actions, self.session
         a.refresh.triggered.connect(self.refresh)
         a.cancel.triggered.connect(self.cancel)
         a.log_scale.toggled.connect(self.chart_area.set_log)
@@ -281,9 +281,9 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:
-        self.actions.cancel.setEnabled(busy)
-        self.actions.refresh.setEnabled(not busy)
-        self.actions.import_csv.setEnabled(not busy)
+        self.window_actions.cancel.setEnabled(busy)
+        self.window_actions.refresh.setEnabled(not busy)
+        self.window_actions.import_csv.setEnabled(not busy)
         if not busy:
             self.status.stop_progress()
 

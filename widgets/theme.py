@@ -106,7 +106,8 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
     The Base role is what item views paint their background with, so the charts sit naturally
     next to the tables below them in both light and dark themes.
     """
-    app = QApplication.instance()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else None
     if palette is None:
         palette = app.palette() if app is not None else QPalette()
     if font is None:
@@ -118,8 +119,12 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
     dark = background.lightness() < 128
     colours = {name: QColor(code) for name, code in OKABE_ITO.items()}
     leader = colours["sky_blue"] if dark else colours["blue"]
-    older = (colours["sky_blue"], colours["bluish_green"], colours["reddish_purple"])
-    older += (colours["orange"],) if dark else (colours["blue"],)
+    older: tuple[QColor, ...] = (
+        colours["sky_blue"],
+        colours["bluish_green"],
+        colours["reddish_purple"],
+        colours["orange"] if dark else colours["blue"],
+    )
     return Theme(
         dark=dark,
         background=background,

@@ -39,7 +39,7 @@ def restore(window: MainWindow) -> None:
     tab = saved.value("window/tab")
     if tab is not None and str(tab).isdigit():
         window.tabs.setCurrentIndex(min(int(tab), window.tabs.count() - 1))
-    window.actions.log_scale.setChecked(saved.value("view/log", "true") == "true")
+    window.window_actions.log_scale.setChecked(saved.value("view/log", "true") == "true")
 
 
 def save(window: MainWindow) -> None:
@@ -48,5 +48,5 @@ def save(window: MainWindow) -> None:
     saved.setValue("window/state", window.saveState())
     saved.setValue("window/splitter", window.splitter.saveState())
     saved.setValue("window/tab", window.tabs.currentIndex())
-    saved.setValue("view/log", "true" if window.actions.log_scale.isChecked() else "false")
+    saved.setValue("view/log", "true" if window.window_actions.log_scale.isChecked() else "false")
     saved.sync()

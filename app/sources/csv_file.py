@@ -36,6 +36,8 @@ from app.bars import COLUMNS, bars_from_arrays
 from app.errors import CsvFormatError
 
 if TYPE_CHECKING:
+    import _csv
+
     import pandas as pd
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -152,7 +154,7 @@ def _normalise_name(name: str) -> str:
 
 
 def _parse_rows(
-    path: Path, reader, layout: _Layout, header_line: int
+    path: Path, reader: _csv.Reader, layout: _Layout, header_line: int
 ) -> dict[int, tuple[int, tuple[float, ...]]]:
     """day -> (line, values); checks every field and duplicate dates."""
     rows: dict[int, tuple[int, tuple[float, ...]]] = {}

@@ -90,7 +90,7 @@ def _recording_session() -> Any:
             self.last_status = None
             self.retry_after = None
 
-        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
             self.requests += 1
             response = super().request(method, url, *args, **kwargs)
             self.last_status = response.status_code

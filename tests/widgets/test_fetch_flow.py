@@ -55,20 +55,24 @@ class SlowProvider:
 def test_progress_shows_and_cancel_stops_the_download(qtbot, window, monkeypatch):
     provider = SlowProvider()
     monkeypatch.setattr(fetch, "refresh", provider)
-    window.actions.refresh.trigger()
+    window.window_actions.refresh.trigger()
     assert provider.started.wait(5)
     qtbot.waitUntil(
         lambda: window.status.progress.isVisible() and window.status.progress.value() > 0
     )
-    assert window.actions.cancel.isEnabled() and not window.actions.refresh.isEnabled()
+    assert (
+        window.window_actions.cancel.isEnabled() and not window.window_actions.refresh.isEnabled()
+    )
     assert "(1/3)" in window.status.progress.format()
     with qtbot.waitSignal(window.session.fetchFinished, timeout=5000) as finished:
-        window.actions.cancel.trigger()
+        window.window_actions.cancel.trigger()
     assert finished.args[0].cancelled
     assert provider.stopped.is_set()
     qtbot.waitUntil(lambda: not window.status.progress.isVisible())
     assert "cancelled" in window.statusBar().currentMessage()
-    assert window.actions.refresh.isEnabled() and not window.actions.cancel.isEnabled()
+    assert (
+        window.window_actions.refresh.isEnabled() and not window.window_actions.cancel.isEnabled()
+    )
 
 
 def test_closing_the_window_mid_download_stops_it_cleanly(qtbot, window, monkeypatch):

@@ -117,12 +117,12 @@ def test_layout_tab_and_log_mode_persist_between_windows(qtbot, window, paths):
     window.tabs.setCurrentIndex(2)
     window.splitter.setSizes([500, 300])
     sizes = window.splitter.sizes()
-    window.actions.log_scale.setChecked(False)
+    window.window_actions.log_scale.setChecked(False)
     window.close()
     again = MainWindow(paths, fast_settings())
     qtbot.addWidget(again)
     assert again.tabs.currentIndex() == 2
-    assert not again.actions.log_scale.isChecked()
+    assert not again.window_actions.log_scale.isChecked()
     again.show()
     qtbot.waitExposed(again)
     # The offscreen screen is smaller than the window, so the height is clamped: the split
@@ -133,7 +133,7 @@ def test_layout_tab_and_log_mode_persist_between_windows(qtbot, window, paths):
 
 
 def test_shortcuts_and_tooltips_on_every_action(window):
-    a = window.actions
+    a = window.window_actions
     expected = {
         a.refresh: "F5",
         a.cancel: "Esc",
@@ -148,9 +148,9 @@ def test_shortcuts_and_tooltips_on_every_action(window):
 
 
 def test_log_and_compare_toggles_reach_the_charts(window):
-    window.actions.log_scale.setChecked(False)
+    window.window_actions.log_scale.setChecked(False)
     assert not window.charts.is_log()
-    window.actions.compare.setChecked(True)
+    window.window_actions.compare.setChecked(True)
     assert window.charts.is_compare()
 
 

@@ -49,11 +49,11 @@ def check_width(width: int) -> int:
 
 def ensure_app() -> QApplication:
     """The running QApplication, or a new offscreen one for headless rendering."""
-    app = QApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QApplication(["riskcurve-report"])
-    return app
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QApplication(["riskcurve-report"])
 
 
 def export_stack_png(
@@ -199,7 +199,8 @@ def save_png(image: QImage, path: Path, caption: str = "") -> Path:
     image.setText("Software", "Riskcurve")
     if caption:
         image.setText("Description", caption)
-    if not image.save(str(path), "PNG"):
+    # PySide6's stub types the format as bytes, but at run time it takes only a str.
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write the image file {path}")
     return path
 
@@ -295,8 +296,10 @@ def result_range(result: AnalysisResult) -> tuple[pd.Timestamp, pd.Timestamp]:
     from widgets.charts.coords import to_timestamp
     from widgets.charts.panes import data_x_bounds
 
-    lo, hi = data_x_bounds(result)
-    return to_timestamp(lo), to_timestamp(hi)
+    bounds = data_x_bounds(result)
+    if bounds is None:
+        raise ValueError("the result has no bars to draw")
+    return to_timestamp(bounds[0]), to_timestamp(bounds[1])
 
 
 def _follower_cycles_title(result: AnalysisResult) -> str:

@@ -216,7 +216,7 @@ def build_volatility_pane(
 
 def data_x_bounds(result: AnalysisResult) -> tuple[float, float] | None:
     """The first and last date of either market, as chart X."""
-    ends = []
+    ends: list[float] = []
     for frame in (result.leader, result.follower):
         if frame is not None and len(frame):
             seconds = index_seconds(frame.index)

@@ -46,8 +46,8 @@ def readout_items(
             if text is None:
                 continue
             factor = factors.get(pane_index) if position == 0 else None
-            if context.compare and factor is not None:
-                value = value_at(series.xs, series.ys, x)
+            value = value_at(series.xs, series.ys, x) if factor is not None else None
+            if context.compare and factor is not None and value is not None:
                 text += f" (index {value * factor:,.1f})"
             items.append((series.label, text, series.colour))
     cursor = cursor_text(context, pane, view_y)

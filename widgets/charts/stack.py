@@ -308,7 +308,8 @@ class ChartStack(QWidget):
             self._theme = theme_from_palette(self.palette(), self.font())
             self._canvas.apply_theme(self._theme)
             self._style_empty()
-            if self._result is not None:
+            bounds = self._canvas.content.x_bounds
+            if self._result is not None and bounds is not None:
                 x_range = self.x_range()
-                self._canvas.draw(self._result, self._canvas.content.x_bounds)
+                self._canvas.draw(self._result, bounds)
                 self._canvas.set_x(x_range)

@@ -138,6 +138,8 @@ def load_and_analyse(
     from app.cache import Cache
 
     began = time.perf_counter()
+    leader: Arrays | None
+    follower: Arrays | None
     with Cache.open(db_path) as cache:
         instruments = cache.instruments()
         try:
@@ -147,7 +149,7 @@ def load_and_analyse(
             leader = follower = None
         notice = cache.notice
     missing = _missing_message(settings, leader, follower)
-    if missing:
+    if missing or leader is None or follower is None:
         return Loaded(None, instruments, missing, notice, time.perf_counter() - began)
     progress(_preview(settings, leader, follower))
     _wait_for(preview_shown, should_cancel)
