@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.errors import CsvFormatError, InvalidKeyError, RiskcurveError, SettingsError
+from app.instruments import InstrumentKey
 from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
 if TYPE_CHECKING:
@@ -152,8 +153,9 @@ def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
 def _import(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.sources.csv_file import import_csv
 
-    count = import_csv(args.file, args.symbol, paths.ensure().database)
-    print(f"Imported {count} bars from {args.file} as {args.symbol}")
+    key = InstrumentKey(args.symbol)
+    count = import_csv(args.file, key, paths.ensure().database)
+    print(f"Imported {count} bars from {args.file} as {key}")
     return EXIT_OK
 
 
@@ -165,7 +167,7 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
     if loaded.notice:
         print(f"riskcurve: {loaded.notice}", file=sys.stderr)
     settings = loaded.settings
-    keys = args.keys or list(settings.instruments)
+    keys: list[str] = [InstrumentKey(k) for k in args.keys] or list(settings.instruments)
     timeout = args.timeout if args.timeout is not None else settings.fetch_timeout_s
     outcomes = refresh(
         paths.database, keys, full=args.full, timeout_s=timeout, progress=_print_progress
@@ -209,8 +211,9 @@ def _export(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.out.exists() and not args.force:
         print(f"riskcurve: {args.out} exists; use --force to overwrite it", file=sys.stderr)
         return EXIT_USAGE
-    count = export_csv(args.key, args.out, paths.database)
-    print(f"Wrote {count} bars of {args.key} to {args.out}")
+    key = InstrumentKey(args.key)
+    count = export_csv(key, args.out, paths.database)
+    print(f"Wrote {count} bars of {key} to {args.out}")
     return EXIT_OK
 
 

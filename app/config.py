@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.errors import InvalidKeyError, SettingsError
-from app.instruments import is_bitcoin, parse_key
+from app.instruments import InstrumentKey, is_bitcoin, parse_key
 from app.setting_kinds import (
     ANALYSIS,
     DOWNLOADS,
@@ -244,6 +244,21 @@ class Settings:
     per_instrument: Mapping[str, InstrumentSettings] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
+    def __post_init__(self) -> None:
+        """Keys in their canonical spelling (app.instruments.InstrumentKey): the settings file,
+        the dialog and the command line all come through here. A key that does not parse is
+        kept as it is, for validate() to name."""
+        object.__setattr__(self, "leader", _canonical(self.leader))
+        object.__setattr__(self, "follower", _canonical(self.follower))
+        if isinstance(self.extra_instruments, tuple):
+            extra = tuple(_canonical(k) for k in self.extra_instruments)
+            object.__setattr__(self, "extra_instruments", extra)
+        if isinstance(self.per_instrument, Mapping) and not all(
+            type(k) is InstrumentKey for k in self.per_instrument
+        ):
+            table = {_canonical(k): v for k, v in self.per_instrument.items()}
+            object.__setattr__(self, "per_instrument", table)
+
     def with_changes(self, **changes: Any) -> Settings:
         """A validated copy with some fields replaced."""
         new = dataclasses.replace(self, **changes)
@@ -308,9 +323,10 @@ def _feeds(row: Setting) -> bool:
     return ANALYSIS in row.affects and not isinstance(row.kind, Key | KeyDates)
 
 
-def _canonical(key: str) -> str:
+def _canonical(key: Any) -> Any:
+    """An InstrumentKey, or the value unchanged when it is not a valid key."""
     try:
-        return parse_key(key).key
+        return InstrumentKey(key)
     except InvalidKeyError:
         return key
 

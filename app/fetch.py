@@ -97,7 +97,7 @@ def _refresh_one(
 ) -> FetchOutcome:
     spec = parse_key(key)
     if spec.source == "csv":
-        return FetchOutcome(key, True, skipped=True)
+        return FetchOutcome(spec.key, True, skipped=True)
     last_day = None if full else cache.last_day(spec.key)
     start = _EPOCH + dt.timedelta(days=last_day - OVERLAP_DAYS) if last_day is not None else None
 

@@ -1,7 +1,11 @@
 """Instrument keys: `yahoo:^RUT`, `ccxt:bitstamp:BTC/USD`, `csv:my-series`.
 
 A key is user input that ends up in SQL parameters, file names and provider URLs, so it is
-parsed against a strict grammar here, once, and everything else works with `InstrumentSpec`.
+parsed against a strict grammar here, once, at every boundary where a key comes in (the settings
+file and dialog, the command line, a CSV import): `InstrumentKey` is the parsed key in its one
+canonical spelling (`yahoo:^rut` becomes `yahoo:^RUT`), so everything inside compares keys as
+plain strings and gets the same answer for the same market. `market_name` names a market for
+people ("Russell 2000 (^RUT)").
 """
 
 from __future__ import annotations
@@ -47,6 +51,29 @@ class InstrumentSpec:
         if self.source == "ccxt":
             return f"{self.ticker} ({self.exchange})"
         return self.ticker
+
+
+class InstrumentKey(str):
+    """A parsed instrument key in its canonical spelling; a str wherever a str goes (SQL
+    parameters, JSON, dict keys), so code inside never needs to know which one it holds.
+
+    Raises:
+        InvalidKeyError: the text is not a valid key.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, text: str) -> InstrumentKey:
+        if type(text) is cls:
+            return text
+        return super().__new__(cls, parse_key(text).key)
+
+    @property
+    def spec(self) -> InstrumentSpec:
+        return parse_key(self)
+
+    def __repr__(self) -> str:
+        return f"InstrumentKey({str(self)!r})"
 
 
 def parse_key(key: str) -> InstrumentSpec:
@@ -95,3 +122,44 @@ def is_bitcoin(spec: InstrumentSpec) -> bool:
     """Bitcoin against any currency: yahoo:BTC-USD, ccxt:bitstamp:BTC/USD, ccxt:kraken:XBT/EUR."""
     base = re.split(r"[-/]", spec.ticker, maxsplit=1)[0]
     return spec.source in ("yahoo", "ccxt") and base in ("BTC", "XBT") and base != spec.ticker
+
+
+#: Names people know the default and common markets by.
+KNOWN_NAMES = {
+    "yahoo:^RUT": "Russell 2000 (^RUT)",
+    "yahoo:^GSPC": "S&P 500 (^GSPC)",
+    "yahoo:^NDX": "Nasdaq-100 (^NDX)",
+    "yahoo:^IXIC": "Nasdaq Composite (^IXIC)",
+    "yahoo:^DJI": "Dow Jones Industrial Average (^DJI)",
+    "yahoo:IWM": "iShares Russell 2000 ETF (IWM)",
+    "yahoo:SPY": "SPDR S&P 500 ETF (SPY)",
+}
+_ASSETS = {"BTC": "Bitcoin", "XBT": "Bitcoin", "ETH": "Ether"}
+_EXCHANGES = {"bitstamp": "Bitstamp", "bitfinex": "Bitfinex", "coinbase": "Coinbase"}
+
+
+def market_name(key: str, label: str = "") -> str:
+    """A market's name for charts, captions and tables.
+
+    The user's own `label` (the per-instrument setting) when there is one; else the name
+    people know it by, with its ticker ("Russell 2000 (^RUT)", "Bitcoin (Bitstamp)",
+    "Bitcoin (Yahoo, BTC-USD)"); else the key's ticker. A key that does not parse is shown as
+    it is: a name is never the place to fail.
+    """
+    if label.strip():
+        return label.strip()
+    try:
+        spec = parse_key(key)
+    except InvalidKeyError:
+        return str(key)
+    if spec.key in KNOWN_NAMES:
+        return KNOWN_NAMES[spec.key]
+    base = re.split(r"[-/]", spec.ticker, maxsplit=1)[0]
+    asset = _ASSETS.get(base) if spec.source in ("yahoo", "ccxt") and base != spec.ticker else None
+    if asset is None:
+        return spec.label
+    if spec.source == "yahoo":
+        return f"{asset} (Yahoo, {spec.ticker})"
+    exchange = _EXCHANGES.get(spec.exchange, spec.exchange.title())
+    usd = spec.ticker.split("/")[1].split(":")[0] in ("USD",)
+    return f"{asset} ({exchange})" if usd else f"{asset} ({exchange}, {spec.ticker})"

@@ -261,7 +261,7 @@ class Text(Kind):
 
 @dataclass(frozen=True)
 class Key(Kind):
-    """An instrument key such as yahoo:^RUT (see app.instruments)."""
+    """An instrument key such as yahoo:^RUT, held in its canonical spelling (InstrumentKey)."""
 
     def check(self, field: str, value: Any, unit: str) -> None:
         from app.instruments import parse_key
@@ -273,8 +273,11 @@ class Key(Kind):
         except InvalidKeyError as exc:
             raise SettingsError(field, str(exc)) from None
 
+    def from_json(self, value: Any) -> Any:
+        return _key_or_value(value)
+
     def parse(self, text: str) -> Any:
-        return text.strip()
+        return _key_or_value(text.strip())
 
 
 @dataclass(frozen=True)
@@ -295,13 +298,13 @@ class KeyList(Kind):
         return f"up to {self.max_items}, separated by commas"
 
     def from_json(self, value: Any) -> Any:
-        return tuple(value) if isinstance(value, list) else value
+        return tuple(_key_or_value(v) for v in value) if isinstance(value, list) else value
 
     def to_json(self, value: Any) -> Any:
-        return list(value)
+        return [str(k) for k in value]
 
     def parse(self, text: str) -> Any:
-        return split_items(text)
+        return tuple(_key_or_value(t) for t in split_items(text))
 
     def format(self, value: Any) -> str:
         return ", ".join(value)
@@ -386,6 +389,16 @@ class KeyDates(Kind):
 
     def to_json(self, value: Any) -> Any:
         return [{"date": k.date, "label": k.label, "kind": k.kind} for k in value]
+
+
+def _key_or_value(value: Any) -> Any:
+    """The parsed key, or the value unchanged for check() to explain."""
+    from app.instruments import InstrumentKey
+
+    try:
+        return InstrumentKey(value)
+    except InvalidKeyError:
+        return value
 
 
 def split_items(text: str) -> tuple[str, ...]:

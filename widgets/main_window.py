@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.errors import CsvFormatError, RiskcurveError
-from app.instruments import parse_key
+from app.instruments import InstrumentKey, market_name
 from app.paths import AppPaths
 from widgets import window_layout
 from widgets.actions import create_actions
@@ -159,10 +159,12 @@ class MainWindow(QMainWindow):
     def settings(self) -> Settings:
         return self.session.settings
 
+    def _name(self, key: str) -> str:
+        """A market's name in words, or the user's own for it (Settings → Markets)."""
+        return market_name(key, self.settings.instrument(key).label)
+
     def _update_title(self) -> None:
-        leader, follower = (
-            parse_key(k).label for k in (self.settings.leader, self.settings.follower)
-        )
+        leader, follower = (self._name(k) for k in (self.settings.leader, self.settings.follower))
         self.setWindowTitle(f"Riskcurve — {leader} vs {follower}")
 
     # -- start-up -------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ class MainWindow(QMainWindow):
             self.signals_tab.show_result(result)
             self.statistics_tab.show_result(result)
             self.cycles_tab.show_result(result)
-            label = parse_key(result.leader_key).label
+            label = self._name(result.leader_key)
             self.status.leader.setText(leader_state_text(label, result.leader_state))
         QTimer.singleShot(0, self, self.drawn.emit)
 
@@ -333,7 +335,7 @@ class MainWindow(QMainWindow):
                 return
             key = dialog.key()
         self.status.start_progress(f"Importing {path.name}…")
-        self.session.import_csv(path, key)
+        self.session.import_csv(path, InstrumentKey(key))
 
     @Slot(str, int)
     def _on_imported(self, key: str, count: int) -> None:
@@ -357,8 +359,12 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_settings_changed(self, _settings: Settings) -> None:
-        """Title and staleness follow at once; new instruments appear when they are fetched."""
+        """Title, names and staleness follow at once; new instruments appear when fetched."""
         self._update_title()
+        result = self.session.result
+        if result is not None:
+            name = self._name(result.leader_key)
+            self.status.leader.setText(leader_state_text(name, result.leader_state))
         self.data_tab.show_instruments(self._instruments, self.settings.stale_after_days)
 
     @Slot()

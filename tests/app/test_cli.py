@@ -32,6 +32,16 @@ def test_import_status_export_round_trip(csv_file, tmp_path, capsys):
     assert target.read_text() == CSV
 
 
+def test_keys_typed_in_any_spelling_name_one_instrument(csv_file, tmp_path, capsys):
+    assert main(["import", str(csv_file), "--symbol", "Yahoo:^rut"]) == 0
+    assert "as yahoo:^RUT" in capsys.readouterr().out
+    target = tmp_path / "out.csv"
+    assert main(["export-csv", "yahoo:^Rut", "--out", str(target)]) == 0
+    assert "of yahoo:^RUT" in capsys.readouterr().out and target.read_text() == CSV
+    assert main(["fetch", "nasdaq:AAPL"]) == 2
+    assert "must start with one of" in capsys.readouterr().err
+
+
 def test_export_refuses_to_overwrite_without_force(csv_file, tmp_path, capsys):
     main(["import", str(csv_file), "--symbol", "csv:x"])
     target = tmp_path / "exists.csv"

@@ -32,7 +32,7 @@ from app.config import (
     Settings,
 )
 from app.errors import InvalidKeyError, SettingsError
-from app.instruments import parse_key
+from app.instruments import InstrumentKey, parse_key
 from app.setting_kinds import Choice, DayList, Flag, Key, KeyDates, KeyList, Number, Text, Whole
 from app.settings_file import SETTINGS_FILE, load_settings
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
@@ -184,7 +184,8 @@ def _instrument(name: str, value: Any) -> Any:
     if type(value) is not str or not _key_ok(value):
         return MISSING
     other = DEFAULTS.follower if name == "leader" else DEFAULTS.leader
-    return MISSING if parse_key(value).key == parse_key(other).key else value
+    # Held in the key's canonical spelling: yahoo:^rut loads as yahoo:^RUT.
+    return MISSING if parse_key(value).key == parse_key(other).key else InstrumentKey(value)
 
 
 def _horizons(value: Any) -> Any:
@@ -258,7 +259,7 @@ def expected(name: str, value: Any) -> Any:
             and len(value) <= 50
             and all(type(k) is str and _key_ok(k) for k in value)
         )
-        return tuple(value) if ok else MISSING
+        return tuple(InstrumentKey(k) for k in value) if ok else MISSING
     checks = {
         "horizons": _horizons,
         "per_instrument": _per_instrument,

@@ -39,13 +39,20 @@ def test_cached_data_is_drawn_with_tables_status_and_title(window):
     assert window.signals_tab.model.rowCount() == len(result.breakouts) > 0
     assert window.statistics_tab.model.rowCount() == len(result.params.horizons)
     assert window.data_tab.model.rowCount() == 2
-    assert window.windowTitle() == "Riskcurve — ^RUT vs BTC/USD (bitstamp)"
+    assert window.windowTitle() == "Riskcurve — Russell 2000 (^RUT) vs Bitcoin (Bitstamp)"
     status = window.status.leader.text()
-    assert status.startswith("^RUT")
+    assert status.startswith("Russell 2000 (^RUT)")
     assert "all-time high" in status
     assert window.cycles_tab.model.rowCount() == len(result.cycles)
     window.tabs.setCurrentWidget(window.cycles_tab)  # its chart is drawn once on screen
     assert window.cycles_tab.chart is not None and window.cycles_tab.chart.isVisible()
+
+
+def test_a_name_of_your_own_for_a_market_shows_at_once(window):
+    renamed = window.settings.with_instrument(window.settings.leader, label="Small caps")
+    assert window.apply_settings(renamed) == {"display"}
+    assert window.windowTitle() == "Riskcurve — Small caps vs Bitcoin (Bitstamp)"
+    assert window.status.leader.text().startswith("Small caps")
 
 
 def test_first_launch_with_an_empty_cache_shows_a_friendly_empty_state(qtbot, paths):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.errors import InvalidKeyError
-from app.instruments import parse_key, safe_file_stem
+from app.instruments import InstrumentKey, parse_key, safe_file_stem
 
 DEFAULT_EXPORT_WIDTH = 1920
 MIN_EXPORT_WIDTH = 320
@@ -92,8 +92,8 @@ class ImportKeyDialog(QDialog):
         self.combo.editTextChanged.connect(self._check)
         self._check()
 
-    def key(self) -> str:
-        return parse_key(self.combo.currentText()).key
+    def key(self) -> InstrumentKey:
+        return InstrumentKey(self.combo.currentText())
 
     @Slot()
     def _check(self) -> None:

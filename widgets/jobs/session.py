@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app.config import Settings, changed_parts
 from app.errors import CancelledError, OfflineError
+from app.instruments import InstrumentKey
 from app.paths import AppPaths
 from app.settings_file import save_settings
 from widgets.jobs import gc_guard, tasks
@@ -190,8 +191,11 @@ class Session(QObject):
 
     # -- importing ------------------------------------------------------------------------------
 
-    def import_csv(self, path: Path, key: str) -> None:
-        """Import a CSV file as `key` (in a worker); reloads when it is the leader or follower."""
+    def import_csv(self, path: Path, key: InstrumentKey) -> None:
+        """Import a CSV file as `key` (in a worker); reloads when it is the leader or follower.
+
+        `key` was parsed where it came in (the import prompt), so it compares equal to the
+        settings' leader and follower however the user typed either."""
         db = self.paths.database
         self._start_busy(
             IMPORT,
@@ -200,7 +204,7 @@ class Session(QObject):
             on_error=lambda error: self.failed.emit(IMPORT, error),
         )
 
-    def _on_imported(self, outcome: tuple[str, int]) -> None:
+    def _on_imported(self, outcome: tuple[InstrumentKey, int]) -> None:
         key, count = outcome
         self.imported.emit(key, count)
         if key in (self.settings.leader, self.settings.follower):

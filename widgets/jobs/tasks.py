@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisResult
     from app.cache import InstrumentInfo
     from app.config import Settings
+    from app.instruments import InstrumentKey
     from app.paths import AppPaths
 
 Progress = Callable[[object], None]
@@ -241,7 +242,7 @@ def refresh(
     return FetchReport(list(outcomes), list_instruments(db_path), cancelled)
 
 
-def import_csv(path: Path, key: str, db_path: Path) -> tuple[str, int]:
+def import_csv(path: Path, key: InstrumentKey, db_path: Path) -> tuple[InstrumentKey, int]:
     """Import one CSV file as `key`; returns (key, bars stored)."""
     from app.sources.csv_file import import_csv as import_file
 
