@@ -1,8 +1,11 @@
-"""The command line: `riskcurve [--data-dir DIR] COMMAND …`; no command opens the GUI.
+"""The command line: `riskcurve [--data-dir DIR] COMMAND …`.
 
-Headless commands call the same app/ functions as the GUI's workers. Exit codes: 0 success,
-1 the work failed (e.g. a fetch could not reach the network), 2 bad input. Errors are one line
-on stderr. Start-up matters (`status` must stay as quick as importing pandas), so heavy modules
+This module builds the parser and runs the headless commands, which call the same app/
+functions as the GUI's workers. Commands that need Qt (the desktop app, `report`, the
+self-test) live outside app/: the entry point (main.py) passes them in as a `Frontend`, so the
+core never imports the GUI and stays usable with no Qt installed. Exit codes: 0 success, 1 the
+work failed (e.g. a fetch could not reach the network), 2 bad input. Errors are one line on
+stderr. Start-up matters (`status` must stay as quick as importing pandas), so heavy modules
 (pandas, yfinance, ccxt, Qt) are imported inside the commands that need them.
 """
 
@@ -11,7 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,26 +34,56 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _USAGE_ERRORS = (CsvFormatError, InvalidKeyError, SettingsError)
 
 
-def build_parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True)
+class Command:
+    """A command defined outside app/: how to add its parser, and how to run it."""
+
+    name: str
+    add_parser: Callable[[Subcommands], None]
+    run: Callable[[argparse.Namespace, AppPaths], int]
+
+
+@dataclass(frozen=True)
+class Frontend:
+    """What the entry point adds to the headless commands.
+
+    Attributes:
+        commands: commands registered before the headless ones (e.g. gui, report).
+        default: the command run when none is given (None: print the help).
+        selftest: runs `--selftest` (the option exists only when this is given).
+    """
+
+    commands: tuple[Command, ...] = ()
+    default: str | None = None
+    selftest: Callable[[], int] | None = None
+
+
+HEADLESS = Frontend()
+
+
+def build_parser(frontend: Frontend = HEADLESS) -> argparse.ArgumentParser:
+    opens = " Without a command, opens the app." if frontend.default == "gui" else ""
     parser = argparse.ArgumentParser(
         prog="riskcurve",
         description="Riskcurve: does a follower market (Bitcoin) rally after a leader "
-        "(Russell 2000) breaks out to a new all-time high? Without a command, opens the app.",
+        f"(Russell 2000) breaks out to a new all-time high?{opens}",
     )
     parser.add_argument("--version", action="version", version=f"riskcurve {__version__}")
-    parser.add_argument(
-        "--selftest",
-        action="store_true",
-        help="check that this installation works (Qt, fonts, data sources, cache, analysis, "
-        "charts, certificates) without network or display, and exit (0 = all ok)",
-    )
+    if frontend.selftest is not None:
+        parser.add_argument(
+            "--selftest",
+            action="store_true",
+            help="check that this installation works (Qt, fonts, data sources, cache, "
+            "analysis, charts, certificates) without network or display, and exit (0 = all ok)",
+        )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="keep cache, settings and logs under DIR (portable mode; also RISKCURVE_DATA_DIR)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_gui(commands)
+    for command in frontend.commands:
+        command.add_parser(commands)
     _add_import(commands)
     _add_fetch(commands)
     _add_status(commands)
@@ -57,18 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.report import add_analyze_parser
 
     add_analyze_parser(commands)
-    _add_report(commands)
     return parser
-
-
-def _add_gui(commands: Subcommands) -> None:
-    gui = commands.add_parser("gui", help="open the desktop app (the default)")
-    gui.add_argument(
-        "--screenshot",
-        metavar="FILE",
-        type=Path,
-        help="open the window, wait until the cached data is drawn, save a PNG and exit",
-    )
 
 
 def _add_import(commands: Subcommands) -> None:
@@ -102,26 +125,17 @@ def _add_export(commands: Subcommands) -> None:
     cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
-def _add_report(commands: Subcommands) -> None:
-    cmd = commands.add_parser(
-        "report",
-        help="fetch, analyse and write analysis files plus charts.png and cycles.png",
-        description="Fetch new bars (unless --offline), analyse the leader and follower from "
-        "your settings, and write events.csv, summary.csv, regimes.csv, cycles.csv, "
-        "correlation.csv, lead_lag.csv, analysis.json, charts.png and cycles.png into DIR. "
-        "Runs without a display.",
-    )
-    cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
-    cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
-    cmd.add_argument("--width", type=int, default=1920, metavar="PX", help="image width in pixels")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.selftest:  # before any user folder is touched: the self-test writes only to a temp dir
-        from widgets.selftest import run_selftest
-
-        return run_selftest()
+def main(argv: Sequence[str] | None = None, frontend: Frontend = HEADLESS) -> int:
+    """Run one command line; returns the exit code."""
+    parser = build_parser(frontend)
+    args = parser.parse_args(argv)
+    if getattr(args, "selftest", False) and frontend.selftest is not None:
+        # Before any user folder is touched: the self-test writes only to a temp folder.
+        return frontend.selftest()
+    command = args.command or frontend.default
+    if command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     paths = resolve_paths(args.data_dir)
     if args.data_dir:
         # Everything resolved later (the sources' yfinance cache folder, child processes) must
@@ -130,24 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import setup_logging
 
     setup_logging(paths)
-    command = args.command or "gui"
+    handlers = {**_COMMANDS, **{c.name: c.run for c in frontend.commands}}
     try:
-        return _COMMANDS[command](args, paths)
+        return handlers[command](args, paths)
     except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, _USAGE_ERRORS) else EXIT_FAILED
     except KeyboardInterrupt:
         print("riskcurve: interrupted", file=sys.stderr)
         return 130
-
-
-def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
-    try:
-        from widgets.app import run_gui
-    except ImportError as exc:  # a broken Qt install: say what is missing instead of a trace
-        print(f"riskcurve: the desktop app cannot start ({exc})", file=sys.stderr)
-        return EXIT_FAILED
-    return run_gui(paths.ensure(), screenshot=getattr(args, "screenshot", None))
 
 
 def _import(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -223,18 +228,10 @@ def _analyze(args: argparse.Namespace, paths: AppPaths) -> int:
     return run_analyze(args, paths)
 
 
-def _report(args: argparse.Namespace, paths: AppPaths) -> int:
-    from widgets.headless import run_report
-
-    return run_report(args, paths.ensure())
-
-
 _COMMANDS = {
-    "gui": _gui,
     "import": _import,
     "fetch": _fetch,
     "status": _status,
     "export-csv": _export,
     "analyze": _analyze,
-    "report": _report,
 }

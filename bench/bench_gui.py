@@ -95,8 +95,8 @@ def timed_result(self, result):
 
 chart_area.ChartArea.show_preview = timed_preview
 chart_area.ChartArea.show_result = timed_result
-from app.cli import main
-sys.exit(main(["--data-dir", {data!r}, "gui"]))
+from main import run
+sys.exit(run(["--data-dir", {data!r}, "gui"]))
 """
 
 

@@ -50,7 +50,7 @@ def test_importing_every_app_module_loads_no_qt():
     assert out.stdout.strip() == ""
 
 
-HEAVY = ("pandas", "yfinance", "ccxt", "pyqtgraph")
+HEAVY = ("pandas", "yfinance", "ccxt", "pyqtgraph", "PySide6", "widgets")
 
 
 def _heavy_modules_loaded_by(code: str) -> list[str]:
@@ -69,7 +69,23 @@ def _heavy_modules_loaded_by(code: str) -> list[str]:
 def test_the_command_line_starts_without_heavy_libraries():
     """What ruff's banned-module-level-imports (TID253) keeps by rule, checked by importing:
     building every command's parser loads none of pandas, yfinance, ccxt, pyqtgraph."""
-    assert _heavy_modules_loaded_by("import main, app.cli; app.cli.build_parser()") == []
+    assert _heavy_modules_loaded_by("import main; main.build_parser()") == []
+
+
+def test_the_core_command_line_knows_no_gui_and_the_entry_point_adds_it():
+    """app/ never imports widgets/: the GUI-backed commands come from main.py, lazily."""
+    import main
+    from app.cli import build_parser
+
+    def commands(parser) -> set[str]:
+        return set(next(a for a in parser._actions if a.dest == "command").choices)
+
+    core, whole = build_parser(), main.build_parser()
+    assert {"gui", "report"}.isdisjoint(commands(core))
+    assert commands(whole) == commands(core) | {"gui", "report"}
+    assert "--selftest" in whole.format_help() and "--selftest" not in core.format_help()
+    loaded = _heavy_modules_loaded_by("import main; main.build_parser()")
+    assert loaded == []
 
 
 def test_the_window_modules_load_without_the_data_libraries():

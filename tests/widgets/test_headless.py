@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.cache import Cache
-from app.cli import build_parser
+from main import build_parser
 from tests.fakes.series import daily_rows
 from tests.widgets.gui_helpers import fast_settings, fill_cache, save
 from widgets.charts.image_export import is_blank
