@@ -67,7 +67,7 @@ class InstrumentSettings:
     label: str = setting(
         "",
         Text(60),
-        "Name",
+        "Shown as",
         "Your own name for this market in charts, captions and tables (empty: the usual name)",
         affects=(VIEW,),
     )

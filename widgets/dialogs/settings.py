@@ -3,18 +3,22 @@
 Its fields are the rows of the settings table (app.config, through settings_values): a new
 setting appears here with its label, unit, help and allowed range without any code in this
 module. Every field is checked as it is edited, with the same wording as the command line;
-OK stays disabled while anything is invalid. The Test buttons check an instrument in a worker
-thread and store nothing.
+OK stays disabled while anything is invalid. An invalid field's label turns red and carries its
+message; its tab is marked; one message area of fixed height under the tabs names the first
+problem (tab › field: reason) and links to it, so nothing moves under the mouse as errors come
+and go. The Test buttons check an instrument in a worker thread and store nothing.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.errors import InvalidKeyError
-from app.instruments import parse_key
+from app.instruments import market_name, parse_key
 from app.paths import AppPaths
 from app.setting_kinds import Choice, Flag, Key, Percent
 from widgets.dialogs import settings_values as sv
@@ -41,17 +45,20 @@ from widgets.jobs import tasks
 from widgets.jobs.workers import Worker, WorkerPool
 from widgets.tables.models import return_colors
 
+MESSAGE_LINES = 2
+WARNING_MARK = " ⚠"
+
 
 @dataclass
 class FieldRow:
-    """One field: its editor, how to read and show its value, and its message line."""
+    """One field: its editor, how to read and show its value, its label and current message."""
 
     field: sv.DialogField
     editor: QWidget
     get: Callable[[], Any]
     put: Callable[[Any], None]
-    message: QLabel
-    unit: QLabel | None = None
+    label: QLabel | None = None
+    message: str = ""
 
 
 class SettingsDialog(QDialog):
@@ -73,8 +80,14 @@ class SettingsDialog(QDialog):
         self._rows: dict[str, FieldRow] = {}
         self._keys_shown: dict[str, str] = {}
         self.pages = QTabWidget(self)
-        self.pages.setToolTip("Settings by topic")
         self._build_pages()
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.RichText)
+        self.problems.setFixedHeight(self.problems.fontMetrics().lineSpacing() * MESSAGE_LINES)
+        self.problems.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.problems.linkActivated.connect(self.show_field)
+        self.pages.currentChanged.connect(self.revalidate)  # name this tab's problem first
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -91,6 +104,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+        layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
         self.load(settings)
 
@@ -113,9 +127,12 @@ class SettingsDialog(QDialog):
         for f in fields:
             holder = self._field_widget(page, f)
             text = f"{f.role.title()}'s {f.label.lower()}" if f.role else f.label
+            if f.role:  # the market's own name: shown under its key, as a sub-item
+                text = f"   {f.label}"
             label = QLabel(text, page)
             label.setToolTip(f.row.help_text())
             label.setBuddy(self._rows[f.name].editor)
+            self._rows[f.name].label = label
             form.addRow(label, holder)
 
     def _fill_grid(self, page: QWidget, fields: list[sv.DialogField]) -> None:
@@ -132,38 +149,25 @@ class SettingsDialog(QDialog):
             first = next(f for f in fields if f.row.name == name)
             label = QLabel(first.label, page)
             label.setToolTip(first.row.help_text())
-            grid.addWidget(label, line, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, line, 0)
             for column, role in enumerate(sv.ROLES, start=1):
                 f = sv.FIELDS[f"{role}_{name}"]
                 grid.addWidget(self._field_widget(page, f), line, column)
+                self._rows[f.name].label = label
         grid.setRowStretch(len(names) + 1, 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
 
     def _field_widget(self, page: QWidget, f: sv.DialogField) -> QWidget:
-        """The editor for one field with its unit and its message line below it."""
+        """The editor for one field, with its unit after it."""
         holder = QWidget(page)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
         editor, get, put = self._editor(holder, f)
-        unit = None
-        if f.row.unit and not isinstance(editor, QCheckBox | InstrumentEditor):
-            line = QHBoxLayout()
-            line.addWidget(editor, 1)
-            unit = QLabel(f.row.unit, holder)
-            line.addWidget(unit)
-            column.addLayout(line)
-        else:
-            column.addWidget(editor)
-        message = QLabel(holder)
-        message.setWordWrap(True)
-        message.setToolTip("What this field accepts")
-        message.hide()
-        column.addWidget(message)
+        line.addWidget(editor, 1)
         if not editor.toolTip():
             editor.setToolTip(f.row.help_text())
-        self._rows[f.name] = FieldRow(f, editor, get, put, message, unit)
+        self._rows[f.name] = FieldRow(f, editor, get, put)
         return holder
 
     def _editor(
@@ -230,13 +234,16 @@ class SettingsDialog(QDialog):
         self.revalidate()
 
     def _show_role_names(self) -> None:
-        for role, header in getattr(self, "_role_headers", {}).items():
+        """The Regimes columns and the name fields' placeholders show each market's name."""
+        for role in sv.ROLES:
             key = self._keys_shown.get(role, "")
-            try:
-                name = parse_key(key).label
-            except InvalidKeyError:
-                name = key
-            header.setText(f"{role.title()}: {name}")
+            name = market_name(key)
+            header = getattr(self, "_role_headers", {}).get(role)
+            if header is not None:
+                header.setText(f"{role.title()}: {name}")
+            label_field = self._rows.get(f"{role}_label")
+            if label_field is not None and isinstance(label_field.editor, QLineEdit):
+                label_field.editor.setPlaceholderText(name)
 
     def values(self) -> dict[str, Any]:
         return {name: row.get() for name, row in self._rows.items()}
@@ -253,14 +260,24 @@ class SettingsDialog(QDialog):
         return self._rows[name].editor
 
     def unit(self, name: str) -> str:
-        """The unit shown after field `name` (empty when it has none)."""
-        label = self._rows[name].unit
-        return label.text() if label is not None else ""
+        """The unit field `name` is shown with, in its label (empty when it has none)."""
+        row = self._rows[name]
+        unit = row.field.row.unit
+        return unit if unit and row.label is not None and f"({unit})" in row.label.text() else ""
 
     def message(self, name: str) -> str:
-        """The message currently shown under field `name` (empty when valid)."""
-        label = self._rows[name].message
-        return "" if label.isHidden() else label.text()
+        """What is wrong with field `name` (empty when valid)."""
+        return self._rows[name].message
+
+    def problem_text(self) -> str:
+        """The message area's text, without markup."""
+        return QTextDocumentFragment.fromHtml(self.problems.text()).toPlainText()
+
+    def marked_tabs(self) -> list[str]:
+        """The tabs marked as holding an invalid field."""
+        return [
+            sv.PAGES[i] for i in range(self.pages.count()) if self.pages.tabText(i) != sv.PAGES[i]
+        ]
 
     @Slot()
     def revalidate(self) -> None:
@@ -268,10 +285,57 @@ class SettingsDialog(QDialog):
         colour = return_colors(self.palette())[1].name()
         for name, row in self._rows.items():
             text = errors.get(name, "")
-            row.message.setText(text[:1].upper() + text[1:])
-            row.message.setStyleSheet(f"color: {colour};")
-            row.message.setVisible(bool(text))
+            row.message = text[:1].upper() + text[1:]
+            self._mark_label(row, colour)
+        self._mark_tabs(errors, colour)
+        self._show_problems(errors)
         self.ok_button.setEnabled(not errors)
+
+    def _mark_label(self, row: FieldRow, colour: str) -> None:
+        if row.label is None:
+            return
+        shared = [r for r in self._rows.values() if r.label is row.label]
+        messages = [r.message for r in shared if r.message]
+        row.label.setStyleSheet(f"color: {colour};" if messages else "")
+        help_text = row.field.row.help_text()
+        row.label.setToolTip("\n".join([*messages, help_text]) if messages else help_text)
+
+    def _mark_tabs(self, errors: dict[str, str], colour: str) -> None:
+        bar = self.pages.tabBar()
+        for index, page in enumerate(sv.PAGES):
+            bad = [self._rows[n].field.label for n in errors if self._rows[n].field.page == page]
+            self.pages.setTabText(index, page + (WARNING_MARK if bad else ""))
+            bar.setTabTextColor(index, QColor(colour) if bad else self.palette().text().color())
+            tip = f"Needs attention: {', '.join(bad)}" if bad else f"{page} settings"
+            self.pages.setTabToolTip(index, tip)
+
+    def _show_problems(self, errors: dict[str, str]) -> None:
+        """The first problem, named by tab and field, as a link that shows the field."""
+        if not errors:
+            self.problems.clear()
+            return
+        current = sv.PAGES[self.pages.currentIndex()]
+        name = next((n for n in errors if self._rows[n].field.page == current), next(iter(errors)))
+        row = self._rows[name]
+        where = f"{row.field.page} › {self._field_title(row)}"
+        more = len(errors) - 1
+        rest = f" (and {more} more field{'s' if more > 1 else ''})" if more else ""
+        colour = return_colors(self.palette())[1].name()
+        self.problems.setText(
+            f'<span style="color:{colour}">✖</span> <a href="{name}">{html.escape(where)}</a>: '
+            f"{html.escape(row.message)}{rest}"
+        )
+
+    def _field_title(self, row: FieldRow) -> str:
+        title = row.label.text().strip() if row.label is not None else row.field.label
+        return f"{title} ({row.field.role})" if row.field.role else title
+
+    @Slot(str)
+    def show_field(self, name: str) -> None:
+        """Bring field `name` into view and give it the keyboard focus."""
+        row = self._rows[name]
+        self.pages.setCurrentIndex(sv.PAGES.index(row.field.page))
+        row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()
     def restore_defaults(self) -> None:

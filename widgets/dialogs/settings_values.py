@@ -51,14 +51,18 @@ def _page_of(row: Setting) -> str:
 
 
 def dialog_fields() -> tuple[DialogField, ...]:
-    """Every field, in table order within each page (per-instrument ones after the keys)."""
+    """Every field, in table order within each page; a market's own fields on the Markets page
+    (its name) come right after the market's key."""
     fields = [DialogField(r.name, r, "", _page_of(r)) for r in SETTINGS if r.text_editable]
     for role in ROLES:
-        fields += [
+        own = [
             DialogField(f"{role}_{r.name}", r, role, _page_of(r))
             for r in INSTRUMENT_SETTINGS
             if r.text_editable
         ]
+        at = [f.name for f in fields].index(role) + 1
+        fields[at:at] = [f for f in own if f.page == MARKETS]
+        fields += [f for f in own if f.page != MARKETS]
     return tuple(fields)
 
 

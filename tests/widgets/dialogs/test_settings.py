@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from app.config import SETTING, Settings
 from app.errors import SettingsError
+from tests.widgets.gui_helpers import OFFSCREEN_NOISE
 from widgets.dialogs import settings_values as sv
 from widgets.dialogs.instrument_editor import InstrumentEditor, compose_key, split_key
 from widgets.dialogs.settings import SettingsDialog
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
@@ -236,4 +237,101 @@ def test_the_test_button_without_a_worker_pool_says_so(qtbot, dialog):
     editor = dialog.editor("leader")
     editor.test.click()
     assert editor.test.isEnabled()
-    assert "main window" in editor.result.text()
+    assert "main window" in editor.test_result()
+    assert "main window" in editor.result.toolTip()
+
+
+# -- the dialog as a user meets it ----------------------------------------------------------------
+
+
+def test_a_test_result_is_cleared_when_the_key_changes(dialog):
+    editor = dialog.editor("leader")
+    editor.test.click()  # no download service here: the result says so at once
+    assert "main window" in editor.test_result()
+    editor.ticker.setText("^GSPC")
+    assert editor.test_result() == ""
+    editor.test.click()
+    editor.source.setCurrentIndex(editor.source.findData("ccxt"))
+    assert editor.test_result() == ""
+
+
+def test_a_late_test_result_for_an_older_key_is_not_shown(qtbot):
+    editor = InstrumentEditor("leader")
+    qtbot.addWidget(editor)
+    editor.set_key("yahoo:^RUT")
+    editor.test.click()  # nobody answers yet
+    assert editor.test_result() == "Testing…"
+    editor.ticker.setText("^GSPC")
+    editor.on_test_result(type("Report", (), {"message": "OK: 7 bars"})())
+    assert editor.test_result() == "" and editor.test.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("role", "source", "ticker", "exchange"),
+    [
+        ("follower", "yahoo", "BTC-USD", ""),
+        ("leader", "ccxt", "BTC/USD", "bitstamp"),
+        ("leader", "csv", "RUT", ""),
+    ],
+)
+def test_switching_the_source_offers_a_ticker_it_understands(
+    dialog, role, source, ticker, exchange
+):
+    editor = dialog.editor(role)
+    editor.source.setCurrentIndex(editor.source.findData(source))
+    assert editor.ticker.text() == ticker
+    assert editor.exchange.text() == exchange or source != "ccxt"
+    assert dialog.message(role) == ""
+    if editor.key() != dialog.editor("follower" if role == "leader" else "leader").key():
+        assert dialog.ok_button.isEnabled()
+    else:  # the usual exchange pair is the follower itself: said plainly, at the follower
+        assert dialog.message("follower") == "Must differ from the leader"
+
+
+def test_from_yahoo_back_to_the_exchange_is_the_same_pair(dialog):
+    editor = dialog.editor("follower")
+    editor.source.setCurrentIndex(editor.source.findData("yahoo"))
+    editor.source.setCurrentIndex(editor.source.findData("ccxt"))
+    assert editor.key() == "ccxt:bitstamp:BTC/USD"
+
+
+def test_an_invalid_field_on_another_tab_is_named_and_its_tab_marked(dialog, qtbot):
+    dialog.show()
+    dialog.pages.setCurrentIndex(sv.PAGES.index(sv.MARKETS))
+    _set_text(dialog, "min_gap_days", "0")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.marked_tabs() == [sv.ANALYSIS_PAGE]
+    assert dialog.problem_text() == (
+        "✖ Analysis › Min. consolidation (days): Must be from 1 to 10,000 days (got 0)"
+    )
+    _set_text(dialog, "follower_bear_threshold", "99")
+    assert dialog.marked_tabs() == [sv.ANALYSIS_PAGE, sv.REGIMES]
+    assert dialog.problem_text().endswith("(and 1 more field)")
+    dialog.problems.linkActivated.emit("min_gap_days")
+    assert dialog.pages.currentIndex() == sv.PAGES.index(sv.ANALYSIS_PAGE)
+    qtbot.waitUntil(lambda: dialog.editor("min_gap_days").hasFocus())
+    _set_text(dialog, "min_gap_days", "365")
+    _set_text(dialog, "follower_bear_threshold", "30")
+    assert dialog.marked_tabs() == [] and dialog.problem_text() == ""
+    assert dialog.ok_button.isEnabled()
+
+
+def test_errors_coming_and_going_never_move_a_field(dialog, qtbot):
+    """The fixed message area and the reserved test-result lines keep every field in place."""
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    watched = [dialog.editor(n) for n in ("leader", "follower", "extra_instruments")]
+
+    def layout():
+        return dialog.size(), [w.mapTo(dialog, w.rect().topLeft()) for w in watched]
+
+    before = layout()
+    _set_text(dialog, "extra_instruments", "nonsense, more nonsense, " + "x" * 200)
+    dialog.editor("leader").ticker.setText("no spaces allowed")
+    dialog.editor("leader").test.click()
+    _set_text(dialog, "min_gap_days", "0")
+    qtbot.wait(20)
+    assert layout() == before
+    dialog.restore_defaults()
+    qtbot.wait(20)
+    assert layout() == before
