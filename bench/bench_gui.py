@@ -12,7 +12,7 @@
    charts have repainted with the new result. Target: < 150 ms.
 
 Usage: python bench/bench_gui.py [--runs N] [--changes N] [--markdown FILE]
-Needs ../shared/data (the real histories); runs offscreen unless QT_QPA_PLATFORM is set.
+Needs ../shared/data or $RISKCURVE_SHARED_DATA (the real histories); runs offscreen unless QT_QPA_PLATFORM is set.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHARED_DATA = ROOT.parent / "shared" / "data"
+#: The real histories: ../shared/data beside the checkout, or RISKCURVE_SHARED_DATA.
+SHARED_DATA = Path(os.environ.get("RISKCURVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 LEADER_KEY, FOLLOWER_KEY = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
 FILES = {LEADER_KEY: "RUT_daily.csv", FOLLOWER_KEY: "BTC_USD_daily.csv"}
 START_TARGET, CHANGE_TARGET_MS = 1.5, 150.0

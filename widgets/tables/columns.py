@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from widgets.tables.models import Column, format_value, is_missing
+from app.formatting import is_missing
+from widgets.tables.models import Column, format_value
 
 if TYPE_CHECKING:
     import pandas as pd

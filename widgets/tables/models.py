@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,9 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from app import formatting as fmt
+from app.formatting import is_missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,32 +53,13 @@ class Column:
     empty: str = ""  # the text of a missing value
 
 
-def is_missing(value: Any) -> bool:
-    """True for None, NaN and NaT: shown as an empty cell."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN and NaT are the only values unequal to themselves
-    except (TypeError, ValueError):
-        return False
-
-
 def format_value(value: Any, kind: str) -> str:
-    """The text of a cell; empty when the value is missing."""
+    """The text of a cell (app.formatting's styles); empty when the value is missing."""
     if is_missing(value):
         return ""
-    if kind == "return":
-        return f"{value * 100:+.1f} %"
-    if kind == "pct":
-        return f"{value * 100:.1f} %"
-    if kind == "price":
-        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
-    if kind in ("int", "days"):
-        return f"{round(value):,}"
-    if kind == "multiple":
-        return f"{value:,.2f}×"
-    if kind == "pvalue":
-        return f"{value:.3f}"
+    formatter = _FORMATTERS.get(kind)
+    if formatter is not None:
+        return formatter(value)
     if kind == "number":
         return f"{value:,.2f}"
     if kind == "date":
@@ -85,6 +69,17 @@ def format_value(value: Any, kind: str) -> str:
     if kind == "flag":
         return "Yes" if value else "No"
     return str(value)
+
+
+_FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "return": fmt.change,
+    "pct": fmt.percent,
+    "price": fmt.price,
+    "int": fmt.whole,
+    "days": fmt.whole,
+    "multiple": fmt.multiple,
+    "pvalue": fmt.p_value,
+}
 
 
 def sort_key(value: Any, kind: str) -> Any:

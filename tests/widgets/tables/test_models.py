@@ -86,8 +86,8 @@ def test_counts_are_zero_below_a_valid_parent(result):
 
 
 def test_returns_are_percentages_and_missing_values_are_empty():
-    assert format_value(0.1234, "return") == "+12.3 %"
-    assert format_value(-0.05, "return") == "-5.0 %"
+    assert format_value(0.1234, "return") == "+12.3%"
+    assert format_value(-0.05, "return") == "-5.0%"
     assert format_value(float("nan"), "return") == ""
     assert format_value(pd.NaT, "date") == ""
     assert format_value(None, "price") == ""
