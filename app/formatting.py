@@ -40,7 +40,7 @@ def change(fraction: float | None, decimals: int = 1) -> str:
 
 
 def price(value: float | None) -> str:
-    """A price: "1,234.56", "0.50", or enough decimals for tiny prices ("0.00123")."""
+    """A price: "1,234.56"; below 1, three significant digits ("0.500", "0.0858", "0.00123")."""
     if is_missing(value):
         return ""
     number = float(value)  # type: ignore[arg-type]
@@ -49,7 +49,7 @@ def price(value: float | None) -> str:
         return f"{number:,.2f}"
     if magnitude == 0:
         return "0"
-    return f"{number:.{max(2, 2 - math.floor(math.log10(magnitude)) + 1)}f}"
+    return f"{number:.{max(2, 2 - math.floor(math.log10(magnitude)))}f}"
 
 
 def whole(value: float | None) -> str:

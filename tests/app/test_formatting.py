@@ -30,8 +30,9 @@ def test_shares_are_unsigned_and_missing_values_are_empty():
 
 def test_prices_keep_cents_and_fractions_of_cents():
     assert fmt.price(1234.5) == "1,234.50"
-    assert fmt.price(0.5) == "0.50"
-    assert fmt.price(0.0012345) == "0.001234"
+    assert fmt.price(0.5) == "0.500"
+    assert fmt.price(0.0012345) == "0.00123"
+    assert fmt.price(0.0858) == "0.0858"
     assert fmt.price(0) == "0"
     assert fmt.whole(1234.4) == "1,234"
     assert fmt.multiple(12.5) == "12.50×"
