@@ -5,7 +5,8 @@ window appears as fast as a bare Qt window; pandas, yfinance and ccxt are import
 With `screenshot=FILE` it waits until the cached data (or the empty state) is drawn, saves the
 window as a PNG and exits, without trying the network — for the README picture and checks.
 
-RISKCURVE_THEME=dark or light forces a Fusion palette (default: the system's theme).
+RISKCURVE_THEME=dark or light forces a Fusion palette for this run; otherwise the theme chosen in
+View → Theme (system, light, dark) applies, remembered with the window layout.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from app.paths import AppPaths
 log = logging.getLogger("riskcurve.gui")
 
 THEME_ENV = "RISKCURVE_THEME"
+NO_DISPLAY_EXIT = 2
 SCREENSHOT_TIMEOUT_S = 120
 
 
@@ -59,13 +62,30 @@ def dark_palette() -> QPalette:
     return palette
 
 
+_SYSTEM_LOOK: tuple[str, QPalette] | None = None  # the style and palette before any override
+
+
 def apply_theme(app: QApplication, name: str | None) -> None:
-    """ "dark"/"light": Fusion with that palette; anything else: leave the system theme."""
-    if name not in ("dark", "light"):
-        return
-    app.setStyle("Fusion")
-    palette = dark_palette() if name == "dark" else app.style().standardPalette()
-    app.setPalette(palette)
+    """ "dark"/"light": Fusion with that palette; "system" (or anything else): the system's own.
+
+    The system's style and palette are remembered the first time, so the View menu can switch
+    back to them while the app runs.
+    """
+    global _SYSTEM_LOOK
+    if _SYSTEM_LOOK is None:
+        _SYSTEM_LOOK = (app.style().name(), QPalette(app.palette()))
+    if name in ("dark", "light"):
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette() if name == "dark" else app.style().standardPalette())
+    elif app.style().name() != _SYSTEM_LOOK[0] or app.palette() != _SYSTEM_LOOK[1]:
+        app.setStyle(_SYSTEM_LOOK[0])
+        app.setPalette(_SYSTEM_LOOK[1])
+
+
+def forced_theme() -> str | None:
+    """The theme RISKCURVE_THEME asks for ("dark" or "light"), or None."""
+    name = os.environ.get(THEME_ENV, "").strip().lower()
+    return name if name in ("dark", "light") else None
 
 
 def create_application() -> QApplication:
@@ -75,10 +95,28 @@ def create_application() -> QApplication:
         app = QApplication([sys.argv[0] if sys.argv else "riskcurve"])
     app.setApplicationName("Riskcurve")
     app.setOrganizationName("Riskcurve")
+    # Qt appends this to every window title: titles must not repeat it.
     app.setApplicationDisplayName("Riskcurve")
     app.setWindowIcon(app_icon())
-    apply_theme(app, os.environ.get(THEME_ENV))
+    apply_theme(app, forced_theme())
     return app
+
+
+def display_problem(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> str:
+    """Why no window can open here (no X11 or Wayland display on Linux), or "" when one can.
+
+    Without a display Qt's xcb plugin aborts the process (rc 134) with advice about libraries;
+    this says the real reason in one line first.
+    """
+    env = os.environ if environ is None else environ
+    if platform in ("win32", "darwin") or env.get("QT_QPA_PLATFORM", "") not in ("", "xcb"):
+        return ""
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return (
+        "riskcurve: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set). "
+        "Start it from a desktop session; the command line (riskcurve --help) works without one."
+    )
 
 
 def app_icon() -> QIcon:
@@ -139,6 +177,10 @@ def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     from widgets.dialogs.error_dialog import ErrorReporter
     from widgets.main_window import MainWindow
 
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return NO_DISPLAY_EXIT
     paths.ensure()
     setup_logging(paths)
     app = create_application()

@@ -240,9 +240,11 @@ class StableSortProxy(QSortFilterProxyModel):
         return left.row() < right.row()
 
 
-def sorting_proxy(model: DataFrameModel, parent: Any = None) -> QSortFilterProxyModel:
-    """A proxy that sorts `model` stably on the raw values (SORT_ROLE)."""
-    proxy = StableSortProxy(parent)
+def sorting_proxy(
+    model: DataFrameModel, parent: Any = None, proxy: StableSortProxy | None = None
+) -> StableSortProxy:
+    """A proxy (a new StableSortProxy, or `proxy`) sorting `model` stably on SORT_ROLE."""
+    proxy = proxy if proxy is not None else StableSortProxy(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     proxy.setDynamicSortFilter(True)

@@ -1,0 +1,44 @@
+"""The notice line above the charts: what is missing or how old the data is, and the buttons
+that fix it (Import CSV…, Refresh), so an empty or partial window is never a dead end.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+
+class NoticeBar(QFrame):
+    """A message with working buttons; hidden while there is nothing to say."""
+
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice-bar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#notice-bar { background: palette(alternate-base); border-radius: 4px; }"
+        )
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 3)
+        layout.addWidget(self.text, 1)
+        self.buttons: list[QToolButton] = []
+        for action in actions:
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            layout.addWidget(button)
+            self.buttons.append(button)
+        self.hide()
+
+    def show_notice(self, text: str) -> None:
+        """Show `text` with the buttons; an empty text hides the bar."""
+        self.text.setText(text)
+        self.text.setToolTip(text)
+        self.setVisible(bool(text))
+
+    def notice(self) -> str:
+        return self.text.text() if self.isVisible() or not self.isHidden() else ""
