@@ -12,7 +12,8 @@
    charts have repainted with the new result. Target: < 150 ms.
 
 Usage: python bench/bench_gui.py [--runs N] [--changes N] [--markdown FILE]
-Needs ../shared/data or $RISKCURVE_SHARED_DATA (the real histories); runs offscreen unless QT_QPA_PLATFORM is set.
+Needs the real histories (../shared/data, or the folder in $RISKCURVE_SHARED_DATA); runs
+offscreen unless QT_QPA_PLATFORM is set.
 """
 
 from __future__ import annotations
