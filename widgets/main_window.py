@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,6 +40,7 @@ from widgets.fetch_view import FetchView
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported, missing_text
 from widgets.notice import NoticeBar
+from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
@@ -112,9 +112,8 @@ class MainWindow(QMainWindow):
             (self.data_tab, "Data", "Cached instruments, freshness and download errors"),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(tab, title), tip)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = GripSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("main-splitter")
-        self.splitter.setHandleWidth(7)  # a visible, easy-to-grab handle (styled below)
         top = QWidget(self.splitter)
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
         self.chart_area = ChartArea(top)
@@ -128,10 +127,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStyleSheet(
-            "#main-splitter::handle { background: palette(mid); margin: 2px 40%; "
-            "border-radius: 1px; }"
-        )
         self.setCentralWidget(self.splitter)
         self.status = StatusLine(self.statusBar(), self)
         self.status.cancel.setDefaultAction(a.cancel)

@@ -5,7 +5,7 @@ that fix it (Import CSV…, Refresh), so an empty or partial window is never a d
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 
@@ -16,9 +16,9 @@ class NoticeBar(QFrame):
         super().__init__(parent)
         self.setObjectName("notice-bar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#notice-bar { background: palette(alternate-base); border-radius: 4px; }"
-        )
+        # The palette's alternate base, not a style sheet: the bar follows View → Theme.
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setAutoFillBackground(True)
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -41,4 +41,5 @@ class NoticeBar(QFrame):
         self.setVisible(bool(text))
 
     def notice(self) -> str:
-        return self.text.text() if self.isVisible() or not self.isHidden() else ""
+        """The text shown, or "" while the bar is hidden."""
+        return "" if self.isHidden() else self.text.text()

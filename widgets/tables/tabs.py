@@ -205,7 +205,7 @@ class SignalsTab(EmptyOr):
         )
         hidden = total - shown
         if hidden:
-            text += f" · {hidden} before {follower}'s data hidden"
+            text += f" · {hidden} earlier, before {follower} has data: hidden"
         self.summary.setText(text)
         earlier = 0 if start is None else int((result.breakouts["date"] < start).sum())
         self.show_all.setVisible(earlier > 0)
