@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 
 LOADING_MESSAGE = "Loading cached data…"
+DEFAULT_SIZE = (1280, 860)
 SHUTDOWN_TIMEOUT_S = 5.0
 
 
@@ -130,7 +131,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status = StatusLine(self.statusBar(), self)
         self.status.cancel.setDefaultAction(a.cancel)
-        self.resize(1280, 860)
+        self._fit_to_screen(DEFAULT_SIZE)
+
+    def _fit_to_screen(self, size: tuple[int, int]) -> None:
+        """The default size, or the whole screen when it is smaller (a 1024×700 laptop)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = size
+        if screen is not None and (screen.width() < width or screen.height() < height):
+            width, height = min(width, screen.width()), min(height, screen.height())
+            self.move(screen.topLeft())
+        self.resize(width, height)
 
     def _connect(self) -> None:
         a, s = self.menu_actions, self.session

@@ -13,8 +13,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.errors import OfflineError, RateLimitedError, RiskcurveError
 from app.formatting import percent, plural
@@ -88,6 +96,50 @@ def is_offline(errors: list[BaseException]) -> bool:
     return bool(errors) and all(isinstance(e, OfflineError) for e in errors)
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that elides its text to the room it gets (full text in the tooltip).
+
+    A plain QLabel asks for its whole text's width, so one long message would widen the window
+    past a small screen.
+    """
+
+    def __init__(self, parent: QWidget | None = None, tip: str = "") -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._tip = tip
+        self.setMinimumWidth(40)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text or self._tip)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def text(self) -> str:  # what tests and the window read: the whole message
+        return self._full
+
+    def clear(self) -> None:
+        self.set_full_text("")
+
+    def setText(self, text: str) -> None:
+        self.set_full_text(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
+        QLabel.setText(self, shown)
+
+
 class StatusLine(QObject):
     """Widgets placed in the window's status bar; the window drives them (see the module notes)."""
 
@@ -96,13 +148,11 @@ class StatusLine(QObject):
     def __init__(self, bar: QStatusBar, parent: QWidget) -> None:
         super().__init__(parent)
         self.bar = bar
-        self.message = QLabel(parent)
-        self.message.setToolTip("Messages about downloads, imports and exports")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = ElidedLabel(parent, "Messages about downloads, imports and exports")
         self._expiry = QTimer(self, singleShot=True)
         self._expiry.timeout.connect(self.message.clear)
-        self.leader = QLabel(parent)
-        self.leader.setToolTip("Where the leader stands on its last cached day")
+        self.leader = ElidedLabel(parent, "Where the leader stands on its last cached day")
+        self.leader.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.offline = _badge(parent)
         self.offline.clicked.connect(self.offlineClicked)
         self.progress_text = QLabel(parent)
@@ -131,8 +181,7 @@ class StatusLine(QObject):
 
     def show_message(self, text: str, timeout_ms: int = 0) -> None:
         """Show `text` (for `timeout_ms`, or until the next message when 0)."""
-        self.message.setText(text)
-        self.message.setToolTip(text or "Messages about downloads, imports and exports")
+        self.message.set_full_text(text)
         if timeout_ms:
             self._expiry.start(timeout_ms)
         else:

@@ -23,10 +23,12 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -158,12 +160,13 @@ class SignalsTab(EmptyOr):
         )
         self.export_button = QPushButton("Export CSV…", content)
         self.export_button.setToolTip("Save this table as CSV: every column as shown, plus raw")
-        self.show_all = QCheckBox("Show breakouts before the follower's data", content)
+        self.show_all = QCheckBox("Show earlier breakouts", content)
         self.show_all.setToolTip(
             "Breakouts before the follower's first bar have no follower returns; "
             "they are hidden unless this is on"
         )
         self.summary = QLabel(content)
+        self.summary.setWordWrap(True)  # never widens the window past a small screen
         self.summary.setToolTip("How many breakouts the leader had with the current settings")
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
@@ -273,7 +276,11 @@ class SignalsTab(EmptyOr):
 
 
 class StatisticsTab(EmptyOr):
-    """The event study per horizon, its plain-language verdicts and the small-sample warning."""
+    """The event study per horizon, its plain-language verdicts and the small-sample warning.
+
+    The table is exactly as tall as its rows (every horizon visible, no inner scroll bar); the
+    whole tab scrolls only when the window is too short for it, so nothing is ever clipped.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -294,15 +301,20 @@ class StatisticsTab(EmptyOr):
             content,
             "Breakouts against the base rate, per horizon; hover a header for what a column means",
         )
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.footer = QLabel(content)
         self.footer.setWordWrap(True)
         self.footer.setToolTip("How the p-values were computed, and notes from the analysis")
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.warning, self.verdicts, self.table, self.footer):
+        for widget in (self.warning, self.table, self.verdicts, self.footer):
             layout.addWidget(widget)
-        layout.setStretchFactor(self.table, 1)
-        self.set_content(content)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.set_content(scroll)
 
     def show_result(self, result: AnalysisResult) -> None:
         warning = cols.small_sample_warning(result)
@@ -311,6 +323,7 @@ class StatisticsTab(EmptyOr):
         items = "".join(f"<li>{html.escape(v)}</li>" for v in cols.summary_verdicts(result))
         self.verdicts.setText(f"<ul style='margin:0'>{items}</ul>" if items else "")
         self.model.set_frame(result.summary, cols.summary_verdicts(result))
+        fit_rows(self.table)
         notes = " ".join(result.notes)
         self.footer.setText(
             f"p-values from {result.params.bootstrap_draws:,} random same-size sets of days "
@@ -321,3 +334,17 @@ class StatisticsTab(EmptyOr):
     def clear(self, message: str) -> None:
         self.model.set_frame(None)
         self.show_message(message)
+
+
+def fit_rows(view: QTableView) -> None:
+    """Make `view` exactly as large as its header, columns and rows (no inner scroll bars).
+
+    Its minimum width is its content's, so on a narrow window the tab scrolls instead of the
+    table clipping a column.
+    """
+    view.resizeColumnsToContents()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    frame = 2 * view.frameWidth()
+    rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+    view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
+    view.setMinimumWidth(view.horizontalHeader().length() + frame)
