@@ -97,6 +97,7 @@ def create_application() -> QApplication:
     app.setOrganizationName("Riskcurve")
     # Qt appends this to every window title: titles must not repeat it.
     app.setApplicationDisplayName("Riskcurve")
+    app.setDesktopFileName("riskcurve")  # Wayland matches the window to riskcurve.desktop
     app.setWindowIcon(app_icon())
     apply_theme(app, forced_theme())
     return app
