@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from widgets.jobs.session import FETCH, JobFailure, Session, canonical
 from widgets.jobs.tasks import CacheContents, FetchProgress, FetchReport, InstrumentFetched
@@ -40,6 +40,7 @@ class FetchView(QObject):
         self.fetching: set[str] = set()
         self.failed_keys: tuple[str, ...] = ()
         self._started_keys: tuple[str, ...] = ()
+        self._redraw_pending = False
         session.fetchStarted.connect(self._on_started)
         session.fetchProgress.connect(self._on_progress)
         session.instrumentFetched.connect(self._on_instrument_fetched)
@@ -77,6 +78,17 @@ class FetchView(QObject):
         self.show_instruments()
 
     def show_instruments(self) -> None:
+        """Redraw the Data tab once the current burst of signals is handled.
+
+        A finished instrument arrives as several signals at once (its outcome, the new list,
+        the end of the refresh); one redraw serves them all and keeps the GUI thread free.
+        """
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            QTimer.singleShot(0, self, self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
         self.data_tab.show_instruments(
             self.session.instruments,
             self.session.settings.stale_after_days,

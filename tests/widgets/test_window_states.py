@@ -82,7 +82,7 @@ def test_a_new_result_keeps_a_selection_that_still_is_a_breakout(qtbot, paths):
     date = window.session.result.breakouts["date"].iloc[2]
     window.signals_tab.select_date(date)
     with qtbot.waitSignal(window.drawn, timeout=20_000):
-        window.apply_settings(window.settings.with_changes(horizons=(30, 60)))
+        window.apply_settings(window.settings.with_changes(horizons=(30, 90)))
     assert window.charts.highlighted() == date
     assert window.signals_tab.selected_date() == date
 

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.config import Settings, save_settings
+from app.config import Settings, changed_parts
 from app.errors import CancelledError, InvalidKeyError, OfflineError
 from app.instruments import parse_key
 from app.paths import AppPaths
-from widgets.dialogs.settings_values import changed_parts
+from app.settings_file import save_settings
 from widgets.jobs import gc_guard, tasks
 from widgets.jobs.workers import Worker, WorkerPool, WorkFunction
 

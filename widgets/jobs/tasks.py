@@ -327,7 +327,8 @@ def refresh(
         outcomes.extend(done)
         if any(isinstance(o.error, CancelledError) for o in done):
             break
-        progress(InstrumentFetched(done[-1], list_instruments(db_path)))
+        if done:
+            progress(InstrumentFetched(done[-1], list_instruments(db_path)))
     cancelled = should_cancel() or any(isinstance(o.error, CancelledError) for o in outcomes)
     return FetchReport(tuple(outcomes), list_instruments(db_path), cancelled)
 
