@@ -261,7 +261,13 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def show_preview(self, preview: Preview) -> None:
         """The cached prices while the first analysis runs (it resumes once they are painted)."""
-        self.chart_area.show_preview(preview, self.session.preview_shown)
+        self.chart_area.show_preview(preview, self._on_preview_painted)
+
+    def _on_preview_painted(self) -> None:
+        """Let the analysis go on, and meanwhile build the (hidden) chart stack: parts of both
+        run outside the GIL, and the result then only has to be drawn."""
+        self.session.preview_shown()
+        QTimer.singleShot(0, self, self.chart_area.prepare_charts)
 
     def show_empty(self, message: str) -> None:
         """The friendly empty state in the charts area and every result tab."""

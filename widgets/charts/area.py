@@ -116,6 +116,10 @@ class ChartArea(QStackedWidget):
         self.setCurrentWidget(widget)
         self._paint_watch = FirstPaint(widget.view.viewport(), on_painted)
 
+    def prepare_charts(self) -> None:
+        """Build the (still hidden) chart stack now, before its first result arrives."""
+        _ = self.charts
+
     def prepare_preview(self) -> None:
         """Build the (still hidden) preview now, while the load worker reads the cache."""
         if not self.has_result():
