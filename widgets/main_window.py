@@ -87,8 +87,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.remember_layout = remember_layout
         if remember_layout:
+            self._fit_to_screen(DEFAULT_SIZE)
             window_layout.restore(self.layout_store, self._layout_parts())
-        else:
+        else:  # a screenshot or a test: the same size on every machine
+            self.resize(*DEFAULT_SIZE)
             self.splitter.setSizes(window_layout.DEFAULT_SPLIT)
         self._restore_theme()
         self.chart_area.show_loading(LOADING_MESSAGE)
@@ -131,7 +133,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status = StatusLine(self.statusBar(), self)
         self.status.cancel.setDefaultAction(a.cancel)
-        self._fit_to_screen(DEFAULT_SIZE)
 
     def _fit_to_screen(self, size: tuple[int, int]) -> None:
         """The default size, or the whole screen when it is smaller (a 1024×700 laptop)."""

@@ -70,3 +70,12 @@ def test_nothing_is_wider_than_the_window(qtbot, paths, size):
         if label.isVisible():
             right = label.mapTo(window, label.rect().topRight()).x()
             assert right <= window.width(), label.text()
+
+
+def test_the_default_size_shrinks_to_a_smaller_screen(qtbot, paths):
+    window = MainWindow(paths, save(paths, fast_settings()))  # a real session: fitted
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    assert window.width() <= max(screen.width(), 1) and window.height() <= screen.height()
+    if screen.width() >= 1280 and screen.height() >= 860:
+        assert (window.width(), window.height()) == (1280, 860)
