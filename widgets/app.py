@@ -16,83 +16,30 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Slot
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import AppPaths
+from widgets.theme import apply_theme, forced_theme
+
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
 
 log = logging.getLogger("riskcurve.gui")
 
-THEME_ENV = "RISKCURVE_THEME"
 NO_DISPLAY_EXIT = 2
 SCREENSHOT_TIMEOUT_S = 120
 
 
-def dark_palette() -> QPalette:
-    """A dark Fusion palette (for RISKCURVE_THEME=dark and for checking dark readability)."""
-    palette = QPalette()
-    roles = QPalette.ColorRole
-    colours = {
-        roles.Window: "#2b2d31",
-        roles.WindowText: "#e6e6e6",
-        roles.Base: "#1e1f22",
-        roles.AlternateBase: "#26282c",
-        roles.ToolTipBase: "#2b2d31",
-        roles.ToolTipText: "#e6e6e6",
-        roles.Text: "#e6e6e6",
-        roles.Button: "#33363b",
-        roles.ButtonText: "#e6e6e6",
-        roles.BrightText: "#ff6b6b",
-        roles.Link: "#6cb6ff",
-        roles.Highlight: "#3d6fb6",
-        roles.HighlightedText: "#ffffff",
-        roles.PlaceholderText: "#8b8e94",
-        roles.Mid: "#4a4d52",
-        roles.Dark: "#151618",
-        roles.Light: "#44474c",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.Text, roles.WindowText, roles.ButtonText):
-        palette.setColor(disabled, role, QColor("#7a7d82"))
-    return palette
-
-
-_SYSTEM_LOOK: tuple[str, QPalette] | None = None  # the style and palette before any override
-
-
-def apply_theme(app: QApplication, name: str | None) -> None:
-    """ "dark"/"light": Fusion with that palette; "system" (or anything else): the system's own.
-
-    The system's style and palette are remembered the first time, so the View menu can switch
-    back to them while the app runs.
-    """
-    global _SYSTEM_LOOK
-    if _SYSTEM_LOOK is None:
-        _SYSTEM_LOOK = (app.style().name(), QPalette(app.palette()))
-    if name in ("dark", "light"):
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette() if name == "dark" else app.style().standardPalette())
-    elif app.style().name() != _SYSTEM_LOOK[0] or app.palette() != _SYSTEM_LOOK[1]:
-        app.setStyle(_SYSTEM_LOOK[0])
-        app.setPalette(_SYSTEM_LOOK[1])
-
-
-def forced_theme() -> str | None:
-    """The theme RISKCURVE_THEME asks for ("dark" or "light"), or None."""
-    name = os.environ.get(THEME_ENV, "").strip().lower()
-    return name if name in ("dark", "light") else None
-
-
 def create_application() -> QApplication:
     """The QApplication (created once), with name, icon and theme."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "riskcurve"])
+    existing = QApplication.instance()
+    if existing is not None and not isinstance(existing, QApplication):
+        raise RuntimeError("a QCoreApplication without widgets already exists")
+    app = existing or QApplication([sys.argv[0] if sys.argv else "riskcurve"])
     app.setApplicationName("Riskcurve")
     app.setOrganizationName("Riskcurve")
     # Qt appends this to every window title: titles must not repeat it.
@@ -133,7 +80,7 @@ def app_icon() -> QIcon:
 class Screenshot(QObject):
     """Saves the window once it has drawn the cached data (or the empty state), then quits."""
 
-    def __init__(self, window: QObject, path: Path) -> None:
+    def __init__(self, window: MainWindow, path: Path) -> None:
         super().__init__(window)
         self.window = window
         self.path = path

@@ -150,6 +150,8 @@ def caption(target: ExportTarget) -> str:
     """The caption line under an exported image: pair, dates shown, sources, generation date."""
     from widgets.charts.image_export import caption_text
 
+    if target.result is None:
+        return ""
     first, last = target.charts.visible_range()
     return caption_text(target.result, first, last)
 

@@ -144,7 +144,10 @@ class FetchView(QObject):
             text = "Download cancelled; instruments that finished were kept."
         else:
             showing = self.chart_area.has_result()
-            text = fetch_summary(report.new_bars, [(o.key, o.error) for o in failures], showing)
+            errors: list[tuple[str, BaseException]] = [
+                (o.key, o.error) for o in failures if o.error is not None
+            ]
+            text = fetch_summary(report.new_bars, errors, showing)
             if report.notes and not failures:
                 text += " " + notes_text(report.notes)
         self.status.show_message(text, 0 if failures or report.notes else 8000)

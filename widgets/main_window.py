@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
     # -- theme ----------------------------------------------------------------------------------
 
     def _restore_theme(self) -> None:
-        from widgets.app import forced_theme
+        from widgets.theme import forced_theme
 
         forced = forced_theme()
         name = forced or window_layout.saved_theme(self.layout_store) or "system"
@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str, remember: bool = True) -> None:
         """System, light or dark colours for the whole window (charts follow the palette)."""
-        from widgets.app import apply_theme
+        from widgets.theme import apply_theme
 
         app = QApplication.instance()
         if isinstance(app, QApplication):

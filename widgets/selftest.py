@@ -110,12 +110,13 @@ def check_qt_platform(context: dict) -> str:
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QLibraryInfo
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["riskcurve-selftest"])
     context["app"] = app
     native = NATIVE_PLATFORM_PLUGINS.get(sys.platform)
-    detail = app.platformName()
+    detail = QGuiApplication.platformName()
     if native:
         folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
         if not any(native in path.name for path in folder.glob("*")):

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.errors import CacheError
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
-from widgets.app import dark_palette, run_gui
+from widgets.app import run_gui
 from widgets.charts.image_export import is_blank
 from widgets.dialogs.error_dialog import BugDialog, ErrorReporter
 from widgets.jobs import tasks
 from widgets.jobs.tasks import Imported
 from widgets.main_window import MainWindow
+from widgets.theme import dark_palette
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 

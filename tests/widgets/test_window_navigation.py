@@ -175,7 +175,7 @@ def test_breakouts_before_the_follower_are_hidden_counted_and_shown_on_request(q
 
 
 def test_theme_choice_applies_is_remembered_and_restored(qtbot, paths, monkeypatch):
-    from widgets.app import THEME_ENV
+    from widgets.theme import THEME_ENV
 
     monkeypatch.delenv(THEME_ENV, raising=False)
     fill_cache(paths, leader_days=600, follower_days=900)

@@ -150,7 +150,8 @@ class SignalsTab(EmptyOr):
         super().__init__(parent)
         content = QWidget(self)
         self.model = DataFrameModel(cols.breakout_columns((30, 90, 180, 365)), content)
-        self.proxy = sorting_proxy(self.model, proxy=BreakoutProxy(content))
+        self.proxy = BreakoutProxy(content)
+        sorting_proxy(self.model, proxy=self.proxy)
         self.table = make_table(
             self.model,
             content,
