@@ -158,10 +158,10 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.show_about)
         for action, move in (
-            (a.pan_left, lambda: self._move(navigation.panned, -navigation.PAN_FRACTION)),
-            (a.pan_right, lambda: self._move(navigation.panned, navigation.PAN_FRACTION)),
-            (a.zoom_in, lambda: self._move(navigation.zoomed, navigation.ZOOM_FACTOR)),
-            (a.zoom_out, lambda: self._move(navigation.zoomed, 1 / navigation.ZOOM_FACTOR)),
+            (a.pan_left, lambda: self._move(navigation.pan, -navigation.PAN_FRACTION)),
+            (a.pan_right, lambda: self._move(navigation.pan, navigation.PAN_FRACTION)),
+            (a.zoom_in, lambda: self._move(navigation.zoom, navigation.ZOOM_FACTOR)),
+            (a.zoom_out, lambda: self._move(navigation.zoom, 1 / navigation.ZOOM_FACTOR)),
             (a.show_all, lambda: self.show_range("all")),
             (a.range_1y, lambda: self.show_range("1y")),
             (a.range_5y, lambda: self.show_range("5y")),
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             a.theme(name).triggered.connect(lambda _=False, n=name: self.set_theme(n))
         self.chart_area.exportPaneRequested.connect(self.export_pane)
         self.chart_area.exportAllRequested.connect(self.export_chart)
+        self.chart_area.breakoutClicked.connect(self.signals_tab.select_date)
         self.signals_tab.breakoutSelected.connect(self.focus_date)
         self.signals_tab.exportRequested.connect(self.export_signals)
         self.signals_tab.show_all.toggled.connect(self._save_breakout_filter)
@@ -304,9 +305,9 @@ class MainWindow(QMainWindow):
 
     # -- moving through time --------------------------------------------------------------------
 
-    def _move(self, how: Callable[[tuple[float, float], float], tuple[float, float]], by: float):
+    def _move(self, how: Callable[[ChartStack, float], None], by: float) -> None:
         if self.chart_area.has_result():
-            self.charts.set_x_range(how(self.charts.x_range(), by))
+            how(self.charts, by)
 
     def show_range(self, name: str) -> None:
         """A range preset ("1y", "5y", "follower", "all"); "all" honours "both markets"."""
@@ -322,11 +323,14 @@ class MainWindow(QMainWindow):
         saved = window_layout.saved_toggle(self.layout_store, "both_markets")
         action = self.menu_actions.both_markets
         action.setChecked(navigation.follower_starts_much_later(result) if saved is None else saved)
+        navigation.set_both_only(self.charts, action.isChecked())
 
     @Slot(bool)
     def _on_both_markets_chosen(self, on: bool) -> None:
         """The user's choice is remembered (the default follows the data until then)."""
         window_layout.save_toggle(self.layout_store, "both_markets", on)
+        if self.chart_area.has_result():
+            navigation.set_both_only(self.charts, on)
         self.show_range("all")
 
     @Slot(bool)

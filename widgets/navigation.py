@@ -6,7 +6,7 @@ without widgets; the window applies the ranges to the chart stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
@@ -34,6 +34,35 @@ def zoomed(x_range: XRange, factor: float) -> XRange:
     x0, x1 = x_range
     middle, half = (x0 + x1) / 2, (x1 - x0) / (2 * factor)
     return middle - half, middle + half
+
+
+def pan(charts: Any, fraction: float) -> None:
+    """Pan the chart stack by `fraction` of its view.
+
+    The stack's own move when it has one (its TimeNavigation, which also re-fits and reports the
+    range), else the same move through its X range: the window works with either chart side.
+    """
+    own = getattr(charts, "pan", None)
+    if own is not None:
+        own(fraction)
+    else:
+        charts.set_x_range(panned(charts.x_range(), fraction))
+
+
+def zoom(charts: Any, factor: float) -> None:
+    """Zoom the chart stack around the middle of its view (the stack's own zoom if it has one)."""
+    own = getattr(charts, "zoom", None)
+    if own is not None:
+        own(factor)
+    else:
+        charts.set_x_range(zoomed(charts.x_range(), factor))
+
+
+def set_both_only(charts: Any, on: bool) -> None:
+    """Tell the stack to keep to the dates both markets have, where it can (its overlap mode)."""
+    own = getattr(charts, "set_overlap_only", None)
+    if own is not None:
+        own(on)
 
 
 def first_x(result: AnalysisResult, role: str) -> float | None:

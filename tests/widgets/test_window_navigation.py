@@ -258,3 +258,12 @@ def test_selecting_a_marker_date_selects_its_row(window):
     assert window.signals_tab.selected_date() == date
     assert window.charts.highlighted() == date
     assert abs(sum(window.charts.x_range()) / 2 - to_x(date)) < 2 * DAY
+
+
+def test_a_marker_click_selects_its_signals_row(window):
+    result = window.session.result
+    window.menu_actions.range_1y.trigger()
+    date = result.breakouts["date"].iloc[1]
+    window.chart_area.breakoutClicked.emit(date)  # what the stack reports for a marker click
+    assert window.signals_tab.selected_date() == date
+    assert window.charts.highlighted() == date
