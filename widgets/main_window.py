@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QMainWindow,
@@ -32,19 +31,20 @@ from app.config import Settings
 from app.errors import CsvFormatError, RiskcurveError
 from app.instruments import parse_key
 from app.paths import AppPaths
-from widgets import navigation, window_layout
-from widgets.actions import THEMES, create_actions
+from widgets import window_layout
+from widgets.actions import create_actions
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
-from widgets.jobs.tasks import EMPTY_MESSAGE, Imported, missing_text
-from widgets.notice import NoticeBar
+from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
+from widgets.notice import NoticeBar, notice_text
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
 from widgets.tables.tabs import SignalsTab, StatisticsTab
+from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         self.stopped_cleanly = True
         self._after_first_draw: Callable[[], object] | None = None
         self._build()
+        self.view = ViewControls(
+            self.menu_actions, self.chart_area, self.session, self.layout_store, self.signals_tab
+        )
         self.fetch_view = FetchView(
             self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
         )
@@ -87,12 +90,12 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.remember_layout = remember_layout
         if remember_layout:
-            self._fit_to_screen(DEFAULT_SIZE)
+            window_layout.fit_to_screen(self, DEFAULT_SIZE)
             window_layout.restore(self.layout_store, self._layout_parts())
         else:  # a screenshot or a test: the same size on every machine
             self.resize(*DEFAULT_SIZE)
             self.splitter.setSizes(window_layout.DEFAULT_SPLIT)
-        self._restore_theme()
+        self.view.restore()
         self.chart_area.show_loading(LOADING_MESSAGE)
         for tab in (self.signals_tab, self.statistics_tab, self.cycles_tab):
             tab.clear(LOADING_MESSAGE)
@@ -134,49 +137,26 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar(), self)
         self.status.cancel.setDefaultAction(a.cancel)
 
-    def _fit_to_screen(self, size: tuple[int, int]) -> None:
-        """The default size, or the whole screen when it is smaller (a 1024×700 laptop)."""
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = size
-        if screen is not None and (screen.width() < width or screen.height() < height):
-            width, height = min(width, screen.width()), min(height, screen.height())
-            self.move(screen.topLeft())
-        self.resize(width, height)
-
     def _connect(self) -> None:
         a, s = self.menu_actions, self.session
         a.refresh.triggered.connect(self.refresh)
         a.cancel.triggered.connect(self.cancel)
         a.log_scale.toggled.connect(self.chart_area.set_log)
         a.compare.toggled.connect(self.chart_area.set_compare)
-        a.both_markets.triggered.connect(self._on_both_markets_chosen)
-        a.export_chart.triggered.connect(self.export_chart)
-        a.snapshot.triggered.connect(self.snapshot)
-        a.export_signals.triggered.connect(self.export_signals)
+        a.export_chart.triggered.connect(lambda: self.export("export_chart_interactive"))
+        a.snapshot.triggered.connect(lambda: self.export("snapshot"))
+        a.export_signals.triggered.connect(lambda: self.export("export_signals_interactive"))
         a.import_csv.triggered.connect(self.import_csv)
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.show_about)
-        for action, move in (
-            (a.pan_left, lambda: self._move(navigation.pan, -navigation.PAN_FRACTION)),
-            (a.pan_right, lambda: self._move(navigation.pan, navigation.PAN_FRACTION)),
-            (a.zoom_in, lambda: self._move(navigation.zoom, navigation.ZOOM_FACTOR)),
-            (a.zoom_out, lambda: self._move(navigation.zoom, 1 / navigation.ZOOM_FACTOR)),
-            (a.show_all, lambda: self.show_range("all")),
-            (a.range_1y, lambda: self.show_range("1y")),
-            (a.range_5y, lambda: self.show_range("5y")),
-            (a.range_follower, lambda: self.show_range("follower")),
-            (a.range_all, lambda: self.show_range("all")),
-        ):
-            action.triggered.connect(move)
-        for name in THEMES:
-            a.theme(name).triggered.connect(lambda _=False, n=name: self.set_theme(n))
-        self.chart_area.exportPaneRequested.connect(self.export_pane)
-        self.chart_area.exportAllRequested.connect(self.export_chart)
+        self.chart_area.exportPaneRequested.connect(
+            lambda pane: self.export("export_chart_interactive", pane)
+        )
+        self.chart_area.exportAllRequested.connect(lambda: self.export("export_chart_interactive"))
         self.chart_area.breakoutClicked.connect(self.signals_tab.select_date)
         self.signals_tab.breakoutSelected.connect(self.focus_date)
-        self.signals_tab.exportRequested.connect(self.export_signals)
-        self.signals_tab.show_all.toggled.connect(self._save_breakout_filter)
+        self.signals_tab.exportRequested.connect(lambda: self.export("export_signals_interactive"))
         self.status.offlineClicked.connect(self.show_data_tab)
         self.drawn.connect(self._on_first_draw)
         s.loaded.connect(self.show_loaded)
@@ -252,9 +232,7 @@ class MainWindow(QMainWindow):
         self.cycles_tab.show_result(result)
         label = parse_key(result.leader_key).label
         self.status.leader.setText(leader_state_text(label, result.leader_state))
-        self._apply_both_markets_default(result)
-        if first and self.menu_actions.both_markets.isChecked():
-            self.show_range("all")
+        self.view.new_result(result, first)
         # The selection belongs to a breakout: keep it only while that date still is one.
         if selected is None or not self.signals_tab.select_date(selected):
             self.charts.highlight(None)
@@ -280,18 +258,10 @@ class MainWindow(QMainWindow):
 
     def update_notice(self) -> None:
         """Say what is missing, or how old the data is, above the charts (with the buttons)."""
-        from app.data_age import data_age_note
-
         session = self.session
-        if session.result is None:
-            names = (parse_key(k).label for k in (self.settings.leader, self.settings.follower))
-            text = f"Nothing is cached yet for {' and '.join(names)}."
-        elif session.missing:
-            text = missing_text(session.missing)
-        else:
-            note = data_age_note(self.fetch_view.newest_bar())
-            text = note[:1].upper() + note[1:]
-        self.notice.show_notice(text)
+        pair = (self.settings.leader, self.settings.follower)
+        missing = pair if session.result is None else session.missing
+        self.notice.show_notice(notice_text(missing, self.fetch_view.newest_bar()))
 
     @Slot(object)
     def focus_date(self, date: object) -> None:
@@ -302,64 +272,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_data_tab(self) -> None:
         self.tabs.setCurrentWidget(self.data_tab)
-
-    # -- moving through time --------------------------------------------------------------------
-
-    def _move(self, how: Callable[[ChartStack, float], None], by: float) -> None:
-        if self.chart_area.has_result():
-            how(self.charts, by)
-
-    def show_range(self, name: str) -> None:
-        """A range preset ("1y", "5y", "follower", "all"); "all" honours "both markets"."""
-        result = self.session.result
-        if result is None or not self.chart_area.has_result():
-            return
-        both = self.menu_actions.both_markets.isChecked()
-        x_range = navigation.preset_range(result, name, both)
-        if x_range is not None:
-            self.charts.set_x_range(x_range)
-
-    def _apply_both_markets_default(self, result: AnalysisResult) -> None:
-        saved = window_layout.saved_toggle(self.layout_store, "both_markets")
-        action = self.menu_actions.both_markets
-        action.setChecked(navigation.follower_starts_much_later(result) if saved is None else saved)
-        navigation.set_both_only(self.charts, action.isChecked())
-
-    @Slot(bool)
-    def _on_both_markets_chosen(self, on: bool) -> None:
-        """The user's choice is remembered (the default follows the data until then)."""
-        window_layout.save_toggle(self.layout_store, "both_markets", on)
-        if self.chart_area.has_result():
-            navigation.set_both_only(self.charts, on)
-        self.show_range("all")
-
-    @Slot(bool)
-    def _save_breakout_filter(self, on: bool) -> None:
-        window_layout.save_toggle(self.layout_store, "show_all_breakouts", on)
-
-    # -- theme ----------------------------------------------------------------------------------
-
-    def _restore_theme(self) -> None:
-        from widgets.theme import forced_theme
-
-        forced = forced_theme()
-        name = forced or window_layout.saved_theme(self.layout_store) or "system"
-        self.menu_actions.theme(name).setChecked(True)
-        if not forced:
-            self.set_theme(name, remember=False)
-        saved = window_layout.saved_toggle(self.layout_store, "show_all_breakouts")
-        self.signals_tab.show_all.setChecked(bool(saved))
-
-    def set_theme(self, name: str, remember: bool = True) -> None:
-        """System, light or dark colours for the whole window (charts follow the palette)."""
-        from widgets.theme import apply_theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, name)
-        self.menu_actions.theme(name).setChecked(True)
-        if remember:
-            window_layout.save_theme(self.layout_store, name)
 
     # -- fetching -------------------------------------------------------------------------------
 
@@ -466,29 +378,11 @@ class MainWindow(QMainWindow):
             signals_csv=lambda: csv_text(self.signals_tab.table),
         )
 
-    @Slot()
-    def export_chart(self) -> None:
+    def export(self, name: str, *args: object) -> object:
+        """Run an export of widgets.export by name ("export_chart_interactive", "snapshot", …)."""
         from widgets import export
 
-        export.export_chart_interactive(self.export_target())
-
-    @Slot(int)
-    def export_pane(self, index: int) -> None:
-        from widgets import export
-
-        export.export_chart_interactive(self.export_target(), pane=index)
-
-    @Slot()
-    def snapshot(self) -> None:
-        from widgets import export
-
-        export.snapshot(self.export_target())
-
-    @Slot()
-    def export_signals(self) -> None:
-        from widgets import export
-
-        export.export_signals_interactive(self.export_target())
+        return getattr(export, name)(self.export_target(), *args)
 
     # -- layout persistence and closing ---------------------------------------------------------
 

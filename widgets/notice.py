@@ -4,9 +4,23 @@ that fix it (Import CSV…, Refresh), so an empty or partial window is never a d
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from app.data_age import data_age_note
+from app.instruments import parse_key
+
+
+def notice_text(missing: tuple[str, ...], newest_bar: dt.date | None) -> str:
+    """What the bar says: the instruments of the pair without bars, else the data's age."""
+    if missing:
+        names = " and ".join(parse_key(k).label for k in missing)
+        return f"No cached bars for {names} yet — Refresh when online, or Import CSV…"
+    note = data_age_note(newest_bar)
+    return note[:1].upper() + note[1:]
 
 
 class NoticeBar(QFrame):

@@ -37,6 +37,16 @@ class LayoutParts:
     toggles: Mapping[str, QAction]
 
 
+def fit_to_screen(window: QMainWindow, size: tuple[int, int]) -> None:
+    """Give `window` this size, or the whole screen when it is smaller (a 1024×700 laptop)."""
+    screen = window.screen().availableGeometry() if window.screen() else None
+    width, height = size
+    if screen is not None and (screen.width() < width or screen.height() < height):
+        width, height = min(width, screen.width()), min(height, screen.height())
+        window.move(screen.topLeft())
+    window.resize(width, height)
+
+
 def store(paths: AppPaths) -> QSettings:
     """The layout file of this data folder."""
     return QSettings(str(paths.config / LAYOUT_FILE), QSettings.Format.IniFormat)

@@ -195,7 +195,7 @@ def test_theme_choice_applies_is_remembered_and_restored(qtbot, paths, monkeypat
         again.menu_actions.theme_system.trigger()
         assert app.palette() == system
     finally:
-        window.set_theme("system", remember=False)
+        window.view.set_theme("system", remember=False)
 
 
 def test_the_offline_badge_opens_the_data_tab(qtbot, window):

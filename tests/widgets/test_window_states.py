@@ -138,7 +138,7 @@ def test_offline_over_an_empty_window_never_claims_to_show_cached_data(qtbot, pa
     message = window.status.message.text()
     assert message.startswith("Offline") and "showing cached data" not in message
     assert "nothing is cached" in message
-    assert "Nothing is cached yet" in window.notice.notice()
+    assert "No cached bars for ^RUT and BTC/USD (bitstamp) yet" in window.notice.notice()
     offline = [("k", OfflineError("x"))]
     assert "showing cached data" in fetch_summary(0, offline, showing=True)
 

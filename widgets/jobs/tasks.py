@@ -259,14 +259,6 @@ def _preview(settings: Settings, leader: Arrays, follower: Arrays) -> Preview:
     )
 
 
-def missing_text(keys: tuple[str, ...]) -> str:
-    """ "No cached bars for Bitcoin (Bitstamp) yet" for the instruments of the pair without any."""
-    from app.instruments import parse_key
-
-    names = " and ".join(parse_key(k).label for k in keys)
-    return f"No cached bars for {names} yet — Refresh when online, or Import CSV…"
-
-
 def analyse(settings: Settings, leader: pd.DataFrame, follower: pd.DataFrame) -> AnalysisResult:
     """Run the analysis on bars already in memory (a settings change never refetches)."""
     from app.analysis import AnalysisParams, run_analysis
