@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import AnalysisError, InvalidKeyError, SettingsError, UnknownInstrumentError
+from app.formatting import is_missing, percent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,17 +124,9 @@ def _describe_source(info: Any) -> str:
 # Values and CSV
 
 
-def _missing(value: Any) -> bool:
-    """None, NaN or NaT (the only values not equal to themselves)."""
-    try:
-        return value is None or bool(value != value)
-    except (TypeError, ValueError):
-        return False
-
-
 def _cell(value: Any) -> str:
     """A CSV cell: dates as YYYY-MM-DD, numbers exactly (shortest round-trip), missing empty."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
@@ -146,7 +139,7 @@ def _cell(value: Any) -> str:
 
 def _json_value(value: Any) -> Any:
     """The JSON form of a frame cell: null when missing, YYYY-MM-DD dates, plain numbers."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool | str):
         return value
@@ -333,9 +326,8 @@ def _summary_cells(r: Any) -> list[str]:
 
 
 def _pct(value: float, decimals: int = 1) -> str:
-    if value is None or math.isnan(value):
-        return ""
-    return f"{value:.{decimals}%}" if decimals == 0 else f"{value:+.{decimals}%}"
+    """Changes signed ("+17.3%"), shares of events (decimals=0) unsigned, as everywhere."""
+    return percent(value, decimals, signed=decimals != 0)
 
 
 def _aligned(rows: list[list[str]]) -> list[str]:

@@ -8,6 +8,7 @@ checked on every platform's branch in a fraction of a second per branch.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import tomllib
@@ -39,10 +40,12 @@ class Recorder:
     """Stands in for one PyInstaller build class: keeps its arguments."""
 
     calls: dict[str, Recorder]
+    every: dict[str, list[Recorder]]
 
     def __init__(self, kind: str, *args, **kwargs) -> None:
         self.args, self.kwargs = args, kwargs
-        Recorder.calls[kind] = self
+        Recorder.calls.setdefault(kind, self)  # the first of each kind (the main EXE)
+        Recorder.every.setdefault(kind, []).append(self)
         if kind == "Analysis":
             given = [(f"{dest}/{Path(src).name}", src, "DATA") for src, dest in kwargs["datas"]]
             self.datas = [*given, *SAMPLE_DATAS]
@@ -52,16 +55,22 @@ class Recorder:
 
 def run_spec(platform: str, workpath: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     """Execute build.spec as PyInstaller would on `platform`; returns the recorded calls."""
-    Recorder.calls = {}
+    Recorder.calls, Recorder.every = {}, {}
+    (workpath / "dist" / "riskcurve").mkdir(parents=True, exist_ok=True)
     namespace = {
         name: (lambda *a, _kind=name, **k: Recorder(_kind, *a, **k))
         for name in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")
     }
-    namespace.update(SPECPATH=str(ROOT), workpath=str(workpath), __name__="build_spec")
+    namespace.update(
+        SPECPATH=str(ROOT),
+        workpath=str(workpath),
+        DISTPATH=str(workpath / "dist"),
+        __name__="build_spec",
+    )
     with monkeypatch.context() as patch:
         patch.setattr(sys, "platform", platform)
         exec(compile(SPEC.read_bytes(), str(SPEC), "exec"), namespace)
-    return {**Recorder.calls, "namespace": namespace}
+    return {**Recorder.calls, "every": Recorder.every, "namespace": namespace}
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +214,74 @@ def test_ci_and_dev_scripts_are_valid_bash_and_ci_checks_the_build():
     assert '"$APP" --selftest' in ci and "--screenshot" in ci
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert {"build/", "dist/"} <= set(ignored)
+
+
+def test_windows_gets_a_console_companion_in_the_same_folder(spec):
+    calls = spec("win32")
+    gui, cli = calls["every"]["EXE"]
+    assert gui.kwargs["name"] == "riskcurve" and gui.kwargs["console"] is False
+    assert cli.kwargs["name"] == "riskcurve-cli" and cli.kwargs["console"] is True
+    assert cli.args == gui.args  # the same Python archive and entry script
+    assert cli.kwargs["exclude_binaries"] is True  # libraries come from the shared folder
+    collected = calls["COLLECT"].args
+    assert gui in collected and cli in collected
+    version = Path(cli.kwargs["version"]).read_text(encoding="utf-8")
+    assert "riskcurve-cli.exe" in version
+    for platform in ("linux", "darwin"):
+        assert len(spec(platform)["every"]["EXE"]) == 1
+
+
+def test_linux_build_carries_a_desktop_entry_its_installer_and_the_icon(spec, tmp_path):
+    spec("linux")
+    folder = tmp_path / "dist" / "riskcurve"
+    entry = (folder / "riskcurve.desktop").read_text(encoding="utf-8")
+    fields = dict(line.split("=", 1) for line in entry.splitlines() if "=" in line)
+    assert entry.startswith("[Desktop Entry]")
+    assert fields["Type"] == "Application" and fields["Name"] == "Riskcurve"
+    assert fields["Exec"] == '"@RISKCURVE@" gui' and fields["Icon"] == "riskcurve"
+    assert (folder / "riskcurve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert os.access(folder / "install-desktop-entry.sh", os.X_OK)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="desktop entries are for Linux menus"
+)
+def test_the_desktop_installer_adds_the_entry_for_the_current_user_only(spec, tmp_path):
+    spec("linux")
+    folder = tmp_path / "dist" / "my apps & tools" / "riskcurve"
+    folder.parent.mkdir(parents=True)
+    (tmp_path / "dist" / "riskcurve").rename(folder)
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    done = subprocess.run(
+        [str(folder / "install-desktop-entry.sh")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    installed = home / ".local" / "share" / "applications" / "riskcurve.desktop"
+    exec_line = next(x for x in installed.read_text().splitlines() if x.startswith("Exec="))
+    assert exec_line == f'Exec="{folder}/riskcurve" gui'
+    icon = home / ".local/share/icons/hicolor/256x256/apps/riskcurve.png"
+    assert icon.read_bytes() == (ROOT / "resources" / "icon.png").read_bytes()
+
+
+def test_the_lock_pins_every_platform_only_dependency_with_its_marker():
+    """pefile, pywin32-ctypes (PyInstaller on Windows), macholib (macOS), colorama (pytest on
+    Windows), tzdata, winloop: a lock made on Linux would silently leave them out."""
+    import importlib.metadata as metadata
+    import re
+
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+
+    def name(text: str) -> str:
+        return re.split(r"[=<>!~; \[]", text.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+    pinned = {name(line): line for line in lock if "==" in line}
+    for dist in metadata.distributions():
+        if name(dist.metadata["Name"]) not in pinned:
+            continue
+        for requirement in dist.requires or []:
+            marker = requirement.partition(";")[2]
+            if re.search(r"sys_platform|platform_system", marker) and "extra ==" not in marker:
+                assert name(requirement) in pinned, f"{requirement} (from {dist.metadata['Name']})"
+    for package in ("pefile", "pywin32-ctypes", "macholib"):
+        assert ";" in pinned[package], package

@@ -5,7 +5,8 @@ window appears as fast as a bare Qt window; pandas, yfinance and ccxt are import
 With `screenshot=FILE` it waits until the cached data (or the empty state) is drawn, saves the
 window as a PNG and exits, without trying the network — for the README picture and checks.
 
-RISKCURVE_THEME=dark or light forces a Fusion palette (default: the system's theme).
+RISKCURVE_THEME=dark or light forces a Fusion palette for this run; otherwise the theme chosen in
+View → Theme (system, light, dark) applies, remembered with the window layout.
 """
 
 from __future__ import annotations
@@ -13,78 +14,57 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Slot
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import AppPaths
+from widgets.theme import apply_theme, forced_theme
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
 
 log = logging.getLogger("riskcurve.gui")
 
-THEME_ENV = "RISKCURVE_THEME"
+NO_DISPLAY_EXIT = 2
 SCREENSHOT_TIMEOUT_S = 120
-
-
-def dark_palette() -> QPalette:
-    """A dark Fusion palette (for RISKCURVE_THEME=dark and for checking dark readability)."""
-    palette = QPalette()
-    roles = QPalette.ColorRole
-    colours = {
-        roles.Window: "#2b2d31",
-        roles.WindowText: "#e6e6e6",
-        roles.Base: "#1e1f22",
-        roles.AlternateBase: "#26282c",
-        roles.ToolTipBase: "#2b2d31",
-        roles.ToolTipText: "#e6e6e6",
-        roles.Text: "#e6e6e6",
-        roles.Button: "#33363b",
-        roles.ButtonText: "#e6e6e6",
-        roles.BrightText: "#ff6b6b",
-        roles.Link: "#6cb6ff",
-        roles.Highlight: "#3d6fb6",
-        roles.HighlightedText: "#ffffff",
-        roles.PlaceholderText: "#8b8e94",
-        roles.Mid: "#4a4d52",
-        roles.Dark: "#151618",
-        roles.Light: "#44474c",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.Text, roles.WindowText, roles.ButtonText):
-        palette.setColor(disabled, role, QColor("#7a7d82"))
-    return palette
-
-
-def apply_theme(app: QApplication, name: str | None) -> None:
-    """ "dark"/"light": Fusion with that palette; anything else: leave the system theme."""
-    if name not in ("dark", "light"):
-        return
-    app.setStyle("Fusion")
-    palette = dark_palette() if name == "dark" else app.style().standardPalette()
-    app.setPalette(palette)
 
 
 def create_application() -> QApplication:
     """The QApplication (created once), with name, icon and theme."""
     existing = QApplication.instance()
-    app = (
-        existing
-        if isinstance(existing, QApplication)
-        else QApplication([sys.argv[0] if sys.argv else "riskcurve"])
-    )
+    if existing is not None and not isinstance(existing, QApplication):
+        raise RuntimeError("a QCoreApplication without widgets already exists")
+    app = existing or QApplication([sys.argv[0] if sys.argv else "riskcurve"])
     app.setApplicationName("Riskcurve")
     app.setOrganizationName("Riskcurve")
+    # Qt appends this to every window title: titles must not repeat it.
     app.setApplicationDisplayName("Riskcurve")
+    app.setDesktopFileName("riskcurve")  # Wayland matches the window to riskcurve.desktop
     app.setWindowIcon(app_icon())
-    apply_theme(app, os.environ.get(THEME_ENV))
+    apply_theme(app, forced_theme())
     return app
+
+
+def display_problem(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> str:
+    """Why no window can open here (no X11 or Wayland display on Linux), or "" when one can.
+
+    Without a display Qt's xcb plugin aborts the process (rc 134) with advice about libraries;
+    this says the real reason in one line first.
+    """
+    env = os.environ if environ is None else environ
+    if platform in ("win32", "darwin") or env.get("QT_QPA_PLATFORM", "") not in ("", "xcb"):
+        return ""
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return (
+        "riskcurve: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set). "
+        "Start it from a desktop session; the command line (riskcurve --help) works without one."
+    )
 
 
 def app_icon() -> QIcon:
@@ -145,6 +125,10 @@ def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     from widgets.dialogs.error_dialog import ErrorReporter
     from widgets.main_window import MainWindow
 
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return NO_DISPLAY_EXIT
     paths.ensure()
     setup_logging(paths)
     app = create_application()

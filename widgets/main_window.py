@@ -1,8 +1,9 @@
 """The main window: linked charts on top, tabs below, toolbar, menus and the status line.
 
 The window only displays: the Session (widgets.jobs.session) owns the data and runs every job in a
-worker thread. Layout (geometry, splitter sizes, current tab) persists in an INI file inside
-the config folder, so each data folder (and each test) has its own.
+worker thread; downloads are shown by widgets.fetch_view. Layout (geometry, splitter sizes,
+current tab, view toggles, theme) persists in an INI file inside the config folder, so each data
+folder (and each test) has its own.
 
 Signals:
     drawn(): the latest result or the empty state is on screen (screenshots, tests, benchmarks).
@@ -21,8 +22,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -34,23 +35,26 @@ from widgets import window_layout
 from widgets.actions import create_actions
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
-from widgets.jobs.session import FETCH, IMPORT, Session
-from widgets.jobs.tasks import EMPTY_MESSAGE
-from widgets.status import (
-    StatusLine,
-    error_text,
-    fetch_summary,
-    leader_state_text,
-    progress_fraction,
-)
-from widgets.tables.tabs import CyclesTab, DataTab, SignalsTab, StatisticsTab
+from widgets.fetch_view import FetchView
+from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
+from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
+from widgets.notice import NoticeBar, notice_text
+from widgets.splitter import GripSplitter
+from widgets.status import StatusLine, leader_state_text
+from widgets.tables.cycles_tab import CyclesTab
+from widgets.tables.data_tab import DataTab
+from widgets.tables.tabs import SignalsTab, StatisticsTab
+from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
+    from app.analysis import AnalysisResult
     from widgets.charts.stack import ChartStack
-    from widgets.jobs.tasks import FetchReport, Loaded, Preview
+    from widgets.export import ExportTarget
+    from widgets.jobs.tasks import Loaded, Preview
 
 
 LOADING_MESSAGE = "Loading cached data…"
+DEFAULT_SIZE = (1280, 860)
 SHUTDOWN_TIMEOUT_S = 5.0
 
 
@@ -75,17 +79,23 @@ class MainWindow(QMainWindow):
         self.layout_store = window_layout.store(paths)
         self.stopped_cleanly = True
         self._after_first_draw: Callable[[], object] | None = None
-        self._failed_keys: tuple[str, ...] = ()
-        self._instruments: list = []
-        self._fetching: tuple[str, ...] = ()
         self._build()
+        self.view = ViewControls(
+            self.menu_actions, self.chart_area, self.session, self.layout_store, self.signals_tab
+        )
+        self.fetch_view = FetchView(
+            self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
+        )
         self._connect()
         self._update_title()
         self.remember_layout = remember_layout
         if remember_layout:
-            window_layout.restore(self)
-        else:
+            window_layout.fit_to_screen(self, DEFAULT_SIZE)
+            window_layout.restore(self.layout_store, self._layout_parts())
+        else:  # a screenshot or a test: the same size on every machine
+            self.resize(*DEFAULT_SIZE)
             self.splitter.setSizes(window_layout.DEFAULT_SPLIT)
+        self.view.restore()
         self.chart_area.show_loading(LOADING_MESSAGE)
         for tab in (self.signals_tab, self.statistics_tab, self.cycles_tab):
             tab.clear(LOADING_MESSAGE)
@@ -93,7 +103,8 @@ class MainWindow(QMainWindow):
     # -- construction ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.window_actions = create_actions(self)
+        self.menu_actions = create_actions(self)
+        a = self.menu_actions
         self.tabs = QTabWidget(self)
         self.tabs.setToolTip("Signals, statistics, halving cycles and the local cache")
         self.signals_tab = SignalsTab(self.tabs)
@@ -107,48 +118,57 @@ class MainWindow(QMainWindow):
             (self.data_tab, "Data", "Cached instruments, freshness and download errors"),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(tab, title), tip)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = GripSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("main-splitter")
-        self.chart_area = ChartArea(self.splitter)
-        self.splitter.addWidget(self.chart_area)
+        top = QWidget(self.splitter)
+        self.notice = NoticeBar([a.import_csv, a.refresh], top)
+        self.chart_area = ChartArea(top)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.notice)
+        column.addWidget(self.chart_area, 1)
+        self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.status = StatusLine(self.statusBar(), self)
-        self.status.cancel.setDefaultAction(self.window_actions.cancel)
-        self.resize(1280, 860)
+        self.status.cancel.setDefaultAction(a.cancel)
 
     def _connect(self) -> None:
-        a, s = self.window_actions, self.session
+        a, s = self.menu_actions, self.session
         a.refresh.triggered.connect(self.refresh)
         a.cancel.triggered.connect(self.cancel)
         a.log_scale.toggled.connect(self.chart_area.set_log)
         a.compare.toggled.connect(self.chart_area.set_compare)
-        a.export_chart.triggered.connect(self.export_chart)
-        a.export_signals.triggered.connect(self.export_signals)
+        a.export_chart.triggered.connect(lambda: self.export("export_chart_interactive"))
+        a.snapshot.triggered.connect(lambda: self.export("snapshot"))
+        a.export_signals.triggered.connect(lambda: self.export("export_signals_interactive"))
         a.import_csv.triggered.connect(self.import_csv)
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.show_about)
-        self.chart_area.exportPaneRequested.connect(self.export_pane)
-        self.chart_area.exportAllRequested.connect(self.export_chart)
+        self.chart_area.exportPaneRequested.connect(
+            lambda pane: self.export("export_chart_interactive", pane)
+        )
+        self.chart_area.exportAllRequested.connect(lambda: self.export("export_chart_interactive"))
+        self.chart_area.breakoutClicked.connect(self.signals_tab.select_date)
         self.signals_tab.breakoutSelected.connect(self.focus_date)
-        self.signals_tab.exportRequested.connect(self.export_signals)
-        self.data_tab.retryRequested.connect(self.retry)
-        self.status.retry.clicked.connect(self.retry_failed)
+        self.signals_tab.exportRequested.connect(lambda: self.export("export_signals_interactive"))
+        self.status.offlineClicked.connect(self.show_data_tab)
         self.drawn.connect(self._on_first_draw)
         s.loaded.connect(self.show_loaded)
         s.previewReady.connect(self.show_preview)
-        s.instrumentsChanged.connect(self.show_instruments)
-        s.fetchStarted.connect(self._on_fetch_started)
-        s.fetchProgress.connect(self._on_fetch_progress)
-        s.fetchFinished.connect(self._on_fetch_finished)
         s.imported.connect(self._on_imported)
         s.failed.connect(self._on_failed)
-        s.busyChanged.connect(self._on_busy_changed)
         s.settingsChanged.connect(self._on_settings_changed)
+        s.instrumentsChanged.connect(lambda _contents: self.update_notice())
+
+    def _layout_parts(self) -> window_layout.LayoutParts:
+        toggles = {"log": self.menu_actions.log_scale}
+        return window_layout.LayoutParts(self, self.splitter, self.tabs, toggles)
 
     @property
     def charts(self) -> ChartStack:
@@ -165,7 +185,9 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         leader, follower = (self._name(k) for k in (self.settings.leader, self.settings.follower))
-        self.setWindowTitle(f"Riskcurve — {leader} vs {follower}")
+        # Qt appends the application's display name (" — Riskcurve") itself.
+        self.setWindowTitle(f"{leader} vs {follower}")
+        self.menu_actions.range_follower.setText(f"Since {follower}")
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -199,18 +221,35 @@ class MainWindow(QMainWindow):
         if result is None:
             self.show_empty(loaded.empty_message or EMPTY_MESSAGE)
         else:
-            self.chart_area.show_result(result)
-            self.signals_tab.show_result(result)
-            self.statistics_tab.show_result(result)
-            self.cycles_tab.show_result(result)
-            label = self._name(result.leader_key)
-            self.status.leader.setText(leader_state_text(label, result.leader_state))
+            self._show_result(result)
+        self.update_notice()
         QTimer.singleShot(0, self, self.drawn.emit)
+
+    def _show_result(self, result: AnalysisResult) -> None:
+        selected = self.charts.highlighted()
+        first = not self.chart_area.has_result()
+        self.chart_area.show_result(result)
+        self.signals_tab.show_result(result)
+        self.statistics_tab.show_result(result)
+        self.cycles_tab.show_result(result)
+        name = self._name(result.leader_key)
+        self.status.leader.setText(leader_state_text(name, result.leader_state))
+        self.view.new_result(result, first)
+        # The selection belongs to a breakout: keep it only while that date still is one.
+        if selected is None or not self.signals_tab.select_date(selected):
+            self.charts.highlight(None)
+            self.signals_tab.clear_selection()
 
     @Slot(object)
     def show_preview(self, preview: Preview) -> None:
         """The cached prices while the first analysis runs (it resumes once they are painted)."""
-        self.chart_area.show_preview(preview, self.session.preview_shown)
+        self.chart_area.show_preview(preview, self._on_preview_painted)
+
+    def _on_preview_painted(self) -> None:
+        """Let the analysis go on, and meanwhile build the (hidden) chart stack: parts of both
+        run outside the GIL, and the result then only has to be drawn."""
+        self.session.preview_shown()
+        QTimer.singleShot(0, self, self.chart_area.prepare_charts)
 
     def show_empty(self, message: str) -> None:
         """The friendly empty state in the charts area and every result tab."""
@@ -219,90 +258,44 @@ class MainWindow(QMainWindow):
             tab.clear(message)
         self.status.leader.clear()
 
-    @Slot(object)
-    def show_instruments(self, infos: list) -> None:
-        self._instruments = list(infos)
-        self.data_tab.show_instruments(infos, self.settings.stale_after_days)
+    def update_notice(self) -> None:
+        """Say what is missing, or how old the data is, above the charts (with the buttons)."""
+        session = self.session
+        pair = (self.settings.leader, self.settings.follower)
+        missing = pair if session.result is None else session.missing
+        self.notice.show_notice(notice_text(missing, self.fetch_view.newest_bar()))
 
     @Slot(object)
     def focus_date(self, date: object) -> None:
-        """Centre every chart on `date` and highlight it (a Signals row was selected)."""
+        """Centre every chart on `date` and highlight it (a Signals row became current)."""
         self.charts.center_on(date)
         self.charts.highlight(date)
+
+    @Slot()
+    def show_data_tab(self) -> None:
+        self.tabs.setCurrentWidget(self.data_tab)
 
     # -- fetching -------------------------------------------------------------------------------
 
     @Slot()
     def refresh(self) -> None:
-        if not self.session.refresh():
-            self.status.show_message("A download is already running.", 4000)
-
-    @Slot(object)
-    def retry(self, keys: tuple[str, ...]) -> None:
-        if not self.session.refresh(tuple(keys)):
-            self.status.show_message("A download is already running.", 4000)
-
-    @Slot()
-    def retry_failed(self) -> None:
-        """The status bar's Retry: fetch again what failed last time."""
-        if self._failed_keys:
-            self.retry(self._failed_keys)
+        self.fetch_view.refresh()
 
     @Slot()
     def cancel(self) -> None:
-        if self.session.cancel():
-            self.status.show_message("Cancelling…")
-
-    def _set_failed(self, keys: tuple[str, ...]) -> None:
-        self._failed_keys = keys
-        self.status.retry.setVisible(bool(keys))
+        self.fetch_view.cancel()
 
     @Slot(object)
-    def _on_fetch_started(self, keys: tuple[str, ...]) -> None:
-        self._fetching = tuple(keys)
-        self._set_failed(())
-        self.status.start_progress(f"Downloading {len(keys)} instrument(s)…")
-
-    @Slot(object)
-    def _on_fetch_progress(self, event: object) -> None:
-        fraction, text = progress_fraction(event)
-        self.status.set_progress(fraction, text)
-
-    @Slot(object)
-    def _on_fetch_finished(self, report: FetchReport) -> None:
-        self.status.set_offline(self.session.offline)
-        failures = report.failures
-        self._set_failed(tuple(o.key for o in failures))
-        if report.cancelled:
-            text = "Download cancelled; instruments that finished were kept."
-        else:
-            text = fetch_summary(report.new_bars, [(o.key, o.error) for o in failures])
-        self.status.show_message(text, 0 if failures else 8000)
-        details = "\n".join(error_text(o.key, o.error) for o in failures)
-        self.statusBar().setToolTip(details or "Messages about downloads and exports")
-
-    @Slot(bool)
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.window_actions.cancel.setEnabled(busy)
-        self.window_actions.refresh.setEnabled(not busy)
-        self.window_actions.import_csv.setEnabled(not busy)
-        if not busy:
-            self.status.stop_progress()
-
-    @Slot(str, object)
-    def _on_failed(self, kind: str, error: BaseException) -> None:
+    def _on_failed(self, failure: JobFailure) -> None:
+        error = failure.error
         if not isinstance(error, RiskcurveError):
             self.reporter.show_error(error)
             return
-        if kind == FETCH:
-            self._set_failed(self._fetching)
-            self.status.set_offline(self.session.offline)
-            self.status.show_message(error_text("Download", error))
-        elif kind == IMPORT:
+        if failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
             self._notify(title, str(error))
-        else:
+        elif failure.kind != FETCH:  # the fetch view reports its own
             self.show_empty(f"Could not show the data: {error}")
             self.status.show_message(str(error))
             QTimer.singleShot(0, self, self.drawn.emit)
@@ -337,9 +330,10 @@ class MainWindow(QMainWindow):
         self.status.start_progress(f"Importing {path.name}…")
         self.session.import_csv(path, InstrumentKey(key))
 
-    @Slot(str, int)
-    def _on_imported(self, key: str, count: int) -> None:
-        self.status.show_message(f"Imported {count:,} bars into {key}.", 8000)
+    @Slot(object)
+    def _on_imported(self, imported: Imported) -> None:
+        self.fetch_view.forget_notes(imported.key)
+        self.status.show_message(f"Imported {imported.count:,} bars into {imported.key}.", 8000)
 
     @Slot()
     def open_settings(self) -> None:
@@ -350,7 +344,7 @@ class MainWindow(QMainWindow):
             self.apply_settings(dialog.settings())
 
     def apply_settings(self, settings: Settings) -> set[str]:
-        """Save and apply new settings (re-analyse, or fetch new instruments)."""
+        """Save and apply new settings (re-analyse, or fetch what the new pair lacks)."""
         try:
             return self.session.apply_settings(settings)
         except RiskcurveError as exc:
@@ -365,7 +359,7 @@ class MainWindow(QMainWindow):
         if result is not None:
             name = self._name(result.leader_key)
             self.status.leader.setText(leader_state_text(name, result.leader_state))
-        self.data_tab.show_instruments(self._instruments, self.settings.stale_after_days)
+        self.fetch_view.show_instruments()
 
     @Slot()
     def show_about(self) -> None:
@@ -375,29 +369,32 @@ class MainWindow(QMainWindow):
 
     # -- export ---------------------------------------------------------------------------------
 
-    @Slot()
-    def export_chart(self) -> None:
+    def export_target(self) -> ExportTarget:
+        """What the export functions need (widgets.export), without the window itself."""
+        from widgets.export import ExportTarget
+        from widgets.tables.copying import csv_text
+
+        return ExportTarget(
+            parent=self,
+            charts=self.charts,
+            result=self.session.result,
+            settings=self.settings,
+            store=self.layout_store,
+            say=self.status.show_message,
+            signals_csv=lambda: csv_text(self.signals_tab.table),
+        )
+
+    def export(self, name: str, *args: object) -> object:
+        """Run an export of widgets.export by name ("export_chart_interactive", "snapshot", …)."""
         from widgets import export
 
-        export.export_chart_interactive(self)
-
-    @Slot(int)
-    def export_pane(self, index: int) -> None:
-        from widgets import export
-
-        export.export_pane_interactive(self, index)
-
-    @Slot()
-    def export_signals(self) -> None:
-        from widgets import export
-
-        export.export_signals_interactive(self)
+        return getattr(export, name)(self.export_target(), *args)
 
     # -- layout persistence and closing ---------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the layout, stop downloads (bounded wait) and close."""
         if self.remember_layout:
-            window_layout.save(self)
+            window_layout.save(self.layout_store, self._layout_parts())
         self.stopped_cleanly = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
         event.accept()

@@ -19,16 +19,20 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:
-    import pandas as pd
-    from PySide6.QtGui import QImage
+from widgets.selftest_support import (
+    count_pem_certificates,
+    is_drawn,
+    loopback_server,
+    synthetic_bars,
+    text_image,
+)
 
+if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
 LEADER_KEY = "yahoo:^RUT"
@@ -43,10 +47,6 @@ SOURCE_MODULES = (
 REQUIRED_RESOURCES = ("icon.png", "key_dates.json")
 NATIVE_PLATFORM_PLUGINS = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
 CHART_WIDTH = 900
-#: An image counts as drawn when at least this share of its pixels differs from the most common
-#: colour (the background): a blank or failed render is one flat colour.
-MIN_INK_SHARE = 0.005
-PEM_MARKER = b"-----BEGIN CERTIFICATE-----"
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def check_font(context: dict) -> str:
     families = QFontDatabase.families()
     if not families:
         raise RuntimeError("no font families found (install fontconfig and a font, e.g. DejaVu)")
-    images = [_text_image(text) for text in ("A", "W", "Riskcurve 2024")]
+    images = [text_image(text) for text in ("A", "W", "Riskcurve 2024")]
     if not is_drawn(images[2]):
         raise RuntimeError("text renders as blank pixels")
     if images[0] == images[1]:
@@ -207,7 +207,7 @@ def check_http_clients(context: dict) -> str:
 
     page = context["scratch"] / "page.txt"
     page.write_bytes(b"riskcurve selftest")
-    with _loopback_server(page.parent) as base:
+    with loopback_server(page.parent) as base:
         with curl_requests.Session(trust_env=False) as curl_session:
             curl_body = curl_session.get(f"{base}/page.txt", timeout=10).content
         with requests.Session() as session:
@@ -272,111 +272,6 @@ def check_chart(context: dict) -> str:
 
 
 # ----- helpers ------------------------------------------------------------------------------
-
-
-def synthetic_bars() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A leader that rises, moves sideways below its high for ~2 years, then breaks out; and a
-    follower that trades every day. Deterministic, so a failure is reproducible."""
-    import numpy as np
-    import pandas as pd
-
-    from app.bars import epoch_days
-
-    rng = np.random.default_rng(20_240_420)
-    days = epoch_days(pd.bdate_range("2012-01-02", periods=1600))
-    step = np.arange(len(days))
-    rise = np.log(100) + np.log(2) * np.minimum(step, 500) / 500
-    dip = np.log(0.85) * np.sin(np.pi * (step - 500) / 600)
-    sideways = np.where((step > 500) & (step <= 1100), dip, 0.0)
-    rally = np.log(1.5) * np.clip(step - 1100, 0, None) / 500
-    leader = np.exp(rise + sideways + rally + rng.normal(0, 0.002, len(days)))
-    follower_days = np.arange(days[0], days[-1] + 1)
-    follower = 200 * np.exp(np.cumsum(rng.normal(0.001, 0.03, len(follower_days))))
-    return _ohlc(days, leader), _ohlc(follower_days, follower)
-
-
-def _ohlc(days, close) -> pd.DataFrame:
-    import numpy as np
-
-    from app.bars import bars_from_arrays
-
-    opening = np.concatenate([[close[0]], close[:-1]])
-    values = {
-        "open": opening,
-        "high": np.maximum(opening, close) * 1.004,
-        "low": np.minimum(opening, close) * 0.996,
-        "close": close,
-        "volume": np.full(len(close), 1000.0),
-    }
-    return bars_from_arrays(days, values)
-
-
-def is_drawn(image: QImage) -> bool:
-    """True when the image is more than one flat colour (the pixel-variance test for blank)."""
-    import numpy as np
-    from PySide6.QtGui import QImage
-
-    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
-    width, height = rgb.width(), rgb.height()
-    if width == 0 or height == 0:
-        return False
-    rows = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=rgb.bytesPerLine() // 4 * height)
-    pixels = rows.reshape(height, -1)[:, :width].ravel()
-    _, counts = np.unique(pixels, return_counts=True)
-    return 1.0 - counts.max() / pixels.size >= MIN_INK_SHARE
-
-
-def count_pem_certificates(path: Path, name: str) -> int:
-    """Number of certificates in a PEM bundle; raises with the reason when it is unusable."""
-    import ssl
-
-    if not path.is_file():
-        raise RuntimeError(f"{name} CA bundle {path} does not exist")
-    data = path.read_bytes()
-    if PEM_MARKER not in data:
-        raise RuntimeError(f"{name} CA bundle {path} is empty or not PEM")
-    context = ssl.create_default_context(cafile=str(path))
-    count = context.cert_store_stats()["x509_ca"]
-    if count == 0:
-        raise RuntimeError(f"{name} CA bundle {path} holds no CA certificate")
-    return count
-
-
-def _text_image(text: str) -> QImage:
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QFont, QImage, QPainter
-
-    image = QImage(160, 40, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setPen(QColor("black"))
-    painter.setFont(QFont(QFont().defaultFamily(), 20))
-    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text)
-    painter.end()
-    return image
-
-
-@contextmanager
-def _loopback_server(folder: Path) -> Iterator[str]:
-    """Serve `folder` over HTTP on 127.0.0.1 from a thread; yields the base URL."""
-    import functools
-    import http.server
-    import threading
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *_args) -> None:  # keep the report to one line per check
-            return
-
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def _require(context: dict, key: str, check_name: str):

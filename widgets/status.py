@@ -1,32 +1,50 @@
-"""The status bar: where the leader stands, an offline badge, download progress and Cancel.
+"""The status bar: messages, where the leader stands, an offline badge, download progress, Cancel.
 
 The wording functions are plain (testable without widgets); `StatusLine` only places them.
+Messages go to a label of their own, not through `QStatusBar.showMessage`: a temporary message
+there hides every normal widget (the leader's state) until it ends, and Qt also puts hovered
+toolbar buttons' status tips there, which stay when a dialog opens from that button.
+
+Signals (StatusLine):
+    offlineClicked(): the Offline badge was clicked (the window shows the Data tab's errors).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.errors import OfflineError, RateLimitedError, RiskcurveError
+from app.formatting import percent, plural
 
 if TYPE_CHECKING:
     from app.analysis import LeaderState
 
 OFFLINE_TEXT = "Offline"
+#: Room for "ccxt:bitstamp:BTC/USD (2/4)" in most fonts; longer labels are elided in the middle.
+PROGRESS_TEXT_CHARS = 34
 
 
 def leader_state_text(label: str, state: LeaderState | None) -> str:
-    """ "^RUT is at an all-time high" / "^RUT: 120 days since its all-time high, 8.5 % below"."""
+    """ "^RUT is at an all-time high" / "^RUT: 120 days since its all-time high, 8.5% below"."""
     if state is None or state.last_date is None:
         return ""
     on = state.last_date.strftime("%Y-%m-%d")
     if state.at_ath:
         return f"{label} is at an all-time high ({on})"
     days = state.days_since_ath
-    since = f"{days:,} day{'s' if days != 1 else ''}" if days is not None else "some time"
-    below = f", {abs(state.drawdown) * 100:.1f} % below" if state.drawdown == state.drawdown else ""
+    since = plural(days, "day") if days is not None else "some time"
+    below = f", {percent(abs(state.drawdown))} below" if state.drawdown == state.drawdown else ""
     return f"{label}: {since} since its all-time high{below} (as of {on})"
 
 
@@ -48,16 +66,29 @@ def _duration(seconds: float) -> str:
     return f"{round(seconds / 60)} min"
 
 
-def fetch_summary(new_bars: int, failures: list[tuple[str, BaseException]]) -> str:
-    """One status-bar line for a finished download (the Data tab has every error)."""
+def fetch_summary(
+    new_bars: int, failures: list[tuple[str, BaseException]], showing: bool = True
+) -> str:
+    """One status-bar line for a finished download (the Data tab has every error).
+
+    `showing` says whether charts are on screen: "showing cached data" is never said over an
+    empty window.
+    """
     if not failures:
-        return f"Up to date: {new_bars:,} new bar{'s' if new_bars != 1 else ''}."
+        return f"Up to date: {plural(new_bars, 'new bar')}."
     if is_offline([error for _, error in failures]):
-        return "Offline: the data sources could not be reached; showing cached data."
+        if showing:
+            return "Offline: the data sources could not be reached; showing cached data."
+        return "Offline: the data sources could not be reached, and nothing is cached yet."
     if len(failures) == 1:
         return error_text(*failures[0])
     first = error_text(*failures[0])
     return f"{len(failures)} downloads failed (see the Data tab). First: {first}"
+
+
+def notes_text(notes: tuple[tuple[str, str], ...]) -> str:
+    """What the sources said about the data: "ccxt:bitstamp:BTC/USD: the exchange repeated …"."""
+    return " · ".join(f"{key}: {note}" for key, note in notes)
 
 
 def is_offline(errors: list[BaseException]) -> bool:
@@ -65,26 +96,76 @@ def is_offline(errors: list[BaseException]) -> bool:
     return bool(errors) and all(isinstance(e, OfflineError) for e in errors)
 
 
-class StatusLine:
-    """Widgets placed in the window's status bar; the window drives them."""
+class ElidedLabel(QLabel):
+    """A one-line label that elides its text to the room it gets (full text in the tooltip).
+
+    A plain QLabel asks for its whole text's width, so one long message would widen the window
+    past a small screen.
+    """
+
+    def __init__(self, parent: QWidget | None = None, tip: str = "") -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._tip = tip
+        self.setMinimumWidth(40)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text or self._tip)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def text(self) -> str:  # what tests and the window read: the whole message
+        return self._full
+
+    def clear(self) -> None:
+        self.set_full_text("")
+
+    def setText(self, text: str) -> None:
+        self.set_full_text(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
+        QLabel.setText(self, shown)
+
+
+class StatusLine(QObject):
+    """Widgets placed in the window's status bar; the window drives them (see the module notes)."""
+
+    offlineClicked = Signal()
 
     def __init__(self, bar: QStatusBar, parent: QWidget) -> None:
+        super().__init__(parent)
         self.bar = bar
-        self.leader = QLabel(parent)
-        self.leader.setToolTip("Where the leader stands on its last cached day")
-        self.offline = QLabel(OFFLINE_TEXT, parent)
-        self.offline.setToolTip(
-            "The last download could not reach the network; the charts show cached data"
-        )
-        self.offline.setStyleSheet(
-            "QLabel { color: white; background: #b45309; border-radius: 3px; padding: 0 6px; }"
-        )
-        self.offline.hide()
+        self.message = ElidedLabel(parent, "Messages about downloads, imports and exports")
+        self._expiry = QTimer(self, singleShot=True)
+        self._expiry.timeout.connect(self.message.clear)
+        self.leader = ElidedLabel(parent, "Where the leader stands on its last cached day")
+        self.leader.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.offline = _badge(parent)
+        self.offline.clicked.connect(self.offlineClicked)
+        self.progress_text = QLabel(parent)
+        self.progress_text.setToolTip("Download progress, instrument by instrument")
+        width = self.progress_text.fontMetrics().averageCharWidth() * PROGRESS_TEXT_CHARS
+        self.progress_text.setFixedWidth(width)
+        self.progress_text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.progress_text.hide()
         self.progress = QProgressBar(parent)
         self.progress.setToolTip("Download progress, instrument by instrument")
-        self.progress.setMaximumWidth(220)
+        self.progress.setFixedWidth(120)
         self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(True)
+        self.progress.setTextVisible(False)  # the label beside it says what is being fetched
         self.progress.hide()
         self.retry = QToolButton(parent)
         self.retry.setText("Retry")
@@ -93,39 +174,57 @@ class StatusLine:
         self.cancel = QToolButton(parent)
         self.cancel.setToolTip("Stop the download (Esc); completed instruments are kept")
         self.cancel.hide()
-        bar.addWidget(self.leader, 1)
-        bar.addPermanentWidget(self.retry)
-        bar.addPermanentWidget(self.offline)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel)
+        bar.addWidget(self.message, 1)
+        bar.addWidget(self.leader)
+        for widget in (self.retry, self.offline, self.progress_text, self.progress, self.cancel):
+            bar.addPermanentWidget(widget)
 
     def show_message(self, text: str, timeout_ms: int = 0) -> None:
-        self.bar.showMessage(text, timeout_ms)
+        """Show `text` (for `timeout_ms`, or until the next message when 0)."""
+        self.message.set_full_text(text)
+        if timeout_ms:
+            self._expiry.start(timeout_ms)
+        else:
+            self._expiry.stop()
 
     def set_offline(self, offline: bool) -> None:
         self.offline.setVisible(offline)
 
     def start_progress(self, text: str) -> None:
         self.progress.setValue(0)
-        self.progress.setFormat(text)
-        self.progress.show()
-        self.cancel.show()
+        self._set_progress_text(text)
+        for widget in (self.progress, self.progress_text, self.cancel):
+            widget.show()
 
     def set_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
-        self.progress.setFormat(text)
+        self._set_progress_text(text)
+
+    def _set_progress_text(self, text: str) -> None:
+        """One line always: elided in the middle (the key's ends say the most), full as tooltip."""
+        metrics = self.progress_text.fontMetrics()
+        room = self.progress_text.width() - 4
+        self.progress_text.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, room))
+        self.progress_text.setToolTip(text)
 
     def stop_progress(self) -> None:
-        self.progress.hide()
-        self.cancel.hide()
+        for widget in (self.progress, self.progress_text, self.cancel):
+            widget.hide()
 
 
-def progress_fraction(event: object) -> tuple[float, str]:
-    """Overall fraction and label of an app.fetch ProgressEvent (or a plain message)."""
-    if isinstance(event, str):
-        return 0.0, event
-    index, count = getattr(event, "index", 0), max(1, getattr(event, "count", 1))
-    done, total = getattr(event, "done", 0), getattr(event, "total", 0)
-    within = done / total if total else 0.0
-    key = getattr(event, "key", "")
-    return (index + min(1.0, within)) / count, f"{key} ({index + 1}/{count})"
+def _badge(parent: QWidget) -> QToolButton:
+    """The Offline badge: clicking it shows the Data tab with the errors."""
+    badge = QToolButton(parent)
+    badge.setText(OFFLINE_TEXT)
+    badge.setToolTip(
+        "The last download could not reach the network; the charts show cached data. "
+        "Click to see each instrument's error in the Data tab."
+    )
+    badge.setCursor(Qt.CursorShape.PointingHandCursor)
+    badge.setAutoRaise(True)
+    badge.setStyleSheet(
+        "QToolButton { color: white; background: #b45309; border-radius: 3px; padding: 0 6px; }"
+        "QToolButton:hover { background: #92400e; }"
+    )
+    badge.hide()
+    return badge

@@ -1,4 +1,4 @@
-"""Chart colours, line widths and fonts, taken from the system palette.
+"""The application's light and dark palettes, and chart colours, line widths and fonts.
 
 Charts follow the user's light or dark theme: background and text come from the QPalette, and
 the series use the Okabe–Ito palette, which stays distinguishable for the common forms of colour
@@ -11,10 +11,13 @@ leave small and thin.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
+
+THEME_ENV = "RISKCURVE_THEME"
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours safe for colour-blind readers.
 OKABE_ITO = {
@@ -106,8 +109,8 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
     The Base role is what item views paint their background with, so the charts sit naturally
     next to the tables below them in both light and dark themes.
     """
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else None
+    instance = QApplication.instance()
+    app = instance if isinstance(instance, QApplication) else None
     if palette is None:
         palette = app.palette() if app is not None else QPalette()
     if font is None:
@@ -123,8 +126,8 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
         colours["sky_blue"],
         colours["bluish_green"],
         colours["reddish_purple"],
-        colours["orange"] if dark else colours["blue"],
     )
+    older += (colours["orange"],) if dark else (colours["blue"],)
     return Theme(
         dark=dark,
         background=background,
@@ -149,3 +152,60 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
         current_cycle=colours["yellow"] if dark else colours["vermillion"],
         font=font,
     )
+
+
+def dark_palette() -> QPalette:
+    """A dark Fusion palette (for RISKCURVE_THEME=dark and for checking dark readability)."""
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    colours = {
+        roles.Window: "#2b2d31",
+        roles.WindowText: "#e6e6e6",
+        roles.Base: "#1e1f22",
+        roles.AlternateBase: "#26282c",
+        roles.ToolTipBase: "#2b2d31",
+        roles.ToolTipText: "#e6e6e6",
+        roles.Text: "#e6e6e6",
+        roles.Button: "#33363b",
+        roles.ButtonText: "#e6e6e6",
+        roles.BrightText: "#ff6b6b",
+        roles.Link: "#6cb6ff",
+        roles.Highlight: "#3d6fb6",
+        roles.HighlightedText: "#ffffff",
+        roles.PlaceholderText: "#8b8e94",
+        roles.Mid: "#4a4d52",
+        roles.Dark: "#151618",
+        roles.Light: "#44474c",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        palette.setColor(disabled, role, QColor("#7a7d82"))
+    return palette
+
+
+_SYSTEM_LOOK: tuple[str, QPalette] | None = None  # the style and palette before any override
+
+
+def apply_theme(app: QApplication, name: str | None) -> None:
+    """ "dark"/"light": Fusion with that palette; "system" (or anything else): the system's own.
+
+    The system's style and palette are remembered the first time, so the View menu can switch
+    back to them while the app runs.
+    """
+    global _SYSTEM_LOOK
+    if _SYSTEM_LOOK is None:
+        _SYSTEM_LOOK = (app.style().name(), QPalette(app.palette()))
+    if name in ("dark", "light"):
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette() if name == "dark" else app.style().standardPalette())
+    elif app.style().name() != _SYSTEM_LOOK[0] or app.palette() != _SYSTEM_LOOK[1]:
+        app.setStyle(_SYSTEM_LOOK[0])
+        app.setPalette(_SYSTEM_LOOK[1])
+
+
+def forced_theme() -> str | None:
+    """The theme RISKCURVE_THEME asks for ("dark" or "light"), or None."""
+    name = os.environ.get(THEME_ENV, "").strip().lower()
+    return name if name in ("dark", "light") else None

@@ -1,22 +1,50 @@
-"""Window geometry, splitter sizes, current tab and log scale, kept between sessions.
+"""Window geometry, splitter sizes, current tab and view toggles, kept between sessions.
 
 QSettings in INI format inside the config folder of app.paths (not the platform registry), so
-every data folder, and every test, has its own layout file.
+every data folder, and every test, has its own layout file. The functions take the widgets
+they save and restore, not the window, so this module knows nothing of the window's insides.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
+
     from app.paths import AppPaths
-    from widgets.main_window import MainWindow
 
 LAYOUT_FILE = "window.ini"
-#: Charts above, tabs below, in pixels (Qt scales them to the window's height).
-DEFAULT_SPLIT = [600, 260]
+#: Charts above, tabs below, in pixels (Qt scales them to the window's height). The tabs get
+#: enough for the Statistics table's four horizons and a 300-pixel Cycles chart at 1280×860.
+DEFAULT_SPLIT = [440, 400]
+#: Checkable actions remembered under view/<name>; those never saved keep their own default.
+TOGGLES = ("log", "both_markets", "show_all_breakouts")
+
+
+@dataclass(frozen=True)
+class LayoutParts:
+    """What the layout file describes: the window, its splitter and tabs, and the toggles."""
+
+    window: QMainWindow
+    splitter: QSplitter
+    tabs: QTabWidget
+    toggles: Mapping[str, QAction]
+
+
+def fit_to_screen(window: QMainWindow, size: tuple[int, int]) -> None:
+    """Give `window` this size, or the whole screen when it is smaller (a 1024×700 laptop)."""
+    screen = window.screen().availableGeometry() if window.screen() else None
+    width, height = size
+    if screen is not None and (screen.width() < width or screen.height() < height):
+        width, height = min(width, screen.width()), min(height, screen.height())
+        window.move(screen.topLeft())
+    window.resize(width, height)
 
 
 def store(paths: AppPaths) -> QSettings:
@@ -24,29 +52,52 @@ def store(paths: AppPaths) -> QSettings:
     return QSettings(str(paths.config / LAYOUT_FILE), QSettings.Format.IniFormat)
 
 
-def restore(window: MainWindow) -> None:
+def restore(saved: QSettings, parts: LayoutParts) -> None:
     """Apply the saved layout; anything missing or unreadable keeps its default."""
-    saved = window.layout_store
     geometry = saved.value("window/geometry")
     if geometry is not None:
-        window.restoreGeometry(geometry)
+        parts.window.restoreGeometry(geometry)
     state = saved.value("window/state")
     if state is not None:
-        window.restoreState(state)
+        parts.window.restoreState(state)
     splitter = saved.value("window/splitter")
-    if splitter is None or not window.splitter.restoreState(splitter):
-        window.splitter.setSizes(DEFAULT_SPLIT)
+    if splitter is None or not parts.splitter.restoreState(splitter):
+        parts.splitter.setSizes(DEFAULT_SPLIT)
     tab = saved.value("window/tab")
     if tab is not None and str(tab).isdigit():
-        window.tabs.setCurrentIndex(min(int(tab), window.tabs.count() - 1))
-    window.window_actions.log_scale.setChecked(saved.value("view/log", "true") == "true")
+        parts.tabs.setCurrentIndex(min(int(tab), parts.tabs.count() - 1))
+    for name, action in parts.toggles.items():
+        value = saved_toggle(saved, name)
+        if value is not None:
+            action.setChecked(value)
 
 
-def save(window: MainWindow) -> None:
-    saved = window.layout_store
-    saved.setValue("window/geometry", window.saveGeometry())
-    saved.setValue("window/state", window.saveState())
-    saved.setValue("window/splitter", window.splitter.saveState())
-    saved.setValue("window/tab", window.tabs.currentIndex())
-    saved.setValue("view/log", "true" if window.window_actions.log_scale.isChecked() else "false")
+def saved_toggle(saved: QSettings, name: str) -> bool | None:
+    """A remembered toggle, or None when the user never changed it (its default applies)."""
+    value = saved.value(f"view/{name}")
+    return None if value is None else str(value).lower() == "true"
+
+
+def save_toggle(saved: QSettings, name: str, on: bool) -> None:
+    saved.setValue(f"view/{name}", "true" if on else "false")
+
+
+def save(saved: QSettings, parts: LayoutParts) -> None:
+    saved.setValue("window/geometry", parts.window.saveGeometry())
+    saved.setValue("window/state", parts.window.saveState())
+    saved.setValue("window/splitter", parts.splitter.saveState())
+    saved.setValue("window/tab", parts.tabs.currentIndex())
+    for name, action in parts.toggles.items():
+        save_toggle(saved, name, action.isChecked())
+    saved.sync()
+
+
+def saved_theme(saved: QSettings) -> str | None:
+    """The theme chosen in View → Theme ("system", "light", "dark"), or None."""
+    value = saved.value("view/theme")
+    return str(value) if value in ("system", "light", "dark") else None
+
+
+def save_theme(saved: QSettings, name: str) -> None:
+    saved.setValue("view/theme", name)
     saved.sync()

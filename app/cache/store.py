@@ -144,7 +144,8 @@ class Cache:
     ) -> int:
         """Store bars for `key` in one transaction (re-storing a day replaces it).
 
-        `fetched=True` also records a successful fetch (time stamp, error cleared). Returns the
+        `fetched=True` also records a successful fetch (time stamp). Either way the last error
+        is cleared: fresh bars (downloaded or imported) answer it. Returns the
         number of bars written.
         """
         spec = parse_key(key)
@@ -157,12 +158,12 @@ class Cache:
             rows = zip(repeat(instrument_id), *columns, repeat(source), repeat(now))
             db.executemany(_INSERT_BAR, rows)
             refresh_summary(db, instrument_id)
+            db.execute(
+                "UPDATE instruments SET last_error='', last_error_kind='' WHERE id=?",
+                (instrument_id,),
+            )
             if fetched:
-                db.execute(
-                    "UPDATE instruments SET last_fetch=?, last_error='', last_error_kind='' "
-                    "WHERE id=?",
-                    (now, instrument_id),
-                )
+                db.execute("UPDATE instruments SET last_fetch=? WHERE id=?", (now, instrument_id))
         return len(columns[0])
 
     def record_error(self, key: str, error: RiskcurveError) -> None:

@@ -14,11 +14,13 @@ Three ways to run out of room, from the most controlled to the most real:
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+if sys.platform != "win32":
+    import resource  # POSIX only: the file-size limit test below is marked for it
 
 import numpy as np
 import pytest
@@ -117,6 +119,9 @@ def _cli(*args: str, data: Path, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="RLIMIT_FSIZE and preexec_fn exist only on POSIX systems"
+)
 def test_cli_import_refused_by_a_file_size_limit(tmp_path):
     data = tmp_path / "portable"
     small, big = tmp_path / "small.csv", tmp_path / "big.csv"
@@ -161,6 +166,10 @@ print(json.dumps(steps))
 """
 
 
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="a private tmpfs through user and mount namespaces (unshare) exists only on Linux",
+)
 def test_cli_import_on_a_really_full_small_disk(tmp_path):
     if shutil.which("unshare") is None:
         pytest.skip("unshare is not installed")

@@ -221,7 +221,7 @@ def test_a_fault_upstream_keeps_the_window_responsive_and_is_explained(
         assert outcome.ok, outcome.error
         check_recovered(paths, case, before)
         if case.options.get("partial"):  # the Data tab marks the cut-short series stale
-            qtbot.waitUntil(lambda: "Yes" in row_text(window.data_tab.model, case.key))
+            qtbot.waitUntil(lambda: "stale" in row_text(window.data_tab.model, case.key))
         return
     assert isinstance(outcome.error, case.error), repr(outcome.error)
     assert_told(qtbot, window, case, outcome.error)
@@ -235,7 +235,7 @@ def assert_told(qtbot, window: MainWindow, case: Case, error: Exception) -> None
     """The status bar sums it up in plain words (its tooltip and the Data tab give the whole
     message for the instrument); offline shows the badge."""
     bar = window.statusBar()
-    message, details = bar.currentMessage(), bar.toolTip()
+    message, details = window.status.message.text(), bar.toolTip()
     assert message and "\n" not in message
     assert_plain(message)
     assert str(error) in message or str(error) in details, (message, details)

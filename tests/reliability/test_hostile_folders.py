@@ -34,6 +34,16 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY = "yahoo:^RUT"
 CSV = "Date,Close\n2024-01-02,1.5\n2024-01-03,2.5\n"
 PR_CAPBSET_DROP = 24
+#: chmod 0555 does not stop writes into a Windows folder, and root is found with geteuid.
+POSIX_PERMISSIONS = pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="POSIX permission bits (chmod, geteuid, preexec_fn) do not exist on Windows",
+)
+#: Windows refuses to delete or rename a folder while a file inside it is open.
+FOLDER_CAN_VANISH = pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows cannot delete or move a folder while the cache file in it is open",
+)
 
 
 def series(first_day: int, count: int):
@@ -86,6 +96,7 @@ def _bytes_of(folder: Path) -> dict[str, bytes]:
     }
 
 
+@POSIX_PERMISSIONS
 @pytest.mark.parametrize("what", ["folder", "file", "both"])
 def test_read_only_data_refuses_writes_in_plain_words_and_loses_nothing(filled, what):
     data, csv = filled
@@ -112,6 +123,7 @@ def test_read_only_data_refuses_writes_in_plain_words_and_loses_nothing(filled, 
         assert cache.instrument("csv:new") is None
 
 
+@POSIX_PERMISSIONS
 def test_a_new_read_only_folder_is_named_and_not_mistaken_for_a_missing_one(tmp_path):
     data = tmp_path / "portable"
     for name in ("data", "cache", "config", "logs"):
@@ -127,6 +139,7 @@ def test_a_new_read_only_folder_is_named_and_not_mistaken_for_a_missing_one(tmp_
     assert "is read-only" in result.stderr and str(data / "data") in result.stderr, result.stderr
 
 
+@FOLDER_CAN_VANISH
 @pytest.mark.parametrize("how", ["deleted", "moved"])
 def test_a_data_folder_that_vanishes_while_running_is_reported_not_written_into(tmp_path, how):
     folder = tmp_path / "data"
@@ -156,6 +169,7 @@ def test_a_data_folder_that_vanishes_while_running_is_reported_not_written_into(
     )
 
 
+@FOLDER_CAN_VANISH
 def test_cli_after_the_data_folder_vanished(paths, tmp_path, capsys):
     csv = tmp_path / "in.csv"
     csv.write_text(CSV)

@@ -47,3 +47,37 @@ def show_with_result(qtbot, widget, result, size: tuple[int, int]):
     qtbot.waitExposed(widget)
     widget.set_result(result)
     return widget
+
+
+def many_breakouts_leader(cycles: int = 5, start: str = "2011-01-03"):
+    """A leader with `cycles` breakouts: each a rise, then ~20 months below its high."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.widgets.result_factory import bars
+
+    rise, flat = 120, 420  # business days: a breakout comes > 365 calendar days after its ATH
+    level, closes = 100.0, []
+    for cycle in range(cycles):
+        closes += list(level * np.linspace(1.0, 1.4, rise))
+        high = level * 1.4
+        wave = 0.9 + 0.05 * np.sin(np.linspace(0, 6 * np.pi, flat))
+        closes += list(high * wave)
+        level = high * 1.001 if cycle < cycles - 1 else high
+    closes += list(level * np.linspace(1.0, 1.2, rise))
+    index = pd.bdate_range(start, periods=len(closes))
+    return bars(index, np.asarray(closes))
+
+
+def fill_cache_with_breakouts(paths: AppPaths, follower_from: int = 0) -> None:
+    """A many-breakout leader and a daily follower (its first `follower_from` days dropped)."""
+    import pandas as pd
+
+    from tests.widgets.result_factory import bars, follower_closes
+
+    leader = many_breakouts_leader()
+    days = pd.date_range(leader.index[0], leader.index[-1], freq="D")
+    follower = bars(days, follower_closes(len(days)))
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER_KEY, leader)
+        cache.store_bars(FOLLOWER_KEY, follower.iloc[follower_from:])

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.errors import CacheError
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
-from widgets.app import dark_palette, run_gui
+from widgets.app import run_gui
 from widgets.charts.image_export import is_blank
 from widgets.dialogs.error_dialog import BugDialog, ErrorReporter
 from widgets.jobs import tasks
+from widgets.jobs.tasks import Imported
 from widgets.main_window import MainWindow
+from widgets.theme import dark_palette
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
@@ -102,15 +104,15 @@ def test_import_csv_from_the_window_then_bad_file_names_the_line(qtbot, paths, t
     good.write_text("Date,Close\n2024-01-02,10\n2024-01-03,11\n", encoding="utf-8")
     with qtbot.waitSignal(window.session.imported, timeout=10_000) as imported:
         window.import_file(good, "csv:series")
-    assert imported.args == ["csv:series", 2]
+    assert imported.args[0] == Imported("csv:series", 2)
     qtbot.waitUntil(lambda: window.data_tab.model.rowCount() == 1, timeout=10_000)
     bad = tmp_path / "bad.csv"
     bad.write_text("Date,Close\n2024-01-02,10\n2024-01-03,minus\n", encoding="utf-8")
     with qtbot.waitSignal(window.session.failed, timeout=10_000) as failed:
         window.import_file(bad, "csv:bad")
-    message = str(failed.args[1])
+    message = str(failed.args[0].error)
     assert "bad.csv" in message and "line 3" in message
-    assert "line 3" in window.statusBar().currentMessage()
+    assert "line 3" in window.status.message.text()
 
 
 def test_dark_palette_keeps_text_readable():

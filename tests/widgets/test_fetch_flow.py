@@ -55,24 +55,20 @@ class SlowProvider:
 def test_progress_shows_and_cancel_stops_the_download(qtbot, window, monkeypatch):
     provider = SlowProvider()
     monkeypatch.setattr(fetch, "refresh", provider)
-    window.window_actions.refresh.trigger()
+    window.menu_actions.refresh.trigger()
     assert provider.started.wait(5)
     qtbot.waitUntil(
         lambda: window.status.progress.isVisible() and window.status.progress.value() > 0
     )
-    assert (
-        window.window_actions.cancel.isEnabled() and not window.window_actions.refresh.isEnabled()
-    )
-    assert "(1/3)" in window.status.progress.format()
+    assert window.menu_actions.cancel.isEnabled() and not window.menu_actions.refresh.isEnabled()
+    assert "(1/3)" in window.status.progress_text.toolTip()
     with qtbot.waitSignal(window.session.fetchFinished, timeout=5000) as finished:
-        window.window_actions.cancel.trigger()
+        window.menu_actions.cancel.trigger()
     assert finished.args[0].cancelled
     assert provider.stopped.is_set()
     qtbot.waitUntil(lambda: not window.status.progress.isVisible())
-    assert "cancelled" in window.statusBar().currentMessage()
-    assert (
-        window.window_actions.refresh.isEnabled() and not window.window_actions.cancel.isEnabled()
-    )
+    assert "cancelled" in window.status.message.text()
+    assert window.menu_actions.refresh.isEnabled() and not window.menu_actions.cancel.isEnabled()
 
 
 def test_closing_the_window_mid_download_stops_it_cleanly(qtbot, window, monkeypatch):
@@ -105,7 +101,7 @@ def test_offline_is_shown_in_plain_words_with_an_indicator(qtbot, window, monkey
     with qtbot.waitSignal(window.session.fetchFinished, timeout=5000):
         window.refresh()
     assert window.status.offline.isVisible()
-    assert window.statusBar().currentMessage().startswith("Offline: ")
+    assert window.status.message.text().startswith("Offline: ")
     assert "No network connection." in window.statusBar().toolTip()
     assert window.charts.has_result()  # cached data stays on screen
 
@@ -115,13 +111,13 @@ def test_rate_limit_says_when_to_retry_and_retry_fetches_the_failed_one(qtbot, w
     monkeypatch.setattr(fetch, "refresh", _failing(errors))
     with qtbot.waitSignal(window.session.fetchFinished, timeout=5000):
         window.refresh()
-    message = window.statusBar().currentMessage()
+    message = window.status.message.text()
     assert "yahoo:^GSPC: Yahoo asked us to slow down. Try again in 2 min." in message
     assert not window.status.offline.isVisible()
     retried: list[tuple[str, ...]] = []
     monkeypatch.setattr(fetch, "refresh", lambda db, keys, **kw: retried.append(tuple(keys)) or [])
     with qtbot.waitSignal(window.session.fetchFinished, timeout=5000):
-        window.retry(("yahoo:^GSPC",))
+        window.fetch_view.retry(("yahoo:^GSPC",))
     assert retried == [("yahoo:^GSPC",)]
 
 
@@ -147,7 +143,7 @@ def test_error_wording():
     day = pd.Timestamp("2026-02-20")
     below = LeaderState(day, 2400.0, False, day - pd.Timedelta(days=120), 120, -0.085)
     assert leader_state_text("^RUT", below) == (
-        "^RUT: 120 days since its all-time high, 8.5 % below (as of 2026-02-20)"
+        "^RUT: 120 days since its all-time high, 8.5% below (as of 2026-02-20)"
     )
     at_high = LeaderState(day, 2500.0, True, day, 0, 0.0)
     assert leader_state_text("^RUT", at_high) == "^RUT is at an all-time high (2026-02-20)"

@@ -81,7 +81,7 @@ def test_from_an_empty_cache_to_drawn_charts(qtbot, paths, fake_upstreams):
     qtbot.waitUntil(window.charts.has_result, timeout=20_000)
     assert window.signals_tab.model.columnCount() > 0
     assert window.data_tab.model.rowCount() == 2
-    assert "Up to date" in window.statusBar().currentMessage()
+    assert "Up to date" in window.status.message.text()
     assert not window.status.offline.isVisible()
 
 
@@ -159,7 +159,7 @@ def test_offline_shows_the_indicator_and_keeps_the_cache(qtbot, paths, refused_u
     outcome = finished.args[0].outcomes[0]
     assert not outcome.ok
     assert window.status.offline.isVisible()
-    assert window.statusBar().currentMessage().startswith("Offline: ")
+    assert window.status.message.text().startswith("Offline: ")
     assert str(outcome.error) in window.statusBar().toolTip()
     qtbot.waitUntil(lambda: window.data_tab.model.rowCount() == 1)
     assert "last download failed for yahoo:^RUT" in window.data_tab.summary.text()

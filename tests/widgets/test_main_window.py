@@ -39,7 +39,8 @@ def test_cached_data_is_drawn_with_tables_status_and_title(window):
     assert window.signals_tab.model.rowCount() == len(result.breakouts) > 0
     assert window.statistics_tab.model.rowCount() == len(result.params.horizons)
     assert window.data_tab.model.rowCount() == 2
-    assert window.windowTitle() == "Riskcurve — Russell 2000 (^RUT) vs Bitcoin (Bitstamp)"
+    # Qt appends the application name itself.
+    assert window.windowTitle() == "Russell 2000 (^RUT) vs Bitcoin (Bitstamp)"
     status = window.status.leader.text()
     assert status.startswith("Russell 2000 (^RUT)")
     assert "all-time high" in status
@@ -51,7 +52,7 @@ def test_cached_data_is_drawn_with_tables_status_and_title(window):
 def test_a_name_of_your_own_for_a_market_shows_at_once(window):
     renamed = window.settings.with_instrument(window.settings.leader, label="Small caps")
     assert window.apply_settings(renamed) == {"display"}
-    assert window.windowTitle() == "Riskcurve — Small caps vs Bitcoin (Bitstamp)"
+    assert window.windowTitle() == "Small caps vs Bitcoin (Bitstamp)"
     assert window.status.leader.text().startswith("Small caps")
 
 
@@ -124,12 +125,12 @@ def test_layout_tab_and_log_mode_persist_between_windows(qtbot, window, paths):
     window.tabs.setCurrentIndex(2)
     window.splitter.setSizes([500, 300])
     sizes = window.splitter.sizes()
-    window.window_actions.log_scale.setChecked(False)
+    window.menu_actions.log_scale.setChecked(False)
     window.close()
     again = MainWindow(paths, fast_settings())
     qtbot.addWidget(again)
     assert again.tabs.currentIndex() == 2
-    assert not again.window_actions.log_scale.isChecked()
+    assert not again.menu_actions.log_scale.isChecked()
     again.show()
     qtbot.waitExposed(again)
     # The offscreen screen is smaller than the window, so the height is clamped: the split
@@ -140,24 +141,35 @@ def test_layout_tab_and_log_mode_persist_between_windows(qtbot, window, paths):
 
 
 def test_shortcuts_and_tooltips_on_every_action(window):
-    a = window.window_actions
+    a = window.menu_actions
     expected = {
         a.refresh: "F5",
         a.cancel: "Esc",
         a.export_chart: "Ctrl+E",
         a.settings: "Ctrl+,",
         a.quit: "Ctrl+Q",
+        a.import_csv: "Ctrl+O",
+        a.snapshot: "Alt+S",
+        a.pan_left: "Left",
+        a.pan_right: "Right",
+        a.zoom_in: "+",
+        a.zoom_out: "-",
+        a.show_all: "Home",
     }
     for action, keys in expected.items():
         assert action.shortcut() == QKeySequence(keys)
-    for action in vars(a).values():
+        shown = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+        assert shown in action.toolTip()
+    for action in a.all():
         assert len(action.toolTip()) > 10, action.text()
+        # A status tip would stay in the status bar when its button opens a dialog.
+        assert action.statusTip() == "", action.text()
 
 
 def test_log_and_compare_toggles_reach_the_charts(window):
-    window.window_actions.log_scale.setChecked(False)
+    window.menu_actions.log_scale.setChecked(False)
     assert not window.charts.is_log()
-    window.window_actions.compare.setChecked(True)
+    window.menu_actions.compare.setChecked(True)
     assert window.charts.is_compare()
 
 

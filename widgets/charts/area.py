@@ -8,6 +8,7 @@ use, so its cost is not paid before the window appears.
 Signals:
     exportPaneRequested(int): a pane's context menu asked to export that pane.
     exportAllRequested(): a pane's context menu asked to export the whole stack.
+    breakoutClicked(object): a breakout marker was clicked (its date).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class ChartArea(QStackedWidget):
 
     exportPaneRequested = Signal(int)
     exportAllRequested = Signal()
+    breakoutClicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +79,10 @@ class ChartArea(QStackedWidget):
             charts = ChartStack(self)
             charts.exportPaneRequested.connect(self.exportPaneRequested)
             charts.exportAllRequested.connect(self.exportAllRequested)
+            # A click on a breakout marker selects its Signals row (stacks that report clicks).
+            clicked = getattr(charts, "breakoutClicked", None)
+            if clicked is not None:
+                clicked.connect(self.breakoutClicked)
             charts.set_log(self._log)
             charts.set_compare(self._compare)
             self.addWidget(charts)
@@ -116,6 +122,10 @@ class ChartArea(QStackedWidget):
         widget.show_prices(preview)
         self.setCurrentWidget(widget)
         self._paint_watch = FirstPaint(widget.view.viewport(), on_painted)
+
+    def prepare_charts(self) -> None:
+        """Build the (still hidden) chart stack now, before its first result arrives."""
+        _ = self.charts
 
     def prepare_preview(self) -> None:
         """Build the (still hidden) preview now, while the load worker reads the cache."""

@@ -107,6 +107,9 @@ class ChartStack(QWidget):
         canvas.exportAllRequested.connect(self.exportAllRequested.emit)
         canvas.showAllRequested.connect(self.show_all)
         canvas.rangeChanged.connect(self.rangeChanged.emit)
+        # The "… shown" line follows every change of the view (keys, a Signals row, Show all,
+        # a resize), not only the next mouse move; under the crosshair its values stay.
+        canvas.rangeChanged.connect(self._on_range_changed)
         canvas.crosshair.moved.connect(self._on_crosshair_moved)
         canvas.crosshair.left.connect(self._show_idle_readout)
         canvas.crosshair.connect_scene(canvas.scene(), lambda: self._result is not None)
@@ -291,6 +294,10 @@ class ChartStack(QWidget):
         context = self._readout_context()
         self._readout.setText(readout_html(context, x, pane, y))
         self.readoutChanged.emit(readout_text(context, x, pane, y))
+
+    def _on_range_changed(self) -> None:
+        if self._canvas.crosshair.position() is None:
+            self._show_idle_readout()
 
     def _show_idle_readout(self) -> None:
         if self._result is None:

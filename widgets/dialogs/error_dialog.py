@@ -123,7 +123,7 @@ class BugDialog(QDialog):
 
     def __init__(self, exc: BaseException, log_file: Path | None, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Riskcurve — unexpected error")
+        self.setWindowTitle("Unexpected error")  # Qt appends " — Riskcurve"
         summary, details = describe(exc)
         where = f" The details are also in the log file {log_file}." if log_file else ""
         text = QLabel(

@@ -1,4 +1,4 @@
-"""Small dialogs: the instrument key for a CSV import, export width, overwrite check, About.
+"""Small dialogs: the instrument key for a CSV import, the overwrite check, About.
 
 File names offered for exports are built from sanitised instrument keys
 (app.instruments.safe_file_stem), so a key such as `ccxt:bitstamp:BTC/USD` never becomes a path.
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -26,9 +25,6 @@ from app.config import Settings
 from app.errors import InvalidKeyError
 from app.instruments import InstrumentKey, parse_key, safe_file_stem
 
-DEFAULT_EXPORT_WIDTH = 1920
-MIN_EXPORT_WIDTH = 320
-MAX_EXPORT_WIDTH = 8000
 DATA_SOURCES = (
     "Yahoo Finance (via yfinance) for stocks, indices and ETFs; crypto exchanges via ccxt "
     "(Bitstamp by default for Bitcoin); and CSV files you import."
@@ -108,20 +104,6 @@ class ImportKeyDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
 
-def ask_export_width(parent: QWidget) -> int | None:
-    """The export width in pixels (default 1920), or None if the user cancelled."""
-    width, ok = QInputDialog.getInt(
-        parent,
-        "Export chart",
-        "Image width in pixels:",
-        DEFAULT_EXPORT_WIDTH,
-        MIN_EXPORT_WIDTH,
-        MAX_EXPORT_WIDTH,
-        10,
-    )
-    return width if ok else None
-
-
 def confirm_overwrite(parent: QWidget, path: Path) -> bool:
     """True when `path` does not exist or the user agreed to replace it."""
     if not path.exists():
@@ -159,4 +141,4 @@ def about_text() -> str:
 
 
 def show_about(parent: QWidget) -> None:
-    QMessageBox.about(parent, "About Riskcurve", about_text())
+    QMessageBox.about(parent, "About", about_text())  # Qt appends " — Riskcurve"

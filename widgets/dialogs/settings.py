@@ -72,7 +72,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Riskcurve settings")
+        self.setWindowTitle("Settings")  # Qt appends " — Riskcurve"
         self.setMinimumWidth(640)
         self._base = settings
         self._pool = pool

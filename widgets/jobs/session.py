@@ -9,7 +9,8 @@ thread and leave through its signals.
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,32 +31,54 @@ if TYPE_CHECKING:
 LOAD, FETCH, IMPORT = "load", "fetch", "import"
 
 
+@dataclass(frozen=True)
+class JobFailure:
+    """A job that raised: its kind (LOAD, FETCH or IMPORT) and the exception.
+
+    A RiskcurveError is the environment's fault (shown in plain words); anything else is a bug
+    (shown through the unexpected-error dialog).
+    """
+
+    kind: str
+    error: BaseException
+
+
+def _pair_of(thing: Any) -> tuple[str, str]:
+    """The (leader, follower) of settings or of a result; both hold parsed, canonical keys."""
+    if isinstance(thing, Settings):
+        return thing.leader, thing.follower
+    return thing.leader_key, thing.follower_key
+
+
 class Session(QObject):
     """Settings + latest result + background jobs.
 
     Signals:
-        loaded(object): a tasks.Loaded (a result, or the message to show instead).
-        previewReady(object): a tasks.Preview (close prices) while a load is analysing.
-        instrumentsChanged(object): list[InstrumentInfo] after a load, fetch or import.
-        fetchStarted(object): the keys being fetched.
-        fetchProgress(object): an app.fetch ProgressEvent (or a message string).
-        fetchFinished(object): a tasks.FetchReport.
-        imported(str, int): key and number of bars stored by a CSV import.
-        failed(str, object): job kind ("load", "fetch", "import") and the exception.
+        loaded(Loaded): a result, or the message to show instead.
+        previewReady(Preview): close prices while a load is analysing.
+        instrumentsChanged(CacheContents): the cache list after a load, fetch or import, and
+            after each instrument of a refresh.
+        instrumentFetched(InstrumentFetched): one instrument of a refresh has finished.
+        fetchStarted(tuple): the keys being fetched.
+        fetchProgress(FetchProgress): how far the refresh has come.
+        fetchFinished(FetchReport): every outcome of a refresh.
+        imported(Imported): a CSV import stored its bars.
+        failed(JobFailure): a job raised.
         busyChanged(bool): a fetch or import started (True) or the last one ended (False).
-        settingsChanged(object): the new Settings after `apply_settings`.
+        settingsChanged(Settings): the new settings after `apply_settings`.
     """
 
-    loaded = Signal(object)
-    previewReady = Signal(object)
-    instrumentsChanged = Signal(object)
-    fetchStarted = Signal(object)
-    fetchProgress = Signal(object)
-    fetchFinished = Signal(object)
-    imported = Signal(str, int)
-    failed = Signal(str, object)
+    loaded = Signal(tasks.Loaded)
+    previewReady = Signal(tasks.Preview)
+    instrumentsChanged = Signal(tasks.CacheContents)
+    instrumentFetched = Signal(tasks.InstrumentFetched)
+    fetchStarted = Signal(tuple)
+    fetchProgress = Signal(tasks.FetchProgress)
+    fetchFinished = Signal(tasks.FetchReport)
+    imported = Signal(tasks.Imported)
+    failed = Signal(JobFailure)
     busyChanged = Signal(bool)
-    settingsChanged = Signal(object)
+    settingsChanged = Signal(Settings)
 
     def __init__(self, paths: AppPaths, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,13 +91,16 @@ class Session(QObject):
             # A window freed without being closed still stops its workers first.
             parent.destroyed.connect(self._on_owner_destroyed)
         self.result: AnalysisResult | None = None
+        #: Instruments of the pair without any cached bars in the latest result.
+        self.missing: tuple[str, ...] = ()
+        self.instruments: tasks.Instruments = ()
         self.offline = False
-        self.last_load_seconds = 0.0
         self._load_worker: Worker | None = None
         self._load_token = 0
         self._preview_shown: threading.Event | None = None
         self._busy = 0
         self._fetching = False  # from refresh() until its result or error has arrived
+        self._queued: tuple[str, ...] = ()  # asked for while another refresh ran
 
     # -- loading and analysing ------------------------------------------------------------------
 
@@ -98,25 +124,26 @@ class Session(QObject):
 
     def reanalyse(self) -> None:
         """Analyse the bars already in memory with the current settings (no cache, no network)."""
-        previous, settings = self.result, self.settings
-        pair = (settings.leader, settings.follower)
-        if previous is None or (previous.leader_key, previous.follower_key) != pair:
+        previous, settings, instruments = self.result, self.settings, self.instruments
+        if previous is None or _pair_of(previous) != _pair_of(settings):
             self.load()
             return
         self._start_load(
-            lambda progress, cancel: tasks.reanalyse(previous, settings, progress, cancel)
+            lambda progress, cancel: tasks.reanalyse(
+                previous, settings, instruments, progress, cancel
+            )
         )
 
-    def _start_load(self, fn: WorkFunction) -> None:
+    def _start_load(self, fn: Callable[[tasks.Progress, tasks.CancelCheck], tasks.Loaded]) -> None:
         """Start a load; an older one still running is cancelled and its outcome ignored."""
         if self._load_worker is not None:
             self._load_worker.cancel()
         self._load_token += 1
-        token, started = self._load_token, time.perf_counter()
+        token = self._load_token
         self._load_worker = self.pool.run(
             LOAD,
             fn,
-            on_result=lambda loaded: self._on_loaded(token, started, loaded),
+            on_result=lambda loaded: self._on_loaded(token, loaded),
             on_error=lambda error: self._on_load_error(token, error),
             on_progress=lambda event: self._on_load_progress(token, event),
         )
@@ -125,22 +152,23 @@ class Session(QObject):
         if token == self._load_token and isinstance(event, tasks.Preview):
             self.previewReady.emit(event)
 
-    def _on_loaded(self, token: int, started: float, loaded: tasks.Loaded) -> None:
+    def _on_loaded(self, token: int, loaded: tasks.Loaded) -> None:
         if token != self._load_token:
             return  # a newer load superseded this one
         self._load_worker = None
-        self.last_load_seconds = time.perf_counter() - started
-        self.result = loaded.result
+        self.result, self.missing = loaded.result, loaded.missing
+        if loaded.instruments:
+            self.instruments = loaded.instruments
         self.loaded.emit(loaded)
         if loaded.instruments:
-            self.instrumentsChanged.emit(loaded.instruments)
+            self.instrumentsChanged.emit(tasks.CacheContents(loaded.instruments))
 
     def _on_load_error(self, token: int, error: BaseException) -> None:
         if token != self._load_token:
             return
         self._load_worker = None
         if not isinstance(error, CancelledError):
-            self.failed.emit(LOAD, error)
+            self.failed.emit(JobFailure(LOAD, error))
 
     # -- fetching -------------------------------------------------------------------------------
 
@@ -156,18 +184,36 @@ class Session(QObject):
             lambda progress, cancel: tasks.refresh(db, keys, timeout, progress, cancel),
             on_result=self._on_fetched,
             on_error=self._on_fetch_error,
-            on_progress=self.fetchProgress.emit,
+            on_progress=self._on_fetch_progress,
         )
         self.fetchStarted.emit(keys)
         return True
 
+    def fetch_soon(self, keys: tuple[str, ...]) -> None:
+        """Fetch `keys` now, or right after the refresh that is running."""
+        if not self.refresh(keys):
+            self._queued = tuple(dict.fromkeys((*self._queued, *keys)))
+
     def cancel(self) -> int:
         """Stop a running download or import (completed instruments are kept)."""
+        self._queued = ()
         return self.pool.cancel(FETCH) + self.pool.cancel(IMPORT)
 
     @property
     def busy(self) -> bool:
         return self._busy > 0
+
+    def bars_of(self, key: str) -> int:
+        """Cached bars of `key` as of the latest instrument list (0 when unknown)."""
+        return next((i.rows for i in self.instruments if i.key == key), 0)
+
+    def _on_fetch_progress(self, event: object) -> None:
+        if isinstance(event, tasks.InstrumentFetched):
+            self.instruments = event.instruments
+            self.instrumentsChanged.emit(tasks.CacheContents(event.instruments))
+            self.instrumentFetched.emit(event)
+        elif isinstance(event, tasks.FetchProgress):
+            self.fetchProgress.emit(event)
 
     def _on_fetched(self, report: tasks.FetchReport) -> None:
         self._fetching = False
@@ -176,38 +222,42 @@ class Session(QObject):
             self.offline = False
         elif errors:
             self.offline = all(isinstance(e, OfflineError) for e in errors)
+        self.instruments = report.instruments
         self.fetchFinished.emit(report)
-        self.instrumentsChanged.emit(report.instruments)
-        pair = {self.settings.leader, self.settings.follower}
+        self.instrumentsChanged.emit(tasks.CacheContents(report.instruments))
+        pair = _pair_of(self.settings)
         grew = any(o.ok and o.new_bars and o.key in pair for o in report.outcomes)
         if self.result is None or grew:
             self.load()
+        self._run_queued(report.cancelled)
 
     def _on_fetch_error(self, error: BaseException) -> None:
         self._fetching = False
         if isinstance(error, OfflineError):
             self.offline = True
-        self.failed.emit(FETCH, error)
+        self.failed.emit(JobFailure(FETCH, error))
+        self._run_queued(False)
+
+    def _run_queued(self, cancelled: bool) -> None:
+        queued, self._queued = self._queued, ()
+        if queued and not cancelled:
+            self.refresh(queued)
 
     # -- importing ------------------------------------------------------------------------------
 
     def import_csv(self, path: Path, key: InstrumentKey) -> None:
-        """Import a CSV file as `key` (in a worker); reloads when it is the leader or follower.
-
-        `key` was parsed where it came in (the import prompt), so it compares equal to the
-        settings' leader and follower however the user typed either."""
+        """Import a CSV file as `key` (in a worker); reloads when it is the leader or follower."""
         db = self.paths.database
         self._start_busy(
             IMPORT,
             lambda _progress, _cancel: tasks.import_csv(path, key, db),
             on_result=self._on_imported,
-            on_error=lambda error: self.failed.emit(IMPORT, error),
+            on_error=lambda error: self.failed.emit(JobFailure(IMPORT, error)),
         )
 
-    def _on_imported(self, outcome: tuple[InstrumentKey, int]) -> None:
-        key, count = outcome
-        self.imported.emit(key, count)
-        if key in (self.settings.leader, self.settings.follower):
+    def _on_imported(self, imported: tasks.Imported) -> None:
+        self.imported.emit(imported)
+        if imported.key in _pair_of(self.settings):
             self.load()
         else:
             self.list_instruments()
@@ -222,10 +272,14 @@ class Session(QObject):
         db = self.paths.database
         self.pool.run(
             "list",
-            lambda _progress, _cancel: tasks.list_instruments(db),
-            on_result=self.instrumentsChanged.emit,
-            on_error=lambda error: self.failed.emit(LOAD, error),
+            lambda _progress, _cancel: tasks.read_cache_contents(db),
+            on_result=self._on_listed,
+            on_error=lambda error: self.failed.emit(JobFailure(LOAD, error)),
         )
+
+    def _on_listed(self, contents: tasks.CacheContents) -> None:
+        self.instruments = contents.instruments
+        self.instrumentsChanged.emit(contents)
 
     # -- busy state -----------------------------------------------------------------------------
 
@@ -243,22 +297,25 @@ class Session(QObject):
     # -- settings -------------------------------------------------------------------------------
 
     def apply_settings(self, new: Settings) -> set[str]:
-        """Save `new` and do what the change needs: fetch new instruments, or only re-analyse."""
+        """Save `new` and do what the change needs: load a new pair, re-analyse, or fetch.
+
+        Every instrument of the new pair that has no cached bars is fetched, as is every
+        instrument added to the list, so a new choice never leaves the window blank.
+        """
         old = self.settings
         parts = changed_parts(old, new)
         save_settings(self.paths.config, new)
         self.settings = new
         self.settingsChanged.emit(new)
-        if "instruments" in parts:
-            added = tuple(k for k in new.instruments if k not in old.instruments)
-            if (new.leader, new.follower) != (old.leader, old.follower):
-                self.load()
-            elif "analysis" in parts:
-                self.reanalyse()
-            if added:
-                self.refresh(added)
+        if _pair_of(new) != _pair_of(old):
+            self.load()
         elif "analysis" in parts:
             self.reanalyse()
+        added = [k for k in new.instruments if k not in old.instruments]
+        empty = [k for k in (new.leader, new.follower) if not self.bars_of(k)]
+        wanted = tuple(dict.fromkeys((*empty, *added)))
+        if wanted:
+            self.fetch_soon(wanted)
         return parts
 
     @Slot()

@@ -8,6 +8,7 @@ thread, which keeps the window's start-up fast.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisResult
     from app.cache import InstrumentInfo
     from app.config import Settings
+    from app.fetch import FetchOutcome
     from app.instruments import InstrumentKey
     from app.paths import AppPaths
 
@@ -36,6 +38,7 @@ TEST_LOOKBACK_DAYS = 10
 TEST_DEADLINE_S = 20.0
 #: The longest the analysis waits for the price preview to be painted.
 PREVIEW_WAIT_S = 2.0
+Instruments = tuple["InstrumentInfo", ...]
 
 
 @dataclass(frozen=True)
@@ -52,21 +55,58 @@ class Preview:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a load + analysis produced: a result, or the reason there is none yet."""
+    """What a load + analysis produced: a result, or the reason there is none yet.
+
+    `missing` names the instruments of the pair with no cached bars: the result then shows the
+    other one alone (a leader without follower still has its breakouts).
+    """
 
     result: AnalysisResult | None
-    instruments: list[InstrumentInfo]
+    instruments: Instruments
     empty_message: str = ""
     cache_notice: str = ""
-    seconds: float = 0.0
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CacheContents:
+    """The cache's instrument list (the Data tab), read on its own."""
+
+    instruments: Instruments
+
+
+@dataclass(frozen=True)
+class InstrumentFetched:
+    """A refresh in progress: one instrument has finished, and the cache list afterwards."""
+
+    outcome: FetchOutcome
+    instruments: Instruments
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    """How far a refresh has come: overall fraction (0..1) and a short label for the bar."""
+
+    fraction: float
+    text: str
+    key: str = ""
+
+    @classmethod
+    def of(cls, event: object) -> FetchProgress:
+        """From an app.fetch ProgressEvent (instrument `index` of `count`, page done/total)."""
+        index, count = getattr(event, "index", 0), max(1, getattr(event, "count", 1))
+        done, total = getattr(event, "done", 0), getattr(event, "total", 0)
+        within = min(1.0, done / total) if total else 0.0
+        key = getattr(event, "key", "")
+        return cls((index + within) / count, f"{key} ({index + 1}/{count})", key)
 
 
 @dataclass(frozen=True)
 class FetchReport:
     """The outcome of one refresh, plus the cache state afterwards (for the Data tab)."""
 
-    outcomes: list[Any]
-    instruments: list[InstrumentInfo]
+    outcomes: tuple[FetchOutcome, ...]
+    instruments: Instruments
     cancelled: bool = False
 
     @property
@@ -74,8 +114,30 @@ class FetchReport:
         return sum(o.new_bars for o in self.outcomes if o.ok)
 
     @property
-    def failures(self) -> list[Any]:
-        return [o for o in self.outcomes if not o.ok and not isinstance(o.error, CancelledError)]
+    def failures(self) -> tuple[FetchOutcome, ...]:
+        return tuple(
+            o for o in self.outcomes if not o.ok and not isinstance(o.error, CancelledError)
+        )
+
+    @property
+    def notes(self) -> tuple[tuple[str, str], ...]:
+        """(key, note) for what the sources said about the data they returned."""
+        return tuple((o.key, note) for o in self.outcomes for note in o.notes)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A CSV import that succeeded: the instrument and how many bars were stored."""
+
+    key: InstrumentKey
+    count: int
+
+
+@dataclass(frozen=True)
+class SourcesReady:
+    """The download libraries imported ahead of the first Refresh."""
+
+    modules: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -95,8 +157,8 @@ class TestReport:
         return f"OK: {self.bars} bars{currency}{when}"
 
 
-def prepare_sources(keys: tuple[str, ...]) -> tuple[str, ...]:
-    """Import the network libraries `keys` need (yfinance, ccxt); returns their names.
+def prepare_sources(keys: tuple[str, ...]) -> SourcesReady:
+    """Import the network libraries `keys` need (yfinance, ccxt).
 
     Their first import costs up to a second of CPU in chunks that hold the GIL (extension
     modules, large compiled modules). Done in a worker while the app is idle, it keeps that
@@ -112,15 +174,20 @@ def prepare_sources(keys: tuple[str, ...]) -> tuple[str, ...]:
     )
     for name in names:
         importlib.import_module(name)
-    return names
+    return SourcesReady(names)
 
 
-def list_instruments(db_path: Path) -> list[InstrumentInfo]:
+def list_instruments(db_path: Path) -> Instruments:
     """Every cached instrument (for the Data tab)."""
     from app.cache import Cache
 
     with Cache.open(db_path) as cache:
-        return cache.instruments()
+        return tuple(cache.instruments())
+
+
+def read_cache_contents(db_path: Path) -> CacheContents:
+    """The job behind a Data tab update after an import of another instrument."""
+    return CacheContents(list_instruments(db_path))
 
 
 def load_and_analyse(
@@ -134,24 +201,20 @@ def load_and_analyse(
 
     Before pandas is even imported, the close prices go out through `progress` as a Preview
     (numpy only). With `preview_shown`, the import waits (bounded) until the window has painted
-    them: both need the GIL, and the picture is what the user is waiting for.
+    them: both need the GIL, and the picture is what the user is waiting for. When only one of
+    the pair has bars, that one is analysed and shown alone.
     """
     from app.cache import Cache
 
-    began = time.perf_counter()
-    leader: Arrays | None
-    follower: Arrays | None
     with Cache.open(db_path) as cache:
-        instruments = cache.instruments()
-        try:
-            leader = cache.load_arrays(settings.leader)
-            follower = cache.load_arrays(settings.follower)
-        except UnknownInstrumentError:
-            leader = follower = None
+        instruments = tuple(cache.instruments())
+        leader = _arrays_or_empty(cache, settings.leader)
+        follower = _arrays_or_empty(cache, settings.follower)
         notice = cache.notice
-    missing = _missing_message(settings, leader, follower)
-    if missing or leader is None or follower is None:
-        return Loaded(None, instruments, missing, notice, time.perf_counter() - began)
+    pair = ((settings.leader, leader), (settings.follower, follower))
+    missing = tuple(key for key, (days, _) in pair if not len(days))
+    if len(missing) == 2:
+        return Loaded(None, instruments, EMPTY_MESSAGE, notice, missing)
     progress(_preview(settings, leader, follower))
     _wait_for(preview_shown, should_cancel)
     if should_cancel():
@@ -159,10 +222,22 @@ def load_and_analyse(
     from app.bars import bars_from_arrays
 
     result = analyse(settings, bars_from_arrays(*leader), bars_from_arrays(*follower))
-    return Loaded(result, instruments, "", notice, time.perf_counter() - began)
+    return Loaded(result, instruments, "", notice, missing)
 
 
 Arrays = tuple["np.ndarray", dict[str, "np.ndarray"]]
+
+
+def _arrays_or_empty(cache: Any, key: str) -> Arrays:
+    """The instrument's bars as arrays; none at all (not yet cached) gives empty arrays."""
+    import numpy as np
+
+    from app.bars import COLUMNS
+
+    try:
+        return cache.load_arrays(key)
+    except UnknownInstrumentError:
+        return np.empty(0, dtype=np.int64), {c: np.empty(0) for c in COLUMNS}
 
 
 def _wait_for(event: threading.Event | None, should_cancel: CancelCheck) -> None:
@@ -185,16 +260,6 @@ def _preview(settings: Settings, leader: Arrays, follower: Arrays) -> Preview:
     )
 
 
-def _missing_message(settings: Settings, leader: Arrays | None, follower: Arrays | None) -> str:
-    if leader is None or follower is None or (not len(leader[0]) and not len(follower[0])):
-        return EMPTY_MESSAGE
-    pairs = ((settings.leader, leader), (settings.follower, follower))
-    names = [k for k, (days, _) in pairs if not len(days)]
-    if names:
-        return f"No cached bars for {' and '.join(names)} yet — Refresh when online, or Import CSV…"
-    return ""
-
-
 def analyse(settings: Settings, leader: pd.DataFrame, follower: pd.DataFrame) -> AnalysisResult:
     """Run the analysis on bars already in memory (a settings change never refetches)."""
     from app.analysis import AnalysisParams, run_analysis
@@ -211,13 +276,17 @@ def analyse(settings: Settings, leader: pd.DataFrame, follower: pd.DataFrame) ->
 
 
 def reanalyse(
-    previous: AnalysisResult, settings: Settings, progress: Progress, should_cancel: CancelCheck
+    previous: AnalysisResult,
+    settings: Settings,
+    instruments: Instruments,
+    progress: Progress,
+    _should_cancel: CancelCheck,
 ) -> Loaded:
     """Re-run the analysis on the previous result's bars with new settings (no I/O at all)."""
-    began = time.perf_counter()
     progress("Analysing…")
     result = analyse(settings, previous.leader, previous.follower)
-    return Loaded(result, [], "", "", time.perf_counter() - began)
+    pair = ((result.leader_key, result.leader), (result.follower_key, result.follower))
+    return Loaded(result, instruments, missing=tuple(k for k, bars in pair if not len(bars)))
 
 
 def refresh(
@@ -227,26 +296,41 @@ def refresh(
     progress: Progress,
     should_cancel: CancelCheck,
 ) -> FetchReport:
-    """Fetch new bars for `keys`; per-instrument outcomes, never half an instrument stored."""
+    """Fetch new bars for `keys`, one instrument after the other; never half an instrument stored.
+
+    After each instrument an InstrumentFetched goes out through `progress` with the cache list,
+    so the Data tab updates that row at once instead of at the end of the whole refresh.
+    """
     from app import fetch
 
-    try:
-        outcomes = fetch.refresh(
-            db_path, list(keys), timeout_s=timeout_s, progress=progress, should_cancel=should_cancel
-        )
-        cancelled = should_cancel() or any(
-            isinstance(o.error, CancelledError) for o in outcomes if not o.ok
-        )
-    except CancelledError:
-        outcomes, cancelled = [], True
-    return FetchReport(list(outcomes), list_instruments(db_path), cancelled)
+    outcomes: list[FetchOutcome] = []
+    for index, key in enumerate(keys):
+
+        def forward(event: object, index: int = index) -> None:
+            # app.fetch numbers instruments within its call; this call has one.
+            if isinstance(event, fetch.ProgressEvent):
+                progress(FetchProgress.of(dataclasses.replace(event, index=index, count=len(keys))))
+
+        try:
+            done = fetch.refresh(
+                db_path, [key], timeout_s=timeout_s, progress=forward, should_cancel=should_cancel
+            )
+        except CancelledError:
+            return FetchReport(tuple(outcomes), list_instruments(db_path), True)
+        outcomes.extend(done)
+        if any(isinstance(o.error, CancelledError) for o in done):
+            break
+        if done:
+            progress(InstrumentFetched(done[-1], list_instruments(db_path)))
+    cancelled = should_cancel() or any(isinstance(o.error, CancelledError) for o in outcomes)
+    return FetchReport(tuple(outcomes), list_instruments(db_path), cancelled)
 
 
-def import_csv(path: Path, key: InstrumentKey, db_path: Path) -> tuple[InstrumentKey, int]:
-    """Import one CSV file as `key`; returns (key, bars stored)."""
+def import_csv(path: Path, key: InstrumentKey, db_path: Path) -> Imported:
+    """Import one CSV file as `key`."""
     from app.sources.csv_file import import_csv as import_file
 
-    return key, import_file(path, key, db_path)
+    return Imported(key, import_file(path, key, db_path))
 
 
 def test_instrument(key: str, paths: AppPaths, should_cancel: CancelCheck) -> TestReport:

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -47,6 +47,9 @@ def _stop_live_threads() -> None:
         thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
 
 
+#: The result type of a work function: one small frozen dataclass per job (tasks.Loaded,
+#: tasks.FetchReport, …), as superqt types its workers' `returned` signal.
+R = TypeVar("R")
 #: A work function: fn(progress, should_cancel) -> result.
 WorkFunction = Callable[[Callable[[object], None], Callable[[], bool]], Any]
 
@@ -57,7 +60,8 @@ class Worker(QObject):
     Signals:
         started(): the function is about to run.
         progress(object): whatever the function passed to its `progress` callback (0..n times).
-        result(object): the function's return value (exactly once, unless it raised).
+        result(object): the function's return value, a job's result dataclass (exactly once,
+            unless it raised; the `on_result` callback of `WorkerPool.run` is typed with it).
         error(object): the exception it raised (exactly once, unless it returned);
             a RiskcurveError is the environment's fault, anything else is a bug (logged here).
         finished(): always last.
@@ -196,9 +200,9 @@ class WorkerPool(QObject):
     def run(
         self,
         name: str,
-        fn: WorkFunction,
+        fn: Callable[[Callable[[object], None], Callable[[], bool]], R],
         *,
-        on_result: Callable[[Any], None] | None = None,
+        on_result: Callable[[R], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[Any], None] | None = None,
         on_finished: Callable[[], None] | None = None,

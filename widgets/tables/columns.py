@@ -6,10 +6,12 @@ built (and tested) without widgets. The frames come from AnalysisResult (see its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from widgets.tables.models import Column, format_value, is_missing
+from app.data_age import age_days
+from app.formatting import is_missing
+from widgets.tables.models import Column, format_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -132,7 +134,7 @@ CYCLE_COLUMNS = [
     Column("days_to_peak", "Days to peak", "Days from the halving to the cycle's peak", "days"),
     Column(
         "multiple_at_current_day",
-        "Multiple at today's day",
+        "Multiple at the same day of the cycle",
         "Price ÷ halving price at the "
         "same number of days after the halving as today is in the current cycle",
         "multiple",
@@ -158,15 +160,23 @@ DATA_COLUMNS = [
         empty="never",
     ),
     Column(
-        "stale",
-        "Stale",
-        "Yes when the newest bar is older than Settings → stale after days",
-        "flag",
+        "state",
+        "State",
+        "fresh; stale when the newest bar is older than Settings → stale after days; no data "
+        "yet when nothing is cached; downloading while a refresh works on it",
+        "text",
     ),
     Column(
         "last_error",
         "Last error",
         "Why the last download failed (empty when it worked); select the row and press Retry",
+        "text",
+    ),
+    Column(
+        "notes",
+        "Notes",
+        "What the source said about the data in the last download, e.g. that its history ended "
+        "early",
         "text",
     ),
 ]
@@ -188,10 +198,27 @@ def breakout_row_tips(breakouts: pd.DataFrame, horizons: Sequence[int]) -> list[
     return tips
 
 
-def instruments_frame(infos: Sequence[InstrumentInfo], stale_after_days: int) -> pd.DataFrame:
-    """The Data tab's frame: one row per cached instrument."""
+def instrument_state(info: InstrumentInfo, stale_after_days: int, fetching: bool = False) -> str:
+    """ "downloading…", "no data yet", "stale (12 days old)" or "fresh"."""
+    if fetching:
+        return "downloading…"
+    if not info.rows or info.last_date is None:
+        return "no data yet"
+    if info.is_stale(stale_after_days):
+        return f"stale ({age_days(info.last_date):,} days old)"
+    return "fresh"
+
+
+def instruments_frame(
+    infos: Sequence[InstrumentInfo],
+    stale_after_days: int,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    fetching: Collection[str] = (),
+) -> pd.DataFrame:
+    """The Data tab's frame: one row per cached instrument (`notes`: the last fetch's notes)."""
     import pandas as pd
 
+    notes = notes or {}
     rows = [
         {
             "key": i.key,
@@ -200,8 +227,9 @@ def instruments_frame(infos: Sequence[InstrumentInfo], stale_after_days: int) ->
             "first_date": i.first_date,
             "last_date": i.last_date,
             "last_fetch": i.last_fetch,
-            "stale": 1.0 if i.is_stale(stale_after_days) else 0.0,
+            "state": instrument_state(i, stale_after_days, i.key in fetching),
             "last_error": i.last_error,
+            "notes": "; ".join(notes.get(i.key, ())),
         }
         for i in infos
     ]

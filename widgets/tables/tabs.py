@@ -1,54 +1,79 @@
-"""The tabs below the charts: Signals, Statistics, Cycles and Data.
+"""The result tabs below the charts: Signals and Statistics (Cycles and Data have modules of
+their own), and what every tab shares: the sortable table view and the empty state.
 
 Each tab shows a friendly empty state until there is something to show (`clear(message)`), and
-fills itself from an AnalysisResult (`show_result`). Tables sort through a proxy on raw values.
+fills itself from an AnalysisResult (`show_result`). Tables sort through a proxy on raw values,
+select whole rows (several with Shift/Ctrl) and copy them with Ctrl+C.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from app.formatting import plural
 from app.instruments import parse_key
 from widgets.tables import columns as cols
-from widgets.tables.models import RAW_ROLE, DataFrameModel, sorting_proxy
+from widgets.tables.copying import install_copy
+from widgets.tables.models import RAW_ROLE, DataFrameModel, StableSortProxy, sorting_proxy
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from app.analysis import AnalysisResult
-    from app.cache import InstrumentInfo
 
 
-def make_table(model: DataFrameModel, parent: QWidget, tip: str) -> QTableView:
-    """A sortable, row-selecting, read-only view of `model` through a stable-sort proxy."""
+def make_table(
+    model: DataFrameModel, parent: QWidget, tip: str, proxy: StableSortProxy | None = None
+) -> QTableView:
+    """A sortable, read-only view of `model` through a stable-sort proxy.
+
+    Whole rows are selected (Shift/Ctrl for several) and Ctrl+C copies them. Columns are as
+    wide as their content; only a text column at the end takes the spare width, so a number
+    never sits alone in a third of the table.
+    """
     view = QTableView(parent)
-    proxy = sorting_proxy(model, view)
+    if proxy is None:
+        proxy = sorting_proxy(model, view)
     view.setModel(proxy)
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # source order until a header is clicked
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(bool(model.columns) and model.columns[-1].kind == "text")
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    install_copy(view)
     view.setToolTip(tip)
     return view
 
@@ -85,11 +110,36 @@ class EmptyOr(QStackedWidget):
         return self.currentIndex() == 0
 
 
+class BreakoutProxy(StableSortProxy):
+    """Sorts the breakouts and, unless asked to show all, hides those before the follower's data.
+
+    A breakout before the follower's first bar has no follower return at all: it says nothing
+    about the question, so by default it is left out of the table (the tab says how many).
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.follower_start: pd.Timestamp | None = None
+        self.show_all = False
+
+    def set_filter(self, follower_start: pd.Timestamp | None, show_all: bool) -> None:
+        self.beginFilterChange()
+        self.follower_start, self.show_all = follower_start, show_all
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if self.show_all or self.follower_start is None:
+            return True
+        date = self.sourceModel().index(row, 0, parent).data(RAW_ROLE)
+        return date is None or date >= self.follower_start
+
+
 class SignalsTab(EmptyOr):
-    """The breakout table; selecting a row asks the charts to centre on that date.
+    """The breakout table; the current row tells the charts which breakout to centre on.
 
     Signals:
-        breakoutSelected(object): the breakout's date (pandas Timestamp).
+        breakoutSelected(object): the breakout's date (pandas Timestamp), on a click, Up/Down or
+            `select_date`.
         exportRequested(): the user pressed Export CSV.
     """
 
@@ -100,44 +150,73 @@ class SignalsTab(EmptyOr):
         super().__init__(parent)
         content = QWidget(self)
         self.model = DataFrameModel(cols.breakout_columns((30, 90, 180, 365)), content)
+        self.proxy = BreakoutProxy(content)
+        sorting_proxy(self.model, proxy=self.proxy)
         self.table = make_table(
             self.model,
             content,
-            "Each leader breakout and what the follower did next; "
-            "select a row to centre the charts on it, click a header to sort",
+            "Each leader breakout and what the follower did next; select a row to centre the "
+            "charts on it, click a header to sort, Ctrl+C copies the selected rows",
+            self.proxy,
         )
         self.export_button = QPushButton("Export CSV…", content)
-        self.export_button.setToolTip("Save this table as a CSV file (returns as fractions)")
+        self.export_button.setToolTip("Save this table as CSV: every column as shown, plus raw")
+        self.show_all = QCheckBox("Show earlier breakouts", content)
+        self.show_all.setToolTip(
+            "Breakouts before the follower's first bar have no follower returns; "
+            "they are hidden unless this is on"
+        )
         self.summary = QLabel(content)
+        self.summary.setWordWrap(True)  # never widens the window past a small screen
         self.summary.setToolTip("How many breakouts the leader had with the current settings")
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
+        row.addWidget(self.show_all)
         row.addWidget(self.export_button)
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.table)
         self.set_content(content)
+        self._result: AnalysisResult | None = None
         # Newest breakouts first: the recent ones matter most; any header re-sorts.
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.export_button.clicked.connect(self.exportRequested)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.show_all.toggled.connect(self._apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
 
     def show_result(self, result: AnalysisResult) -> None:
         horizons = result.params.horizons
         frame = result.breakouts
+        self._result = result
         self.model.set_frame(
             frame, cols.breakout_row_tips(frame, horizons), cols.breakout_columns(horizons)
         )
-        count = len(frame)
-        self.summary.setText(
-            f"{count} breakout{'s' if count != 1 else ''} of {parse_key(result.leader_key).label} "
-            f"after at least {result.params.min_gap_days:,} days without a new high"
-        )
-        self.export_button.setEnabled(count > 0)
+        self._apply_filter()
         self.show_content()
 
+    def _apply_filter(self) -> None:
+        result = self._result
+        if result is None:
+            return
+        start = result.follower.index[0] if len(result.follower) else None
+        self.proxy.set_filter(start, self.show_all.isChecked())
+        total, shown = len(result.breakouts), self.proxy.rowCount()
+        follower = parse_key(result.follower_key).label
+        text = (
+            f"{plural(total, 'breakout')} of {parse_key(result.leader_key).label} after at "
+            f"least {plural(result.params.min_gap_days, 'day')} without a new high"
+        )
+        hidden = total - shown
+        if hidden:
+            text += f" · {hidden} earlier, before {follower} has data: hidden"
+        self.summary.setText(text)
+        earlier = 0 if start is None else int((result.breakouts["date"] < start).sum())
+        self.show_all.setVisible(earlier > 0)
+        self.export_button.setEnabled(shown > 0)
+
     def clear(self, message: str) -> None:
+        self._result = None
         self.model.set_frame(None)
         self.show_message(message)
 
@@ -145,19 +224,64 @@ class SignalsTab(EmptyOr):
         """Select the `row`-th visible row (as sorted)."""
         self.table.selectRow(row)
 
-    @Slot(QItemSelection, QItemSelection)
-    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
+    def select_date(self, date: object) -> bool:
+        """Select the breakout on `date` (showing hidden ones if needed); False if there is none."""
+        row = self._proxy_row(date)
+        if row is None and not self.show_all.isChecked() and self._source_row(date) is not None:
+            self.show_all.setChecked(True)
+            row = self._proxy_row(date)
+        if row is None:
+            return False
+        index = self.proxy.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+        return True
+
+    def clear_selection(self) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)  # nothing to centre on: this is not a user's choice
+        selection.clear()
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def selected_date(self) -> pd.Timestamp | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return index.sibling(index.row(), 0).data(RAW_ROLE)
+
+    def _source_row(self, date: object) -> int | None:
+        for row in range(self.model.rowCount()):
+            if self.model.index(row, 0).data(RAW_ROLE) == date:
+                return row
+        return None
+
+    def _proxy_row(self, date: object) -> int | None:
+        source = self._source_row(date)
+        if source is None:
+            return None
+        row = self.proxy.mapFromSource(self.model.index(source, 0)).row()
+        return row if row >= 0 else None
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
             return
-        index: QModelIndex = indexes[0]
-        date = index.sibling(index.row(), 0).data(RAW_ROLE)
+        date = current.sibling(current.row(), 0).data(RAW_ROLE)
         if date is not None:
             self.breakoutSelected.emit(date)
 
 
 class StatisticsTab(EmptyOr):
-    """The event study per horizon, its plain-language verdicts and the small-sample warning."""
+    """The event study per horizon, its plain-language verdicts and the small-sample warning.
+
+    The table is exactly as tall as its rows (every horizon visible, no inner scroll bar); the
+    whole tab scrolls only when the window is too short for it, so nothing is ever clipped.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,15 +302,20 @@ class StatisticsTab(EmptyOr):
             content,
             "Breakouts against the base rate, per horizon; hover a header for what a column means",
         )
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.footer = QLabel(content)
         self.footer.setWordWrap(True)
         self.footer.setToolTip("How the p-values were computed, and notes from the analysis")
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.warning, self.verdicts, self.table, self.footer):
+        for widget in (self.warning, self.table, self.verdicts, self.footer):
             layout.addWidget(widget)
-        layout.setStretchFactor(self.table, 1)
-        self.set_content(content)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.set_content(scroll)
 
     def show_result(self, result: AnalysisResult) -> None:
         warning = cols.small_sample_warning(result)
@@ -195,6 +324,7 @@ class StatisticsTab(EmptyOr):
         items = "".join(f"<li>{html.escape(v)}</li>" for v in cols.summary_verdicts(result))
         self.verdicts.setText(f"<ul style='margin:0'>{items}</ul>" if items else "")
         self.model.set_frame(result.summary, cols.summary_verdicts(result))
+        fit_rows(self.table)
         notes = " ".join(result.notes)
         self.footer.setText(
             f"p-values from {result.params.bootstrap_draws:,} random same-size sets of days "
@@ -207,140 +337,15 @@ class StatisticsTab(EmptyOr):
         self.show_message(message)
 
 
-class CyclesTab(EmptyOr):
-    """Halving-aligned curves (CyclesChart, built when first needed) above the table of cycles."""
+def fit_rows(view: QTableView) -> None:
+    """Make `view` exactly as large as its header, columns and rows (no inner scroll bars).
 
-    def __init__(
-        self,
-        parent: QWidget | None = None,
-        chart_factory: Callable[[QWidget], QWidget] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._chart_factory = chart_factory or _cycles_chart
-        self.chart: Any = None
-        self._pending: AnalysisResult | None = None
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.model = DataFrameModel(cols.CYCLE_COLUMNS, self.splitter)
-        self.table = make_table(
-            self.model,
-            self.splitter,
-            "Each Bitcoin halving cycle: peak, multiple and days to the peak",
-        )
-        self.splitter.addWidget(self.table)
-        self.set_content(self.splitter)
-
-    def _ensure_chart(self) -> Any:
-        if self.chart is None:
-            self.chart = self._chart_factory(self.splitter)
-            self.chart.setToolTip(
-                "Each halving cycle's price ÷ price at its halving; the current cycle is emphasised"
-            )
-            self.chart.setMinimumHeight(150)
-            self.splitter.insertWidget(0, self.chart)
-            self.splitter.setStretchFactor(0, 3)
-            self.splitter.setStretchFactor(1, 1)
-            # Stretch factors only shape later resizes; share the current height 3:1 now.
-            quarter = max(self.splitter.height() // 4, 60)
-            self.splitter.setSizes([3 * quarter, quarter])
-        return self.chart
-
-    def show_result(self, result: AnalysisResult) -> None:
-        if result.cycles is None or result.cycles.empty:
-            self.clear(
-                "No halving cycles in the follower's history (halvings come from the "
-                "key dates; they apply to Bitcoin)."
-            )
-            return
-        self.model.set_frame(result.cycles)
-        self.show_content()
-        # The chart is drawn when the tab is on screen: a settings change then redraws only
-        # what the user is looking at.
-        self._pending = result
-        if self.isVisible():
-            self._draw_pending()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._draw_pending()
-
-    def _draw_pending(self) -> None:
-        if self._pending is not None:
-            result, self._pending = self._pending, None
-            self._ensure_chart().set_result(result)
-
-    def clear(self, message: str) -> None:
-        self._pending = None
-        self.model.set_frame(None)
-        self.show_message(message)
-
-
-class DataTab(QWidget):
-    """Every cached instrument, its freshness and its last error, with Retry.
-
-    Signals:
-        retryRequested(object): a tuple of instrument keys to fetch again.
+    Its minimum width is its content's, so on a narrow window the tab scrolls instead of the
+    table clipping a column.
     """
-
-    retryRequested = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = DataFrameModel(cols.DATA_COLUMNS, self)
-        self.table = make_table(self.model, self, "The local cache: one row per instrument")
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.summary.setToolTip("The state of the local cache")
-        self.retry_selected = QPushButton("Retry selected", self)
-        self.retry_selected.setToolTip("Download the selected instrument again")
-        self.retry_failed = QPushButton("Retry failed", self)
-        self.retry_failed.setToolTip("Download every instrument whose last download failed")
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
-        row.addWidget(self.retry_selected)
-        row.addWidget(self.retry_failed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.table)
-        self.retry_selected.clicked.connect(self._on_retry_selected)
-        self.retry_failed.clicked.connect(self._on_retry_failed)
-        self.show_instruments([], 4)
-
-    def show_instruments(self, infos: Sequence[InstrumentInfo], stale_after_days: int) -> None:
-        self.model.set_frame(cols.instruments_frame(infos, stale_after_days) if infos else None)
-        failed = [i for i in infos if i.last_error]
-        stale = [i for i in infos if i.is_stale(stale_after_days)]
-        if not infos:
-            text = "The cache is empty. Refresh when online, or use File → Import CSV…"
-        else:
-            text = f"{len(infos)} instrument{'s' if len(infos) != 1 else ''} cached"
-            if stale:
-                text += f"; {len(stale)} stale (no bar in over {stale_after_days} days)"
-            if failed:
-                text += f"; last download failed for {', '.join(i.key for i in failed)}"
-        self.summary.setText(text)
-        self.retry_failed.setEnabled(bool(failed))
-        self.retry_selected.setEnabled(bool(infos))
-        self._failed = tuple(i.key for i in failed)
-
-    def failed_keys(self) -> tuple[str, ...]:
-        return self._failed
-
-    @Slot()
-    def _on_retry_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        keys = tuple(r.sibling(r.row(), 0).data(RAW_ROLE) for r in rows)
-        if keys:
-            self.retryRequested.emit(keys)
-
-    @Slot()
-    def _on_retry_failed(self) -> None:
-        if self._failed:
-            self.retryRequested.emit(self._failed)
-
-
-def _cycles_chart(parent: QWidget) -> QWidget:
-    """The Cycles chart, imported when the tab first shows a result (start-up speed)."""
-    from widgets.charts.stack import CyclesChart
-
-    return CyclesChart(parent)
+    view.resizeColumnsToContents()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    frame = 2 * view.frameWidth()
+    rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+    view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
+    view.setMinimumWidth(view.horizontalHeader().length() + frame)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -86,8 +87,8 @@ def test_counts_are_zero_below_a_valid_parent(result):
 
 
 def test_returns_are_percentages_and_missing_values_are_empty():
-    assert format_value(0.1234, "return") == "+12.3 %"
-    assert format_value(-0.05, "return") == "-5.0 %"
+    assert format_value(0.1234, "return") == "+12.3%"
+    assert format_value(-0.05, "return") == "-5.0%"
     assert format_value(float("nan"), "return") == ""
     assert format_value(pd.NaT, "date") == ""
     assert format_value(None, "price") == ""
@@ -172,18 +173,41 @@ def test_raw_role_gives_the_unformatted_value(result):
     assert model.data(QModelIndex()) is None
 
 
-def test_data_table_shows_staleness_errors_and_never_fetched():
-    infos = [_info("yahoo:^RUT"), _info("ccxt:bitstamp:BTC/USD", "No network", None)]
+def test_data_table_shows_state_errors_notes_and_never_fetched():
+    empty = dataclasses.replace(_info("yahoo:BTC-USD"), rows=0, first_date=None, last_date=None)
+    infos = [
+        _info("yahoo:^RUT", last=dt.date.today()),
+        _info("ccxt:bitstamp:BTC/USD", "No network"),
+        empty,
+        _info("yahoo:^GSPC", last=dt.date.today()),
+    ]
     model = DataFrameModel(cols.DATA_COLUMNS)
-    model.set_frame(cols.instruments_frame(infos, 4))
+    notes = {"yahoo:^RUT": ("history ended early",)}
+    model.set_frame(cols.instruments_frame(infos, 4, notes, fetching={"yahoo:^GSPC"}))
     fields = [c.field for c in model.columns]
-    row = {f: model.index(1, i).data() for i, f in enumerate(fields)}
-    assert row["key"] == "ccxt:bitstamp:BTC/USD"
-    assert row["source"] == "Bitstamp (ccxt)"
-    assert row["stale"] == "Yes"  # no bars at all
-    assert row["last_fetch"] == "never"
-    assert row["last_error"] == "No network"
-    assert row["rows"] == "1,234"
+    rows = [{f: model.index(r, i).data() for i, f in enumerate(fields)} for r in range(4)]
+    assert rows[1]["key"] == "ccxt:bitstamp:BTC/USD"
+    assert rows[1]["source"] == "Bitstamp (ccxt)"
+    assert rows[1]["state"].startswith("stale (")
+    assert rows[1]["last_fetch"] == "never"
+    assert rows[1]["last_error"] == "No network"
+    assert rows[1]["rows"] == "1,234"
+    assert rows[0]["state"] == "fresh" and rows[0]["notes"] == "history ended early"
+    assert rows[2]["state"] == "no data yet"  # not "stale": there is nothing to be old
+    assert rows[3]["state"] == "downloading…"
+
+
+def test_data_summary_counts_instruments_with_bars_and_names_the_empty_ones():
+    from widgets.tables.data_tab import cache_summary
+
+    empty = [
+        dataclasses.replace(_info(k), rows=0, first_date=None, last_date=None)
+        for k in ("yahoo:BTC-USD", "yahoo:^GSPC", "csv:mine")
+    ]
+    text = cache_summary([_info("yahoo:^RUT", last=dt.date.today()), *empty], 4)
+    assert text.startswith("1 instrument with data; no data yet: yahoo:BTC-USD, yahoo:^GSPC")
+    assert "4 instruments" not in text
+    assert cache_summary([], 4).startswith("The cache is empty")
 
 
 def test_small_sample_warning_names_the_rule(result):

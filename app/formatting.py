@@ -1,0 +1,78 @@
+"""Plain number formats shared by every view: tables, readouts, sentences, captions, exports.
+
+One style everywhere, so the same return reads the same in the Signals table, the crosshair
+readout and a verdict sentence: "+17.3%" (sign for changes, none for shares, no space before
+the percent sign), prices with thousands separators and enough decimals for fractions of a
+cent. No Qt and no pandas here: the window's first paint imports this module.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and NaT (shown as an empty cell, written as an empty CSV field)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are the only values unequal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def percent(fraction: float | None, decimals: int = 1, *, signed: bool = False) -> str:
+    """A fraction as a percentage: 0.173 -> "17.3%" ("+17.3%" when `signed`); missing -> ""."""
+    if is_missing(fraction):
+        return ""
+    value = float(fraction) * 100  # type: ignore[arg-type]  # None was handled above
+    if signed:
+        text = f"{value:+.{decimals}f}%"
+        # "-0.0%" and "+0.0%" both mean "no change" at this precision.
+        return text if text.strip("+-0.%") else f"{0:.{decimals}f}%"
+    return f"{value:.{decimals}f}%"
+
+
+def change(fraction: float | None, decimals: int = 1) -> str:
+    """A return or any other change, always signed: 0.173 -> "+17.3%", -0.05 -> "-5.0%"."""
+    return percent(fraction, decimals, signed=True)
+
+
+def price(value: float | None) -> str:
+    """A price: "1,234.56"; below 1, three significant digits ("0.500", "0.0858", "0.00123")."""
+    if is_missing(value):
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    magnitude = abs(number)
+    if magnitude >= 1:
+        return f"{number:,.2f}"
+    if magnitude == 0:
+        return "0"
+    return f"{number:.{max(2, 2 - math.floor(math.log10(magnitude)))}f}"
+
+
+def whole(value: float | None) -> str:
+    """A count or a number of days: "1,234"; missing -> ""."""
+    if is_missing(value):
+        return ""
+    return f"{round(float(value)):,}"  # type: ignore[arg-type]
+
+
+def multiple(value: float | None) -> str:
+    """A ratio such as a cycle's peak over its start: "12.50×"; missing -> ""."""
+    if is_missing(value):
+        return ""
+    return f"{float(value):,.2f}×"  # type: ignore[arg-type]
+
+
+def p_value(value: float | None) -> str:
+    """A p-value with three decimals ("0.018"); missing -> ""."""
+    if is_missing(value):
+        return ""
+    return f"{float(value):.3f}"  # type: ignore[arg-type]
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 breakout", "3 breakouts" (with thousands separators)."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"

@@ -1,0 +1,52 @@
+"""One number format for every view, and the data-age sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from app import formatting as fmt
+from app.data_age import data_age_note
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.173, "+17.3%"), (-0.05, "-5.0%"), (0.0, "0.0%"), (-0.00001, "0.0%"), (12.5, "+1250.0%")],
+)
+def test_changes_are_signed_percentages_without_a_space(value, expected):
+    assert fmt.change(value) == expected
+
+
+def test_shares_are_unsigned_and_missing_values_are_empty():
+    assert fmt.percent(0.8) == "80.0%"
+    assert fmt.percent(0.8, 0) == "80%"
+    for missing in (None, math.nan, float("nan")):
+        assert fmt.percent(missing) == fmt.change(missing) == fmt.price(missing) == ""
+    assert fmt.is_missing(None) and fmt.is_missing(math.nan) and not fmt.is_missing(0.0)
+    assert not fmt.is_missing("text")
+
+
+def test_prices_keep_cents_and_fractions_of_cents():
+    assert fmt.price(1234.5) == "1,234.50"
+    assert fmt.price(0.5) == "0.500"
+    assert fmt.price(0.0012345) == "0.00123"
+    assert fmt.price(0.0858) == "0.0858"
+    assert fmt.price(0) == "0"
+    assert fmt.whole(1234.4) == "1,234"
+    assert fmt.multiple(12.5) == "12.50×"
+    assert fmt.p_value(0.01834) == "0.018"
+    assert fmt.plural(1, "breakout") == "1 breakout"
+    assert fmt.plural(1200, "bar") == "1,200 bars"
+
+
+def test_data_age_is_said_only_when_older_than_a_week():
+    today = dt.date(2026, 12, 3)
+    assert data_age_note(dt.date(2026, 2, 20), today) == (
+        "data as of 2026-02-20, 286 days old — Refresh when online"
+    )
+    assert data_age_note(dt.date(2026, 11, 26), today) == ""  # exactly 7 days: still fresh
+    assert data_age_note(dt.date(2026, 11, 25), today).startswith("data as of 2026-11-25, 8 days")
+    assert data_age_note(None, today) == ""
+    assert data_age_note(dt.datetime(2026, 2, 20, 0, 0), today).startswith("data as of 2026-02-20")

@@ -1,0 +1,81 @@
+"""The window's layout at the sizes people use: what must be visible without scrolling."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+
+from tests.widgets.gui_helpers import (
+    OFFSCREEN_NOISE,
+    fast_settings,
+    fill_cache_with_breakouts,
+    save,
+)
+from widgets.main_window import MainWindow
+from widgets.splitter import GripHandle
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+
+
+def open_window(qtbot, paths, size: tuple[int, int]) -> MainWindow:
+    fill_cache_with_breakouts(paths)
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        window.start(refresh=False)
+    return window
+
+
+def visible_rect(widget) -> QRect:
+    """The part of `widget` its ancestors let show, in the widget's own coordinates."""
+    return widget.visibleRegion().boundingRect()
+
+
+def test_default_size_shows_four_horizons_and_a_tall_cycles_chart(qtbot, paths):
+    window = open_window(qtbot, paths, (1280, 860))
+    window.tabs.setCurrentWidget(window.statistics_tab)
+    qtbot.wait(50)
+    table = window.statistics_tab.table
+    rows = [table.visualRect(table.model().index(r, 0)) for r in range(4)]
+    shown = visible_rect(table.viewport())
+    assert all(shown.contains(rect) for rect in rows), (shown, rows)
+    window.tabs.setCurrentWidget(window.cycles_tab)
+    qtbot.waitUntil(lambda: window.cycles_tab.chart is not None)
+    qtbot.wait(50)
+    chart = window.cycles_tab.chart
+    assert chart.height() >= 300
+    bottom = chart.mapTo(window, chart.rect().bottomLeft()).y()
+    assert bottom <= window.statusBar().geometry().top()  # all of it on screen, not scrolled
+
+
+def test_the_splitter_handle_can_be_seen_and_grabbed(qtbot, paths):
+    window = open_window(qtbot, paths, (1280, 860))
+    handle = window.splitter.handle(1)
+    assert isinstance(handle, GripHandle) and handle.height() >= 5
+    image = handle.grab().toImage()
+    colours = {image.pixel(x, image.height() // 2) for x in range(image.width())}
+    assert len(colours) > 1  # a painted grip, not an empty strip
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 860), (1600, 1000)])
+def test_nothing_is_wider_than_the_window(qtbot, paths, size):
+    window = open_window(qtbot, paths, size)
+    assert window.width() == size[0], "the content pushed the window wider than asked"
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.minimumSizeHint().height() <= 700
+    for label in (window.status.leader, window.notice.text, window.signals_tab.summary):
+        if label.isVisible():
+            right = label.mapTo(window, label.rect().topRight()).x()
+            assert right <= window.width(), label.text()
+
+
+def test_the_default_size_shrinks_to_a_smaller_screen(qtbot, paths):
+    window = MainWindow(paths, save(paths, fast_settings()))  # a real session: fitted
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    assert window.width() <= max(screen.width(), 1) and window.height() <= screen.height()
+    if screen.width() >= 1280 and screen.height() >= 860:
+        assert (window.width(), window.height()) == (1280, 860)

@@ -1,0 +1,59 @@
+"""The notice line above the charts: what is missing or how old the data is, and the buttons
+that fix it (Import CSV…, Refresh), so an empty or partial window is never a dead end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from app.data_age import data_age_note
+from app.instruments import parse_key
+
+
+def notice_text(missing: tuple[str, ...], newest_bar: dt.date | None) -> str:
+    """What the bar says: the instruments of the pair without bars, else the data's age."""
+    if missing:
+        names = " and ".join(parse_key(k).label for k in missing)
+        return f"No cached bars for {names} yet — Refresh when online, or Import CSV…"
+    note = data_age_note(newest_bar)
+    return note[:1].upper() + note[1:]
+
+
+class NoticeBar(QFrame):
+    """A message with working buttons; hidden while there is nothing to say."""
+
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice-bar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        # The palette's alternate base, not a style sheet: the bar follows View → Theme.
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setAutoFillBackground(True)
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 3)
+        layout.addWidget(self.text, 1)
+        self.buttons: list[QToolButton] = []
+        for action in actions:
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            layout.addWidget(button)
+            self.buttons.append(button)
+        self.hide()
+
+    def show_notice(self, text: str) -> None:
+        """Show `text` with the buttons; an empty text hides the bar."""
+        self.text.setText(text)
+        self.text.setToolTip(text)
+        self.setVisible(bool(text))
+
+    def notice(self) -> str:
+        """The text shown, or "" while the bar is hidden."""
+        return "" if self.isHidden() else self.text.text()

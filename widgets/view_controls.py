@@ -1,0 +1,118 @@
+"""The View menu's controls: moving in time, range presets, "only where both markets have data",
+the theme, and the remembered Signals filter.
+
+Kept out of the main window so it stays about showing results. Everything here works on the
+chart area, the actions and the layout file it is given; results come from the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+
+from widgets import navigation, window_layout
+from widgets.actions import THEMES, WindowActions
+from widgets.theme import apply_theme, forced_theme
+
+if TYPE_CHECKING:
+    from app.analysis import AnalysisResult
+    from widgets.charts.area import ChartArea
+    from widgets.charts.stack import ChartStack
+    from widgets.jobs.session import Session
+    from widgets.tables.tabs import SignalsTab
+
+
+class ViewControls(QObject):
+    """Connects the View actions to the chart area (see the module docstring)."""
+
+    def __init__(
+        self,
+        actions: WindowActions,
+        chart_area: ChartArea,
+        session: Session,
+        store: QSettings,
+        signals_tab: SignalsTab,
+    ) -> None:
+        super().__init__(chart_area)
+        self.actions, self.chart_area, self.session = actions, chart_area, session
+        self.store, self.signals_tab = store, signals_tab
+        a = actions
+        moves: list[tuple[QAction, Callable[[], None]]] = [
+            (a.pan_left, lambda: self._move(navigation.pan, -navigation.PAN_FRACTION)),
+            (a.pan_right, lambda: self._move(navigation.pan, navigation.PAN_FRACTION)),
+            (a.zoom_in, lambda: self._move(navigation.zoom, navigation.ZOOM_FACTOR)),
+            (a.zoom_out, lambda: self._move(navigation.zoom, 1 / navigation.ZOOM_FACTOR)),
+            (a.show_all, lambda: self.show_range("all")),
+            (a.range_1y, lambda: self.show_range("1y")),
+            (a.range_5y, lambda: self.show_range("5y")),
+            (a.range_follower, lambda: self.show_range("follower")),
+            (a.range_all, lambda: self.show_range("all")),
+        ]
+        for action, move in moves:
+            action.triggered.connect(move)
+        for name in THEMES:
+            a.theme(name).triggered.connect(lambda _=False, n=name: self.set_theme(n))
+        a.both_markets.triggered.connect(self._on_both_markets_chosen)
+        signals_tab.show_all.toggled.connect(self._save_breakout_filter)
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def _move(self, how: Callable[[ChartStack, float], None], by: float) -> None:
+        if self.chart_area.has_result():
+            how(self.chart_area.charts, by)
+
+    def show_range(self, name: str) -> None:
+        """A range preset ("1y", "5y", "follower", "all"); "all" honours "both markets"."""
+        result = self.session.result
+        if result is None or not self.chart_area.has_result():
+            return
+        both = self.actions.both_markets.isChecked()
+        x_range = navigation.preset_range(result, name, both)
+        if x_range is not None:
+            self.chart_area.charts.set_x_range(x_range)
+
+    def new_result(self, result: AnalysisResult, first: bool) -> None:
+        """A result was drawn: apply "both markets" (remembered, or the data's default)."""
+        saved = window_layout.saved_toggle(self.store, "both_markets")
+        action = self.actions.both_markets
+        action.setChecked(navigation.follower_starts_much_later(result) if saved is None else saved)
+        navigation.set_both_only(self.chart_area.charts, action.isChecked())
+        if first and action.isChecked():
+            self.show_range("all")
+
+    @Slot(bool)
+    def _on_both_markets_chosen(self, on: bool) -> None:
+        """The user's choice is remembered (the default follows the data until then)."""
+        window_layout.save_toggle(self.store, "both_markets", on)
+        if self.chart_area.has_result():
+            navigation.set_both_only(self.chart_area.charts, on)
+        self.show_range("all")
+
+    @Slot(bool)
+    def _save_breakout_filter(self, on: bool) -> None:
+        window_layout.save_toggle(self.store, "show_all_breakouts", on)
+
+    # -- theme and remembered toggles -----------------------------------------------------------
+
+    def restore(self) -> None:
+        """The remembered theme (unless RISKCURVE_THEME forces one) and Signals filter."""
+        forced = forced_theme()
+        name = forced or window_layout.saved_theme(self.store) or "system"
+        self.actions.theme(name).setChecked(True)
+        if not forced:
+            self.set_theme(name, remember=False)
+        saved = window_layout.saved_toggle(self.store, "show_all_breakouts")
+        self.signals_tab.show_all.setChecked(bool(saved))
+
+    def set_theme(self, name: str, remember: bool = True) -> None:
+        """System, light or dark colours for the whole window (charts follow the palette)."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        self.actions.theme(name).setChecked(True)
+        if remember:
+            window_layout.save_theme(self.store, name)
