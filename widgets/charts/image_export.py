@@ -1,38 +1,39 @@
-"""PNG images of the charts: the linked stack, one pane, or the cycles chart, with a caption.
+"""PNG images of the charts: laying out an off-screen copy, painting it, captioning, saving.
 
 An image is not a screenshot of the on-screen widget: a fresh copy of the chart is laid out,
 off screen, at the exact pixel size asked for, with the theme scaled to that size, and its scene
-is painted into a QImage. That gives the requested width whatever the window size or screen
-scaling, never exports a widget that was not laid out yet (pyqtgraph's ImageExporter would),
-and keeps lines, legends and markers in proportion (a scaling painter would leave them thin).
+is painted into a QImage. The charts make their copies themselves (ChartStack, CyclesChart) and
+use these helpers; this module imports neither, so the dependency runs one way. That gives
+the requested width whatever the window size or screen scaling, never exports a widget that
+was not laid out yet (pyqtgraph's ImageExporter would), and keeps lines, legends and markers
+in proportion (a scaling painter would leave them thin).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
-from widgets.theme import Theme, theme_from_palette
+from widgets.charts.coords import to_timestamp
+from widgets.charts.panes import data_x_bounds, market_name
+from widgets.theme import Theme
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from app.analysis import AnalysisResult
-    from widgets.charts.cycles import CyclesChart
-    from widgets.charts.stack import ChartStack, ChartState
 
 REFERENCE_WIDTH = 1280  # px; the width the theme's sizes are designed for (scale 1)
 MIN_WIDTH, MAX_WIDTH = 320, 10_000
-# Height as a share of the width: the stack, each pane alone, and the cycles chart.
+# Height as a share of the width: the stack and the cycles chart (a pane: its PaneSpec).
 STACK_ASPECT = 0.62
-PANE_ASPECT = (0.36, 0.36, 0.24, 0.26)
 CYCLES_ASPECT = 0.5
 SOURCE_NAMES = {"yahoo": "Yahoo Finance", "csv": "imported CSV"}
 
@@ -56,67 +57,7 @@ def ensure_app() -> QApplication:
     return app
 
 
-def export_stack_png(
-    stack: ChartStack, path: Path, width: int, caption: str, panes: tuple[int, ...]
-) -> Path:
-    """Render what `stack` shows (all panes, or one) to a PNG; see ChartStack.export_png."""
-    state = stack.state()
-    if state is None:
-        raise ValueError("there is no chart to export yet")
-    return render_state_png(state, path, width, caption, panes, stack.theme())
-
-
-def render_state_png(
-    state: ChartState,
-    path: Path,
-    width: int,
-    caption: str,
-    panes: tuple[int, ...],
-    theme: Theme | None = None,
-) -> Path:
-    """Lay out a copy of the stack at `width` pixels, draw `state` into it and save a PNG."""
-    from widgets.charts.stack import ChartStack
-
-    width = check_width(width)
-    ensure_app()
-    scaled = (theme or theme_from_palette()).scaled(width / REFERENCE_WIDTH)
-    aspect = STACK_ASPECT if len(panes) > 1 else PANE_ASPECT[panes[0]]
-    copy = ChartStack(theme=scaled, panes=panes, interactive=False)
-    try:
-        copy.set_readout_visible(False)
-        _lay_out(copy, width, round(width * aspect))
-        copy.apply_state(state)
-        image = _render(copy, copy.graphics_view(), width, round(width * aspect))
-    finally:
-        _dispose(copy)
-    return save_png(with_caption(image, caption, scaled), path, caption)
-
-
-def export_cycles_png(chart: CyclesChart, path: Path, width: int, caption: str) -> Path:
-    """Render the cycles chart (same visible days) to a PNG; see CyclesChart.export_png."""
-    from widgets.charts.cycles import CyclesChart
-
-    width = check_width(width)
-    ensure_app()
-    scaled = chart.theme().scaled(width / REFERENCE_WIDTH)
-    height = round(width * CYCLES_ASPECT)
-    copy = CyclesChart(theme=scaled)
-    try:
-        copy.set_readout_visible(False)
-        _lay_out(copy, width, height)
-        result = chart.result()
-        if result is None:
-            copy.clear(chart.message())
-        else:
-            copy.set_result(result)
-            copy.set_x_range(chart.x_range())
-        image = _render(copy, copy.graphics_view(), width, height)
-    finally:
-        _dispose(copy)
-    return save_png(with_caption(image, caption, scaled), path, caption)
-
-
-def _lay_out(widget: QWidget, width: int, height: int) -> None:
+def lay_out(widget: QWidget, width: int, height: int) -> None:
     """Give a never-shown widget real geometry without putting it on any screen."""
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     # The copy is only ever rendered through its scene; painting the widget itself would
@@ -133,7 +74,8 @@ def _settle() -> None:
         QCoreApplication.sendPostedEvents()
 
 
-def _render(widget: QWidget, view, width: int, height: int) -> QImage:
+def render(view, width: int, height: int) -> QImage:
+    """Paint the scene of `view` into a new image of exactly `width` × `height` pixels."""
     _settle()
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(view.backgroundBrush().color())
@@ -147,13 +89,34 @@ def _render(widget: QWidget, view, width: int, height: int) -> QImage:
     return image
 
 
-def _dispose(widget: QWidget) -> None:
+def dispose(widget: QWidget) -> None:
     """Delete an off-screen copy now, not in an event loop that may never run."""
     from PySide6.QtCore import QEvent
 
     widget.hide()
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def render_copy(
+    copy: QWidget,
+    show: Callable[[], None],
+    view: Callable[[], QGraphicsView],
+    size: tuple[int, int],
+    caption: str,
+    theme: Theme,
+    path: Path,
+) -> Path:
+    """Lay out `copy` off screen at `size`, `show()` the content in it, paint `view()` and
+    save it with `caption` as `path`; the copy is deleted afterwards, whatever happens."""
+    width, height = size
+    try:
+        lay_out(copy, width, height)
+        show()
+        image = render(view(), width, height)
+    finally:
+        dispose(copy)
+    return save_png(with_caption(image, caption, theme), path, caption)
 
 
 def with_caption(image: QImage, caption: str, theme: Theme) -> QImage:
@@ -240,12 +203,10 @@ def caption_text(
     generated: dt.date | None = None,
 ) -> str:
     """The caption line: leader and follower, the dates shown, data sources, generated date."""
-    from widgets.charts.panes import instrument_label
-
-    leader, follower = instrument_label(result.leader_key), instrument_label(result.follower_key)
+    leader, follower = market_name(result.leader_key), market_name(result.follower_key)
     generated = generated or dt.datetime.now(dt.UTC).date()
     data = "; ".join(
-        f"{instrument_label(key)}: {source_text(key, sources)}"
+        f"{market_name(key)}: {source_text(key, sources)}"
         for key in dict.fromkeys((result.leader_key, result.follower_key))
     )
     return (
@@ -254,52 +215,7 @@ def caption_text(
     )
 
 
-def render_report_pngs(
-    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str], width: int = 1920
-) -> list[Path]:
-    """Write charts.png (the whole stack, all dates) and cycles.png for the `report` command.
-
-    Works headless: creates an offscreen QApplication if none is running.
-    """
-    from widgets.charts.cycles import CyclesChart
-    from widgets.charts.panes import data_x_bounds
-    from widgets.charts.stack import ALL_PANES, ChartState
-
-    ensure_app()
-    out_dir = Path(out_dir)
-    bounds = data_x_bounds(result)
-    if bounds is None:
-        raise ValueError("the analysis has no prices to draw")
-    state = ChartState(result, True, False, _padded(bounds), None)
-    first, last = result_range(result)
-    caption = caption_text(result, first, last, sources)
-    theme = theme_from_palette()
-    charts = render_state_png(state, out_dir / "charts.png", width, caption, ALL_PANES, theme)
-    chart = CyclesChart(theme=theme)
-    try:
-        chart.set_result(result)
-        cycles_caption = f"{_follower_cycles_title(result)} · {caption}"
-        cycles = export_cycles_png(chart, out_dir / "cycles.png", width, cycles_caption)
-    finally:
-        _dispose(chart)
-    return [charts, cycles]
-
-
-def _padded(bounds: tuple[float, float]) -> tuple[float, float]:
-    span = bounds[1] - bounds[0]
-    return bounds[0] - span * 0.01, bounds[1] + span * 0.01 + 86_400
-
-
 def result_range(result: AnalysisResult) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last date of either market in the result."""
-    from widgets.charts.coords import to_timestamp
-    from widgets.charts.panes import data_x_bounds
-
     lo, hi = data_x_bounds(result)
     return to_timestamp(lo), to_timestamp(hi)
-
-
-def _follower_cycles_title(result: AnalysisResult) -> str:
-    from widgets.charts.panes import instrument_label
-
-    return f"{instrument_label(result.follower_key)} halving cycles, price ÷ halving-day price"

@@ -341,6 +341,6 @@ class DataTab(QWidget):
 
 def _cycles_chart(parent: QWidget) -> QWidget:
     """The Cycles chart, imported when the tab first shows a result (start-up speed)."""
-    from widgets.charts.stack import CyclesChart
+    from widgets.charts.cycles import CyclesChart
 
     return CyclesChart(parent)
