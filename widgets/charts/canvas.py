@@ -100,7 +100,6 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             plot.vb.sigRangeChangedManually.connect(self._on_mouse_moved_view)
             plot.vb.showAllRequested.connect(self.show_all)
             plot.vb.sigResized.connect(self._on_x_changed)
-        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.viewport().installEventFilter(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -377,16 +376,15 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             return
         super().keyPressEvent(event)
 
-    def _on_scene_clicked(self, event) -> None:
-        """A double-click in a pane shows every date."""
-        if (
-            event.double()
-            and event.button() == Qt.MouseButton.LeftButton
-            and any(
-                p.vb.sceneBoundingRect().contains(event.scenePos()) for p in self.plots.values()
-            )
-        ):
+    def mouseDoubleClickEvent(self, event) -> None:
+        """A double-click in a pane shows every date (as Home does)."""
+        point = self.mapToScene(event.position().toPoint())
+        inside = any(plot.vb.sceneBoundingRect().contains(point) for plot in self.plots.values())
+        if event.button() == Qt.MouseButton.LeftButton and inside and self.content.x_bounds:
             self.show_all()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)

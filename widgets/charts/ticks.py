@@ -19,11 +19,17 @@ import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 
-MANTISSA_SETS = ((1.0,), (1.0, 3.0), (1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0))
-NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+# Per decade, sparsest first; sets of one density differ only in where their ticks fall.
+MANTISSA_SETS = (
+    ((1.0,), (2.0,), (5.0,)),
+    ((1.0, 3.0),),
+    ((1.0, 2.0, 5.0),),
+    ((1.0, 1.5, 2.0, 3.0, 5.0, 7.0),),
+)
+NICE_STEPS = (1.0, 2.0, 2.5, 4.0, 5.0)
 MIN_LABELS = 3
 MAX_TICKS = 64
-TOUCHING = 1.05  # labels closer than this many label heights would touch
+TOUCHING = 1.0  # labels closer than this many label heights would overlap
 SUFFIX_FROM = 1e6  # an axis with a label this large reads 500k, 1M … (no label is wider)
 
 Levels = list[tuple[float | None, list[float]]]
@@ -78,7 +84,7 @@ def _log_levels(
             majors = _thinned_decades(low, high, per_decade_px, need)
             if len(majors) >= MIN_LABELS:
                 return [(1.0, majors), (None, [])]
-        majors = _mantissa_ticks(low, high, per_decade_px, need)
+        majors = _mantissa_ticks(low, high, per_decade_px, need, sparsest=need < gap_px)
         if len(majors) >= MIN_LABELS:
             minors = _log_minors(low, high, per_decade_px, gap_px, majors)
             return [(1.0, majors), (None, minors)]
@@ -106,13 +112,19 @@ def _thinned_decades(low: float, high: float, per_decade_px: float, gap_px: floa
     return [float(d) for d in range(first, math.floor(high) + 1, step)]
 
 
-def _mantissa_ticks(low: float, high: float, per_decade_px: float, need: float) -> list[float]:
-    """The densest 1 / 1-3 / 1-2-5 / … set of ticks whose labels stay `need` pixels apart."""
+def _mantissa_ticks(
+    low: float, high: float, per_decade_px: float, need: float, sparsest: bool = False
+) -> list[float]:
+    """The densest 1 / 1-3 / 1-2-5 / … set of ticks whose labels stay `need` pixels apart
+    (with `sparsest`: the sparsest such set that still has three labels)."""
     chosen: list[float] = []
-    for mantissas in MANTISSA_SETS:
-        points = _decade_points(low, high, mantissas)
+    for same_density in MANTISSA_SETS:
+        options = [_decade_points(low, high, mantissas) for mantissas in same_density]
+        points = max(options, key=len)  # e.g. 20-200-2,000 when 10 sits too close to an end
         if _min_gap(points) * per_decade_px >= need:
             chosen = points
+            if sparsest and len(points) >= MIN_LABELS:
+                break
     return chosen
 
 
@@ -136,7 +148,7 @@ def _log_gap(values: list[float]) -> float:
 def _even_ticks(
     low: float, high: float, gap: Callable[[list[float]], float], need: float
 ) -> list[float]:
-    """Multiples of the widest nice step (1, 2, 2.5, 5 × 10ⁿ) inside [low, high] that gives at
+    """Multiples of the widest nice step (1, 2, 2.5, 4, 5 × 10ⁿ) inside [low, high] that gives at
     least three ticks `need` pixels apart (as `gap` measures them), or [] if none does."""
     if not high > low:
         return []
