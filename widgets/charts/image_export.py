@@ -35,6 +35,9 @@ MIN_WIDTH, MAX_WIDTH = 320, 10_000
 # Height as a share of the width: the stack and the cycles chart (a pane: its PaneSpec).
 STACK_ASPECT = 0.62
 CYCLES_ASPECT = 0.5
+#: An image counts as drawn when at least this share of its pixels differs from the most common
+#: colour (the background).
+MIN_INK_SHARE = 0.005
 SOURCE_NAMES = {"yahoo": "Yahoo Finance", "csv": "imported CSV"}
 
 
@@ -167,16 +170,19 @@ def save_png(image: QImage, path: Path, caption: str = "") -> Path:
     return path
 
 
-def is_blank(image: QImage, samples: int = 64) -> bool:
-    """True if a grid of sample pixels is a single colour (nothing was drawn)."""
+def is_blank(image: QImage) -> bool:
+    """True when almost every pixel is the most common colour (nothing, or next to nothing,
+    was drawn): a failed render is one flat colour, a chart or a line of text is not."""
+    import numpy as np
+
     if image.isNull() or image.width() == 0 or image.height() == 0:
         return True
-    colours = {
-        image.pixel(x * (image.width() - 1) // samples, y * (image.height() - 1) // samples)
-        for x in range(samples + 1)
-        for y in range(samples + 1)
-    }
-    return len(colours) < 2
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = rgb.width(), rgb.height()
+    rows = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=rgb.bytesPerLine() // 4 * height)
+    pixels = rows.reshape(height, -1)[:, :width].ravel()
+    _, counts = np.unique(pixels, return_counts=True)
+    return 1.0 - counts.max() / pixels.size < MIN_INK_SHARE
 
 
 def source_text(key: str, sources: Mapping[str, str] | None = None) -> str:
