@@ -132,7 +132,7 @@ CYCLE_COLUMNS = [
     Column("days_to_peak", "Days to peak", "Days from the halving to the cycle's peak", "days"),
     Column(
         "multiple_at_current_day",
-        "Multiple at today's day",
+        "Multiple at the same day of the cycle",
         "Price ÷ halving price at the "
         "same number of days after the halving as today is in the current cycle",
         "multiple",
