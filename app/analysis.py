@@ -7,7 +7,6 @@ returns are fractions everywhere (0.5 = +50 %), NaN where missing.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.errors import AnalysisError
+from app.errors import AnalysisError, SettingsError
+from app.signals.regimes import RegimeRule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,35 +44,30 @@ class AnalysisParams:
     basis: str = "close"  # or "high"; bars without a high use their close
     min_gap_days: int = 365
     horizons: tuple[int, ...] = (30, 90, 180, 365)
+    headline_horizon: int = 90
     non_overlapping: bool = False
+    era_days: int = 730
     corr_window: int = 90
     vol_window: int = 30
-    leader_thresholds: tuple[float, float] = (0.20, 0.20)  # (bull, bear)
-    follower_thresholds: tuple[float, float] = (0.20, 0.20)
+    leader_regime: RegimeRule = field(default_factory=RegimeRule)
+    follower_regime: RegimeRule = field(default_factory=RegimeRule)
     bootstrap_draws: int = 10_000
     seed: int = 20_240_420
-    bull_window_days: int = 180
     leader_trades_every_day: bool = False
     follower_trades_every_day: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnalysisParams:
+        """The analysis rows of the settings table (app.config), for the settings' pair."""
         from app.instruments import parse_key
 
+        leader, follower = parse_key(settings.leader), parse_key(settings.follower)
         return cls(
-            basis=settings.basis,
-            min_gap_days=settings.min_gap_days,
-            horizons=settings.horizons,
-            non_overlapping=settings.non_overlapping,
-            corr_window=settings.corr_window,
-            vol_window=settings.vol_window,
-            leader_thresholds=settings.thresholds_for(settings.leader),
-            follower_thresholds=settings.thresholds_for(settings.follower),
-            bootstrap_draws=settings.bootstrap_draws,
-            seed=settings.seed,
-            bull_window_days=settings.bull_window_days,
-            leader_trades_every_day=parse_key(settings.leader).trades_every_day,
-            follower_trades_every_day=parse_key(settings.follower).trades_every_day,
+            **settings.analysis_values(),
+            leader_regime=RegimeRule(**settings.instrument(leader.key).analysis_values()),
+            follower_regime=RegimeRule(**settings.instrument(follower.key).analysis_values()),
+            leader_trades_every_day=leader.trades_every_day,
+            follower_trades_every_day=follower.trades_every_day,
         )
 
 
@@ -237,32 +232,41 @@ def _timed(timings: dict[str, float], part: str) -> Iterator[None]:
 
 
 def validate_params(params: AnalysisParams) -> None:
-    """Raise AnalysisError naming the first parameter that makes the analysis meaningless."""
-    horizons = params.horizons
-    if params.basis not in ("close", "high"):
-        raise AnalysisError(f"basis must be close or high (got {params.basis!r})")
-    _whole("min_gap_days", params.min_gap_days, 0)
-    if not isinstance(horizons, tuple | list) or not horizons:
-        raise AnalysisError("horizons: give at least one horizon in days, e.g. 30,90,180,365")
-    for h in horizons:
-        _whole("each horizon", h, 1)
-    if any(b <= a for a, b in itertools.pairwise(horizons)):
-        shown = ", ".join(str(h) for h in horizons)
-        raise AnalysisError(f"horizons must be increasing, without repeats (got {shown})")
-    _whole("corr_window", params.corr_window, 2)
-    _whole("vol_window", params.vol_window, 2)
-    _whole("bootstrap_draws", params.bootstrap_draws, 1)
-    _whole("seed", params.seed, 0)
-    _whole("bull_window_days", params.bull_window_days, 0)
-    thresholds = {"leader": params.leader_thresholds, "follower": params.follower_thresholds}
-    for role, pair in thresholds.items():
-        if len(pair) != 2 or not all(isinstance(v, int | float) and 0 < v < 1 for v in pair):
-            raise AnalysisError(f"{role} regime thresholds must be two numbers between 0 and 1")
+    """Raise AnalysisError naming the first parameter that makes the analysis meaningless.
+
+    Each parameter is held to the allowed range of the setting it comes from (app.config),
+    with the same wording, so a script that builds parameters by hand gets the settings' rules.
+    """
+    from app.config import INSTRUMENT_SETTINGS, SETTINGS
+
+    try:
+        for row in SETTINGS:
+            name = row.param or row.name
+            if hasattr(params, name):
+                row.check(_plain(getattr(params, name)), name)
+        for role in ("leader", "follower"):
+            rule = getattr(params, f"{role}_regime")
+            for row in INSTRUMENT_SETTINGS:
+                name = row.param or row.name
+                if hasattr(rule, name):
+                    row.check(_plain(getattr(rule, name)), f"{role}_regime.{name}")
+    except SettingsError as exc:
+        raise AnalysisError(str(exc)) from None
+    if params.headline_horizon not in params.horizons:
+        shown = ", ".join(str(h) for h in params.horizons)
+        raise AnalysisError(
+            f"headline_horizon: must be one of the horizons ({shown} days; "
+            f"got {params.headline_horizon})"
+        )
 
 
-def _whole(name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise AnalysisError(f"{name} must be a whole number of at least {low} (got {value!r})")
+def _plain(value: object) -> object:
+    """numpy scalars and lists as the settings rules expect them (int, float, tuple)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def require_complete_inputs(

@@ -151,8 +151,8 @@ def _import(args, paths: AppPaths) -> int:
 
 
 def _fetch(args, paths: AppPaths) -> int:
-    from app.config import load_settings
     from app.fetch import refresh
+    from app.settings_file import load_settings
 
     loaded = load_settings(paths.ensure().config)
     if loaded.notice:

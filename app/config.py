@@ -1,28 +1,50 @@
 """Typed, validated, versioned user settings, stored as human-readable JSON.
 
-`Settings` is a frozen dataclass; every field's allowed range lives next to it (`RULES`) so the
-loader, the command line and the settings dialog give the same message for the same mistake.
-A settings file that cannot be used (broken syntax, an invalid value, a newer schema) is moved
-aside as a backup and defaults are used; the caller gets a notice to show the user.
+This module is the settings table: every setting is declared once below, as a field of
+`Settings` (or of `InstrumentSettings`, for the values each market has of its own) with its
+kind, default, allowed range, unit, label, one-line help and what it affects. The settings
+file's schema and messages, `AnalysisParams.from_settings`, the settings dialog's fields and
+the `analyze` options are all derived from these rows (`SETTINGS`, `INSTRUMENT_SETTINGS`), so
+adding a setting is one row here (plus, for an analysis setting, the parameter that uses it).
+
+The settings file (JSON, versioned, migrated, set aside when unusable) is app.settings_file.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import itertools
-import json
-import os
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from app.errors import InvalidKeyError, SettingsError
-from app.instruments import parse_key
+from app.instruments import is_bitcoin, parse_key
+from app.setting_kinds import (
+    ANALYSIS,
+    DOWNLOADS,
+    VIEW,
+    Choice,
+    DayList,
+    Flag,
+    Key,
+    KeyDates,
+    KeyList,
+    Number,
+    Percent,
+    Setting,
+    Text,
+    Whole,
+)
 
-SCHEMA_VERSION = 1
-SETTINGS_FILE = "settings.json"
+#: The settings file's format version (app.settings_file migrates older files).
+SCHEMA_VERSION = 2
+_ROW = "setting"
+
+
+def setting(default: Any, kind: Any, label: str, help: str, **extra: Any) -> Any:
+    """A dataclass field that carries its row of the settings table."""
+    row = Setting(kind=kind, default=default, label=label, help=help, **extra)
+    return field(default=default, metadata={_ROW: row})
 
 
 @dataclass(frozen=True)
@@ -35,35 +57,191 @@ class KeyDate:
 
 
 @dataclass(frozen=True)
+class InstrumentSettings:
+    """What each market has of its own: a display name and how its regimes are dated.
+
+    The defaults are the ones of an ordinary market; Bitcoin markets default to wider
+    thresholds (`bitcoin_default`), since their ordinary swings exceed 20 %.
+    """
+
+    label: str = setting(
+        "",
+        Text(60),
+        "Name",
+        "Your own name for this market in charts, captions and tables (empty: the usual name)",
+        affects=(VIEW,),
+    )
+    bull_threshold: float = setting(
+        0.20,
+        Percent(0.01, 0.95),
+        "Bull threshold",
+        "Rise from a trough that starts a bull phase",
+        bitcoin_default=0.30,
+        param="bull",
+    )
+    bear_threshold: float = setting(
+        0.20,
+        Percent(0.01, 0.95),
+        "Bear threshold",
+        "Fall from a peak that starts a bear phase",
+        bitcoin_default=0.30,
+        param="bear",
+    )
+    censor_days: int = setting(
+        180,
+        Whole(0, 1_825),
+        "Censor at the ends",
+        "No turning point is dated within this many days of the first or last bar",
+        unit="days",
+    )
+    min_cycle_days: int = setting(
+        480,
+        Whole(0, 3_650),
+        "Min. cycle",
+        "Shortest full cycle (peak to peak, trough to trough)",
+        unit="days",
+    )
+    min_phase_days: int = setting(
+        120,
+        Whole(0, 1_825),
+        "Min. phase",
+        "Shortest bull or bear phase (unless it moves more than the min. phase move)",
+        unit="days",
+    )
+    min_phase_move: float = setting(
+        0.20,
+        Percent(0.0, 5.0),
+        "Min. phase move",
+        "A phase shorter than the min. phase still counts when it moves this much",
+    )
+
+    @classmethod
+    def default_for(cls, key: str) -> InstrumentSettings:
+        """The defaults for one market (Bitcoin markets have their own)."""
+        try:
+            bitcoin = is_bitcoin(parse_key(key))
+        except InvalidKeyError:  # reported by validation, not here
+            bitcoin = False
+        if not bitcoin:
+            return cls()
+        return cls(**{r.name: r.bitcoin_default for r in INSTRUMENT_SETTINGS if r.bitcoin_default})
+
+    def analysis_values(self) -> dict[str, Any]:
+        """The values of the rows that affect the analysis, by analysis parameter name."""
+        return {r.param or r.name: getattr(self, r.name) for r in INSTRUMENT_SETTINGS if _feeds(r)}
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the user can set. Field names are the JSON keys."""
 
-    leader: str = "yahoo:^RUT"
-    follower: str = "ccxt:bitstamp:BTC/USD"
-    extra_instruments: tuple[str, ...] = ("yahoo:BTC-USD", "yahoo:^GSPC")
-    basis: str = "close"
-    min_gap_days: int = 365
-    horizons: tuple[int, ...] = (30, 90, 180, 365)
-    non_overlapping: bool = False
-    corr_window: int = 90
-    vol_window: int = 30
-    bull_threshold: float = 0.20
-    bear_threshold: float = 0.20
-    # Per-instrument regime thresholds: key -> (bull, bear). Bitcoin's ordinary swings exceed
-    # 20%, so its default rule needs wider bands to date only the big bull and bear markets.
-    regime_overrides: dict[str, tuple[float, float]] = field(
-        default_factory=lambda: {
-            "ccxt:bitstamp:BTC/USD": (0.30, 0.30),
-            "yahoo:BTC-USD": (0.30, 0.30),
-        }
+    leader: str = setting(
+        "yahoo:^RUT",
+        Key(),
+        "Leader",
+        "The market whose breakouts we watch",
+        affects=(ANALYSIS, DOWNLOADS),
     )
-    bootstrap_draws: int = 10_000
-    seed: int = 20_240_420
-    bull_window_days: int = 180
-    refresh_on_start: bool = True
-    fetch_timeout_s: float = 60.0
-    stale_after_days: int = 4
-    extra_key_dates: tuple[KeyDate, ...] = ()
+    follower: str = setting(
+        "ccxt:bitstamp:BTC/USD",
+        Key(),
+        "Follower",
+        "The market whose reaction we measure",
+        affects=(ANALYSIS, DOWNLOADS),
+    )
+    extra_instruments: tuple[str, ...] = setting(
+        ("yahoo:BTC-USD", "yahoo:^GSPC"),
+        KeyList(50),
+        "Also keep cached",
+        "More instruments to download and keep cached",
+        affects=(DOWNLOADS,),
+    )
+    basis: str = setting(
+        "close", Choice(("close", "high")), "Breakout basis", "Price that sets an all-time high"
+    )
+    min_gap_days: int = setting(
+        365,
+        Whole(1, 10_000),
+        "Min. consolidation",
+        "Calendar days since the previous all-time high",
+        unit="days",
+    )
+    horizons: tuple[int, ...] = setting(
+        (30, 90, 180, 365),
+        DayList(1, 3_650, 8),
+        "Horizons",
+        "Days after each breakout to measure the follower",
+        unit="days",
+    )
+    headline_horizon: int = setting(
+        90,
+        Whole(1, 3_650),
+        "Headline horizon",
+        "Horizon of the headline verdict (one of the horizons)",
+        unit="days",
+    )
+    non_overlapping: bool = setting(
+        False, Flag(), "Non-overlapping events", "Drop events inside an earlier event's window"
+    )
+    era_days: int = setting(
+        730,
+        Whole(0, 3_650),
+        "Base-rate era",
+        "Era for the base rate: follower days within ± this many days of each event "
+        "(0 = whole history)",
+        unit="days",
+    )
+    corr_window: int = setting(
+        90,
+        Whole(5, 1_000),
+        "Correlation window",
+        "Daily returns in the rolling correlation",
+        unit="trading days",
+    )
+    vol_window: int = setting(
+        30,
+        Whole(5, 1_000),
+        "Volatility window",
+        "Daily returns in the rolling volatility",
+        unit="trading days",
+    )
+    bootstrap_draws: int = setting(
+        10_000, Whole(100, 1_000_000), "Bootstrap draws", "Random event sets for the p-value"
+    )
+    seed: int = setting(
+        20_240_420, Whole(0, 2**32 - 1), "Random seed", "Random seed (results are reproducible)"
+    )
+    extra_key_dates: tuple[KeyDate, ...] = setting(
+        (),
+        KeyDates(),
+        "Your key dates",
+        "Dated chart markers; kind halving also starts a halving cycle",
+    )
+    refresh_on_start: bool = setting(
+        True,
+        Flag(),
+        "Refresh on start",
+        "Download new bars when the app starts",
+        affects=(DOWNLOADS,),
+    )
+    fetch_timeout_s: float = setting(
+        60.0,
+        Number(5, 600),
+        "Download timeout",
+        "Time before a download gives up",
+        unit="seconds",
+        affects=(DOWNLOADS,),
+    )
+    stale_after_days: int = setting(
+        4,
+        Whole(1, 365),
+        "Stale after",
+        "Age of the newest bar after which cached data counts as stale",
+        unit="days",
+        affects=(VIEW,),
+    )
+    #: Markets with values of their own (see InstrumentSettings); others use their defaults.
+    per_instrument: Mapping[str, InstrumentSettings] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -74,16 +252,42 @@ class Settings:
 
     def validate(self) -> None:
         """Raise SettingsError naming the first field that is out of its allowed range."""
-        for name, rule in RULES.items():
-            rule.check(name, getattr(self, name))
-        _check_instruments(self)
-        _check_horizons(self.horizons)
-        _check_overrides(self.regime_overrides)
-        _check_key_dates(self.extra_key_dates)
+        for row in SETTINGS:
+            row.check(getattr(self, row.name))
+        if not isinstance(self.schema_version, int) or self.schema_version != SCHEMA_VERSION:
+            raise SettingsError("schema_version", f"must be {SCHEMA_VERSION}")
+        if parse_key(self.leader).key == parse_key(self.follower).key:
+            raise SettingsError("follower", "must differ from the leader")
+        if self.headline_horizon not in self.horizons:
+            shown = ", ".join(str(h) for h in self.horizons)
+            raise SettingsError(
+                "headline_horizon",
+                f"must be one of the horizons ({shown} days; got {self.headline_horizon})",
+            )
+        _check_per_instrument(self.per_instrument)
 
-    def thresholds_for(self, key: str) -> tuple[float, float]:
-        """(bull, bear) regime thresholds for an instrument."""
-        return self.regime_overrides.get(key, (self.bull_threshold, self.bear_threshold))
+    def instrument(self, key: str) -> InstrumentSettings:
+        """The values of one market: its own, or the defaults for it."""
+        own = self.per_instrument.get(_canonical(key))
+        return own if own is not None else InstrumentSettings.default_for(key)
+
+    def with_instrument(self, key: str, **changes: Any) -> Settings:
+        """A copy (not validated) with some of one market's values replaced.
+
+        A market whose values all equal its defaults is dropped, so the file stays minimal.
+        """
+        key = _canonical(key)
+        values = dataclasses.replace(self.instrument(key), **changes)
+        table = dict(self.per_instrument)
+        if values == InstrumentSettings.default_for(key):
+            table.pop(key, None)
+        else:
+            table[key] = values
+        return dataclasses.replace(self, per_instrument=table)
+
+    def analysis_values(self) -> dict[str, Any]:
+        """The market-independent analysis settings, by analysis parameter name."""
+        return {r.param or r.name: getattr(self, r.name) for r in SETTINGS if _feeds(r)}
 
     @property
     def instruments(self) -> tuple[str, ...]:
@@ -91,265 +295,62 @@ class Settings:
         return tuple(dict.fromkeys((self.leader, self.follower, *self.extra_instruments)))
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Allowed values of one scalar field, with the wording used in messages."""
-
-    kind: type
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-    help: str = ""
-
-    def check(self, name: str, value: Any) -> None:
-        if self.kind is bool:
-            if not isinstance(value, bool):
-                raise SettingsError(name, "must be true or false")
-            return
-        if self.kind is str:
-            if not isinstance(value, str) or (self.choices and value not in self.choices):
-                raise SettingsError(name, f"must be one of {', '.join(self.choices)}")
-            return
-        if self.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise SettingsError(name, f"must be a whole number {self.range_text()}")
-        if self.kind is float and (
-            isinstance(value, bool) or not isinstance(value, int | float) or value != value
-        ):
-            raise SettingsError(name, f"must be a number {self.range_text()}")
-        if (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
-        ):
-            raise SettingsError(name, f"must be {self.range_text()} (got {_shown(value)})")
-
-    def range_text(self) -> str:
-        return f"from {_fmt(self.low)} to {_fmt(self.high)}"
+def _rows(cls: type) -> tuple[Setting, ...]:
+    return tuple(
+        dataclasses.replace(f.metadata[_ROW], name=f.name, per_instrument=cls is not Settings)
+        for f in dataclasses.fields(cls)
+        if _ROW in f.metadata
+    )
 
 
-def _shown(value: float) -> str:
-    """A value for a message: a 400-digit number from a hand-edited file stays one short line."""
-    if isinstance(value, int) and abs(value) >= 10**15:
-        return "a number with more than 15 digits"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _feeds(row: Setting) -> bool:
+    """Rows that become analysis parameters (the pair's keys and key dates travel apart)."""
+    return ANALYSIS in row.affects and not isinstance(row.kind, Key | KeyDates)
 
 
-def _printable(name: str) -> str:
-    """A field name from a file, safe to show on one line: control characters escaped, cut."""
-    text = name if name.isprintable() else repr(name)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "any"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
-
-
-RULES: dict[str, Rule] = {
-    "basis": Rule(str, choices=("close", "high"), help="Price that sets an all-time high"),
-    "min_gap_days": Rule(int, 1, 10_000, help="Calendar days since the previous high"),
-    "non_overlapping": Rule(bool, help="Drop events inside an earlier event's window"),
-    "corr_window": Rule(int, 5, 1_000, help="Trading days in the rolling correlation"),
-    "vol_window": Rule(int, 5, 1_000, help="Trading days in the rolling volatility"),
-    "bull_threshold": Rule(float, 0.01, 0.95, help="Rise from a trough that starts a bull"),
-    "bear_threshold": Rule(float, 0.01, 0.95, help="Fall from a peak that starts a bear"),
-    "bootstrap_draws": Rule(int, 100, 1_000_000, help="Random event sets for the p-value"),
-    "seed": Rule(int, 0, 2**32 - 1, help="Random seed (results are reproducible)"),
-    "bull_window_days": Rule(int, 0, 1_825, help="± days around a breakout to look for a bull"),
-    "refresh_on_start": Rule(bool, help="Download new bars when the app starts"),
-    "fetch_timeout_s": Rule(float, 5, 600, help="Seconds before a download gives up"),
-    "stale_after_days": Rule(int, 1, 365, help="Days after which cached data counts as stale"),
-    "schema_version": Rule(int, 1, SCHEMA_VERSION, help="Settings file format version"),
-}
-HORIZON_LIMITS = (1, 3_650)
-MAX_HORIZONS = 8
-MAX_EXTRA_INSTRUMENTS = 50
-
-
-def _check_instruments(settings: Settings) -> None:
-    for name in ("leader", "follower"):
-        _check_key(name, getattr(settings, name))
-    if not isinstance(settings.extra_instruments, tuple):
-        raise SettingsError("extra_instruments", "must be a list of instrument keys")
-    if len(settings.extra_instruments) > MAX_EXTRA_INSTRUMENTS:
-        raise SettingsError("extra_instruments", f"at most {MAX_EXTRA_INSTRUMENTS} instruments")
-    for key in settings.extra_instruments:
-        _check_key("extra_instruments", key)
-    if parse_key(settings.leader).key == parse_key(settings.follower).key:
-        raise SettingsError("follower", "must differ from the leader")
-
-
-def _check_key(name: str, key: Any) -> None:
-    if not isinstance(key, str):
-        raise SettingsError(name, "must be an instrument key such as yahoo:^RUT")
+def _canonical(key: str) -> str:
     try:
-        parse_key(key)
-    except InvalidKeyError as exc:
-        raise SettingsError(name, str(exc)) from None
+        return parse_key(key).key
+    except InvalidKeyError:
+        return key
 
 
-def _check_horizons(horizons: Any) -> None:
-    low, high = HORIZON_LIMITS
-    if not isinstance(horizons, tuple) or not horizons:
-        raise SettingsError("horizons", "must be a list of day counts such as 30, 90, 180, 365")
-    if len(horizons) > MAX_HORIZONS:
-        raise SettingsError("horizons", f"at most {MAX_HORIZONS} horizons")
-    for h in horizons:
-        if isinstance(h, bool) or not isinstance(h, int) or not low <= h <= high:
-            raise SettingsError("horizons", f"each must be a whole number from {low} to {high:,}")
-    if any(b <= a for a, b in itertools.pairwise(horizons)):
-        raise SettingsError("horizons", "must be increasing, without repeats")
+#: The settings table: one row per setting, in the order the dialog and the file show them.
+SETTINGS: tuple[Setting, ...] = _rows(Settings)
+INSTRUMENT_SETTINGS: tuple[Setting, ...] = _rows(InstrumentSettings)
+SETTING: dict[str, Setting] = {r.name: r for r in (*SETTINGS, *INSTRUMENT_SETTINGS)}
 
 
-def _check_overrides(overrides: Any) -> None:
-    if not isinstance(overrides, dict):
-        raise SettingsError("regime_overrides", "must map instrument keys to [bull, bear]")
-    rule = RULES["bull_threshold"]
-    for key, pair in overrides.items():
-        _check_key("regime_overrides", key)
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            raise SettingsError("regime_overrides", f"{key}: must be [bull, bear]")
-        for value in pair:
-            rule.check(f"regime_overrides[{key}]", value)
+def changed_parts(old: Settings, new: Settings) -> set[str]:
+    """What a change implies: "instruments" (fetch what is new), "analysis" (re-run the
+    analysis on the bars in memory), "display" (redraw); from the rows' `affects`."""
+    parts: set[str] = set()
+    if old.instruments != new.instruments:
+        parts.add("instruments")
+    pairs = [(r, getattr(old, r.name), getattr(new, r.name)) for r in SETTINGS]
+    for key in dict.fromkeys((*old.instruments, *new.instruments)):
+        pair_member = key in (new.leader, new.follower)
+        before, after = old.instrument(key), new.instrument(key)
+        pairs += [
+            (r, getattr(before, r.name), getattr(after, r.name))
+            for r in INSTRUMENT_SETTINGS
+            if pair_member or ANALYSIS not in r.affects
+        ]
+    for row, before, after in pairs:
+        if before != after:
+            parts.update(_PARTS[a] for a in row.affects if a in _PARTS)
+    return parts
 
 
-def _check_key_dates(key_dates: Any) -> None:
-    if not isinstance(key_dates, tuple):
-        raise SettingsError("extra_key_dates", "must be a list of {date, label, kind}")
-    for item in key_dates:
-        try:
-            # fromisoformat alone also takes 20240420 and 2024-W16-6; the file format is YYYY-MM-DD.
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", item.date):
-                raise ValueError(item.date)
-            dt.date.fromisoformat(item.date)
-        except (TypeError, ValueError):
-            raise SettingsError(
-                "extra_key_dates", f"{item.date!r} is not a YYYY-MM-DD date"
-            ) from None
-        if not isinstance(item.label, str) or not 0 < len(item.label) <= 60:
-            raise SettingsError("extra_key_dates", "each label must have 1 to 60 characters")
-        if item.kind not in ("halving", "event"):
-            raise SettingsError("extra_key_dates", "kind must be halving or event")
+_PARTS = {ANALYSIS: "analysis", VIEW: "display"}
 
 
-# ---------------------------------------------------------------------------------------------
-# JSON mapping
-
-
-def to_json_dict(settings: Settings) -> dict[str, Any]:
-    data = dataclasses.asdict(settings)
-    data["regime_overrides"] = {k: list(v) for k, v in settings.regime_overrides.items()}
-    return data
-
-
-def from_json_dict(data: Any) -> Settings:
-    """Build validated Settings from parsed JSON; unknown keys are an error (likely a typo)."""
-    if not isinstance(data, dict):
-        raise SettingsError("settings", "the file must hold a JSON object")
-    data = _migrate(dict(data))
-    names = {f.name for f in dataclasses.fields(Settings)}
-    unknown = sorted(set(data) - names)
-    if unknown:
-        raise SettingsError(_printable(unknown[0]), "is not a known setting")
-    values = {k: _from_json_value(k, v) for k, v in data.items()}
-    try:
-        settings = Settings(**values)
-    except TypeError as exc:  # a wrongly shaped value that slipped past conversion
-        raise SettingsError("settings", str(exc)) from None
-    settings.validate()
-    return settings
-
-
-def _from_json_value(name: str, value: Any) -> Any:
-    if name in ("extra_instruments", "horizons") and isinstance(value, list):
-        return tuple(value)
-    if name == "regime_overrides" and isinstance(value, dict):
-        return {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
-    if name == "extra_key_dates" and isinstance(value, list):
-        if not all(isinstance(v, dict) and set(v) <= {"date", "label", "kind"} for v in value):
-            raise SettingsError(name, "each entry must be {date, label, kind}")
-        try:
-            return tuple(KeyDate(**v) for v in value)
-        except TypeError:
-            raise SettingsError(name, "each entry needs a date and a label") from None
-    if name in ("bull_threshold", "bear_threshold", "fetch_timeout_s") and type(value) is int:
-        # An int beyond float range stays an int: the range check then names the field.
-        return float(value) if abs(value) < 2**1023 else value
-    return value
-
-
-def _migrate(data: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older settings file up to SCHEMA_VERSION (only version 1 exists so far)."""
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        raise SettingsError(
-            "schema_version",
-            f"the file was written by a newer Riskcurve (format {version}; this one reads "
-            f"up to {SCHEMA_VERSION})",
-        )
-    return data
-
-
-# ---------------------------------------------------------------------------------------------
-# Files
-
-
-@dataclass(frozen=True)
-class LoadedSettings:
-    """Settings plus a message for the user when the file could not be used as it was."""
-
-    settings: Settings
-    notice: str = ""
-    backup: Path | None = None
-
-
-def load_settings(config_dir: Path) -> LoadedSettings:
-    """Read settings; on any problem keep the file aside, use defaults and say so."""
-    path = config_dir / SETTINGS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return LoadedSettings(Settings())
-    except (OSError, UnicodeDecodeError) as exc:
-        return _set_aside(path, f"could not be read ({exc})")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _set_aside(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})")
-    except (ValueError, RecursionError):
-        # Python's limits: integers over 4,300 digits, lists nested about a thousand deep.
-        return _set_aside(path, "is not usable JSON (a number or nesting too large to read)")
-    try:
-        return LoadedSettings(from_json_dict(data))
-    except SettingsError as exc:
-        return _set_aside(path, f"has an invalid value: {exc}")
-
-
-def _set_aside(path: Path, problem: str) -> LoadedSettings:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.name}.{stamp}.bak")
-    for count in itertools.count(2):  # never replace an earlier backup made in the same second
-        if not backup.exists():
-            break
-        backup = path.with_name(f"{path.name}.{stamp}-{count}.bak")
-    try:
-        os.replace(path, backup)
-    except OSError:
-        backup = None
-    kept = f" It was kept as {backup}." if backup else ""
-    notice = f"Your settings file {path} {problem}.{kept} Default settings are in use."
-    return LoadedSettings(Settings(), notice, backup)
-
-
-def save_settings(config_dir: Path, settings: Settings) -> Path:
-    """Validate and write atomically (temp file + rename), so a crash never leaves half a file."""
-    settings.validate()
-    config_dir.mkdir(parents=True, exist_ok=True)
-    path = config_dir / SETTINGS_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    text = json.dumps(to_json_dict(settings), indent=2, ensure_ascii=False) + "\n"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    return path
+def _check_per_instrument(table: Any) -> None:
+    if not isinstance(table, Mapping):
+        raise SettingsError("per_instrument", "must map instrument keys to their settings")
+    for key, values in table.items():
+        Key().check("per_instrument", key, "")
+        if not isinstance(values, InstrumentSettings):
+            raise SettingsError(f"per_instrument[{key}]", "must be an object of settings")
+        for row in INSTRUMENT_SETTINGS:
+            row.check(getattr(values, row.name), f"per_instrument[{key}].{row.name}")

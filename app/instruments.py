@@ -89,3 +89,9 @@ def safe_file_stem(key: str) -> str:
     """A file-name-safe form of a key: no path separators, quotes or odd characters."""
     stem = re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-")
     return stem[:80] or "instrument"
+
+
+def is_bitcoin(spec: InstrumentSpec) -> bool:
+    """Bitcoin against any currency: yahoo:BTC-USD, ccxt:bitstamp:BTC/USD, ccxt:kraken:XBT/EUR."""
+    base = re.split(r"[-/]", spec.ticker, maxsplit=1)[0]
+    return spec.source in ("yahoo", "ccxt") and base in ("BTC", "XBT") and base != spec.ticker

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from app.analysis import AnalysisResult
-    from app.config import Settings
     from app.paths import AppPaths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -37,27 +36,17 @@ _BAD_INPUT = (AnalysisError, InvalidKeyError, SettingsError, UnknownInstrumentEr
 
 def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register `analyze`; every default not given comes from the user's settings file."""
+    from app.setting_options import add_setting_options
+
     cmd = subparsers.add_parser(
         "analyze",
         help="breakouts of a leader and what a follower did next (cache only, no network)",
         description="Find the leader's breakouts (all-time highs after a long consolidation) "
         "and measure the follower's returns after them against its base rate. Reads the "
-        "local cache only. Options not given come from your settings.",
+        "local cache only. Options not given come from your settings; percentages are "
+        "typed as 20 or 20%.",
     )
-    cmd.add_argument("--leader", metavar="KEY", help="leader instrument, e.g. yahoo:^RUT")
-    cmd.add_argument("--follower", metavar="KEY", help="e.g. ccxt:bitstamp:BTC/USD")
-    cmd.add_argument("--basis", metavar="close|high", help="price that sets all-time highs")
-    cmd.add_argument(
-        "--min-gap-days", metavar="N", help="calendar days since the previous all-time high"
-    )
-    cmd.add_argument("--horizons", metavar="LIST", help="days after each breakout: 30,90,180,365")
-    cmd.add_argument(
-        "--non-overlapping",
-        action="store_const",
-        const=True,
-        default=None,
-        help="leave out events that start within a horizon of an earlier event",
-    )
+    add_setting_options(cmd)
     cmd.add_argument("--format", choices=FORMATS, default="table", help="stdout format")
     cmd.add_argument(
         "--out",
@@ -88,49 +77,14 @@ def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
     return EXIT_OK
 
 
-def settings_from_args(settings: Settings, args: argparse.Namespace) -> Settings:
-    """The user's settings with the command-line options applied, validated (SettingsError)."""
-    from app.instruments import parse_key
-
-    changes: dict[str, Any] = {}
-    for name in ("leader", "follower"):
-        key = getattr(args, name)
-        if key is not None:
-            try:
-                changes[name] = parse_key(key).key
-            except InvalidKeyError as exc:
-                raise SettingsError(f"--{name}", str(exc)) from None
-    if args.basis is not None:
-        changes["basis"] = args.basis.strip().lower()
-    if args.min_gap_days is not None:
-        changes["min_gap_days"] = _whole_number("min_gap_days", args.min_gap_days)
-    if args.horizons is not None:
-        changes["horizons"] = parse_horizons(args.horizons)
-    if args.non_overlapping is not None:
-        changes["non_overlapping"] = args.non_overlapping
-    return settings.with_changes(**changes)
-
-
-def parse_horizons(text: str) -> tuple[int, ...]:
-    """ "30,90,180" -> (30, 90, 180); order and range are checked by Settings.validate."""
-    parts = [p.strip() for p in text.split(",")]
-    return tuple(_whole_number("horizons", p) for p in parts)
-
-
-def _whole_number(field: str, text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise SettingsError(field, f"{text!r} is not a whole number") from None
-
-
 def _analyze_cached(
     args: argparse.Namespace, paths: AppPaths
 ) -> tuple[AnalysisResult, dict[str, str]]:
     from app.analysis import AnalysisParams, require_complete_inputs, run_analysis
     from app.cache import Cache
-    from app.config import load_settings
     from app.key_dates import load_key_dates
+    from app.setting_options import settings_from_args
+    from app.settings_file import load_settings
 
     loaded = load_settings(paths.config)
     if loaded.notice:

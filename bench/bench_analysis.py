@@ -27,10 +27,12 @@ sys.path.insert(0, str(ROOT))
 from app.analysis import PARTS, AnalysisParams, AnalysisResult, run_analysis  # noqa: E402  (needs sys.path)
 from app.bars import bars_from_arrays  # noqa: E402  (needs sys.path)
 from app.key_dates import load_key_dates  # noqa: E402  (needs sys.path)
+from app.signals.regimes import RegimeRule  # noqa: E402  (needs sys.path)
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 LEADER_KEY, FOLLOWER_KEY = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
-PARAMS = AnalysisParams(follower_thresholds=(0.30, 0.30))  # the app's defaults for this pair
+# The app's defaults for this pair (Bitcoin as follower has 30 % thresholds).
+PARAMS = AnalysisParams(follower_regime=RegimeRule(bull=0.30, bear=0.30))
 
 
 def synthetic_pair(leader_bars: int, seed: int = 1):

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.bars import bars_from_arrays  # noqa: E402  (after the path set-up above)
-from app.cache import _SCHEMA_V1, Cache  # noqa: E402
+from app.cache import Cache  # noqa: E402
+from app.cache.schema import SCHEMA_V1  # noqa: E402
 
 INSTRUMENTS, DAYS = 100, 10_000
 
@@ -61,7 +62,7 @@ def bare_write(path: Path, frames) -> None:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    for statement in _SCHEMA_V1.split(";"):
+    for statement in SCHEMA_V1.split(";"):
         if statement.strip():
             db.execute(statement)
     now = time.time()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402  (after the platform is
 from app.analysis import AnalysisParams, run_analysis  # noqa: E402  (needs sys.path)
 from app.bars import bars_from_arrays  # noqa: E402  (needs sys.path)
 from app.key_dates import load_key_dates  # noqa: E402  (needs sys.path)
+from app.signals.regimes import RegimeRule  # noqa: E402  (needs sys.path)
 
 LEADER_KEY, FOLLOWER_KEY = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
 DAY = 86_400.0
@@ -63,7 +64,7 @@ def synthetic_result(bars: int, seed: int = 3):
         columns = {"open": nan, "high": close, "low": nan, "close": close, "volume": nan}
         return bars_from_arrays(days, columns)
 
-    params = AnalysisParams(bootstrap_draws=100, follower_thresholds=(0.3, 0.3))
+    params = AnalysisParams(bootstrap_draws=100, follower_regime=RegimeRule(bull=0.3, bear=0.3))
     return run_analysis(
         LEADER_KEY, frame(leader), FOLLOWER_KEY, frame(follower), params, load_key_dates()
     )

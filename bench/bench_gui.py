@@ -102,8 +102,9 @@ sys.exit(main(["--data-dir", {data!r}, "gui"]))
 
 def build_data_dir(root: Path) -> Path:
     """Import the real histories into a fresh data folder; refresh on start off (no network)."""
-    from app.config import Settings, save_settings
+    from app.config import Settings
     from app.paths import resolve_paths
+    from app.settings_file import save_settings
     from app.sources.csv_file import import_csv
 
     paths = resolve_paths(root).ensure()
@@ -153,8 +154,8 @@ def settings_changes(data_dir: Path, changes: int) -> list[float]:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from app.config import load_settings
     from app.paths import resolve_paths
+    from app.settings_file import load_settings
     from widgets.app import create_application
     from widgets.main_window import MainWindow
 

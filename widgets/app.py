@@ -134,8 +134,8 @@ def _show_notice(window: Any, notice: str, blocking_allowed: bool) -> None:
 
 def run_gui(paths: AppPaths, screenshot: Path | None = None) -> int:
     """Open the main window; returns the exit code (with `screenshot`: save a PNG and exit)."""
-    from app.config import load_settings
     from app.logs import setup_logging
+    from app.settings_file import load_settings
     from widgets.dialogs.error_dialog import ErrorReporter
     from widgets.main_window import MainWindow
 

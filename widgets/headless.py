@@ -29,7 +29,7 @@ _USAGE_ERRORS = (SettingsError, InvalidKeyError, AnalysisError, UnknownInstrumen
 
 def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
     """Run `report`; prints one line per file written, errors as one line on stderr."""
-    from app.config import load_settings
+    from app.settings_file import load_settings
 
     loaded = load_settings(paths.ensure().config)
     if loaded.notice:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from app.signals.cycles import Cycles
 
 LEAD_LAG_WEEKS = 12
+#: ± days around a breakout in which a follower bull start counts as "near" (bull_near).
+BULL_NEAR_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -117,15 +119,15 @@ def regimes_part(
     from app.signals.regimes import bull_near, bull_start_days, regime_frame, regime_phases
 
     phases = {}
-    for role, bars, (bull, bear), key in (
-        ("leader", lead, params.leader_thresholds, keys[0]),
-        ("follower", foll, params.follower_thresholds, keys[1]),
+    for role, bars, rule, key in (
+        ("leader", lead, params.leader_regime, keys[0]),
+        ("follower", foll, params.follower_regime, keys[1]),
     ):
-        phases[role] = regime_phases(bars.close, bull, bear)
+        phases[role] = regime_phases(bars.close, rule.bull, rule.bear)
         if not phases[role] and bars.days.size:
             notes.append(
-                f"{key} never rose {bull:.0%} or fell {bear:.0%}: no bull or bear phase "
-                "can be dated."
+                f"{key} never rose {rule.bull:.0%} or fell {rule.bear:.0%}: no bull or bear "
+                "phase can be dated."
             )
     has_days = foll.days.size > 0
     near = bull_near(
@@ -133,7 +135,7 @@ def regimes_part(
         bull_start_days(foll.days, phases["follower"]),
         int(foll.days[0]) if has_days else None,
         int(foll.days[-1]) if has_days else None,
-        params.bull_window_days,
+        BULL_NEAR_DAYS,
     )
     leader_frame = regime_frame(lead.days, lead.close, phases["leader"])
     follower_frame = regime_frame(foll.days, foll.close, phases["follower"])

@@ -21,6 +21,7 @@ over phases only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +34,18 @@ if TYPE_CHECKING:
 
 REGIME_COLUMNS = ("start", "end", "kind", "return")
 _FIRST_WINDOW = 256
+
+
+@dataclass(frozen=True)
+class RegimeRule:
+    """How bull and bear phases of one instrument are dated."""
+
+    bull: float = 0.20
+    bear: float = 0.20
+    censor_days: int = 180
+    min_cycle_days: int = 480
+    min_phase_days: int = 120
+    min_phase_move: float = 0.20
 
 
 def _check_threshold(name: str, value: float) -> None:

@@ -19,6 +19,7 @@ from app.analysis import (
 from app.bars import empty_bars
 from app.config import KeyDate, Settings
 from app.errors import AnalysisError
+from app.signals.regimes import RegimeRule
 from tests.app.signals.helpers import bars_on, day, random_walk, weekdays_from
 
 HALVINGS = (
@@ -83,9 +84,9 @@ def test_hand_computed_pair():
     params = AnalysisParams(
         min_gap_days=100,
         horizons=(30, 60, 120),
+        headline_horizon=60,
         bootstrap_draws=200,
-        bull_window_days=60,
-        follower_thresholds=(0.2, 0.2),
+        follower_regime=RegimeRule(bull=0.2, bear=0.2),
     )
     result = _run(leader, bars_on(f_days, f_close), params, ())
     row = result.breakouts.iloc[0]
@@ -94,17 +95,13 @@ def test_hand_computed_pair():
     assert np.isnan(row["fwd_120d"])  # day 220 is after the follower's last day
     assert row["best_60d"] == 1.0 and row["worst_60d"] == pytest.approx(-0.2)
     assert row["days_to_follower_ath"] == 50
-    assert row["bull_near"] == 1.0  # the bull began on day 140, 40 days after
+    assert row["bull_near"] == 1.0  # the bull began on day 140, 40 days after (within 180)
     phases = result.follower_regimes
     assert phases["kind"].tolist() == ["bear", "bull"]
     assert phases["start"].tolist() == [pd.Timestamp("1970-01-01"), pd.Timestamp("1970-05-21")]
     assert result.summary["n_events"].tolist() == [1, 1, 0]
     assert "too few" in result.summary["verdict"][0]
     assert any("halving" in note for note in result.notes)
-    narrow = _run(
-        leader, bars_on(f_days, f_close), dataclasses.replace(params, bull_window_days=30), ()
-    )
-    assert narrow.breakouts["bull_near"].tolist() == [0.0]
 
 
 def test_weekend_only_follower_against_a_weekday_leader():
@@ -159,7 +156,9 @@ def test_series_shorter_than_the_windows():
 def test_non_overlapping_drops_events_inside_an_earlier_window():
     leader = bars_on([0, 100, 130, 300], [10.0, 11.0, 12.0, 13.0])
     follower = bars_on(np.arange(0, 800), np.linspace(1, 2, 800))
-    params = AnalysisParams(min_gap_days=30, horizons=(50, 200), non_overlapping=True)
+    params = AnalysisParams(
+        min_gap_days=30, horizons=(50, 200), headline_horizon=50, non_overlapping=True
+    )
     result = _run(leader, follower, dataclasses.replace(params, bootstrap_draws=100))
     assert len(result.breakouts) == 3  # the table keeps every event
     # h=50: 100, 130 (30 days later: dropped), 300 -> 2. h=200: 100, 300 -> 2.
@@ -177,17 +176,20 @@ def test_same_seed_same_numbers():
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"horizons": (0, 30)}, "at least 1"),
-        ({"horizons": (-5,)}, "at least 1"),
-        ({"horizons": (90, 30)}, "increasing, without repeats"),
-        ({"horizons": (30, 30)}, "increasing, without repeats"),
-        ({"horizons": ()}, "at least one horizon"),
-        ({"min_gap_days": -1}, "min_gap_days"),
-        ({"basis": "open"}, "basis"),
-        ({"corr_window": 1}, "corr_window"),
+        ({"horizons": (0, 90)}, "horizons: each must be a whole number from 1 to 3,650"),
+        ({"horizons": (-5, 90)}, "horizons: each must be a whole number from 1"),
+        ({"horizons": (90, 30)}, "horizons: must be increasing, without repeats"),
+        ({"horizons": (90, 90)}, "horizons: must be increasing, without repeats"),
+        ({"horizons": ()}, "horizons: must be a list of day counts"),
+        ({"horizons": (30, 60)}, r"headline_horizon: must be one of the horizons \(30, 60 days"),
+        ({"min_gap_days": -1}, "min_gap_days: must be from 1 to 10,000 days"),
+        ({"era_days": -1}, "era_days: must be from 0 to 3,650 days"),
+        ({"basis": "open"}, "basis: must be one of close, high"),
+        ({"corr_window": 1}, "corr_window: must be from 5 to 1,000 trading days"),
         ({"vol_window": 0}, "vol_window"),
-        ({"bootstrap_draws": 0}, "bootstrap_draws"),
-        ({"leader_thresholds": (0.2, 1.2)}, "leader regime thresholds"),
+        ({"bootstrap_draws": 0}, "bootstrap_draws: must be from 100"),
+        ({"leader_regime": RegimeRule(bear=1.2)}, r"leader_regime.bear: must be from 1% to 95%"),
+        ({"follower_regime": RegimeRule(min_phase_days=-1)}, "follower_regime.min_phase_days"),
     ],
 )
 def test_bad_parameters_are_refused_by_name(changes, message):
@@ -229,7 +231,8 @@ def test_require_complete_inputs_names_the_problem():
 
 def test_params_from_settings():
     params = AnalysisParams.from_settings(Settings())
-    assert params.follower_thresholds == (0.30, 0.30) and params.follower_trades_every_day
+    assert params.follower_regime == RegimeRule(bull=0.30, bear=0.30)
+    assert params.follower_trades_every_day
     assert not params.leader_trades_every_day
     validate_params(params)
 

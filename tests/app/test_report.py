@@ -9,7 +9,8 @@ import pytest
 
 from app.cache import Cache
 from app.cli import main
-from app.config import Settings, save_settings
+from app.config import Settings
+from app.settings_file import save_settings
 from tests.app.signals.helpers import bars_on
 
 LEADER, FOLLOWER = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
@@ -38,7 +39,9 @@ def _analyze(capsys, *args):
 
 
 def test_csv_output_has_exactly_the_documented_columns(cached, capsys):
-    code, out, err = _analyze(capsys, "--format", "csv", "--horizons", "30,90,250")
+    code, out, err = _analyze(
+        capsys, "--format", "csv", "--horizons", "30,90,250", "--headline-horizon", "90"
+    )
     assert code == 0, err
     pct = repr(101 / 100 - 1)
     assert out == (
@@ -50,8 +53,35 @@ def test_csv_output_has_exactly_the_documented_columns(cached, capsys):
 def test_options_override_settings(cached, capsys):
     code, out, _ = _analyze(capsys, "--format", "csv", "--min-gap-days", "101")
     assert code == 0 and out.splitlines()[1:] == []  # the only gap is exactly 100 days
-    code, out, _ = _analyze(capsys, "--format", "csv", "--basis", "high", "--horizons", "30")
+    code, out, _ = _analyze(
+        capsys, "--format", "csv", "--basis", "high", "--horizons", "30", "--headline-horizon", "30"
+    )
     assert code == 0 and out.splitlines()[0].endswith("pct_above,fwd_30d")
+
+
+def test_every_analysis_setting_is_an_option(cached, capsys):
+    """Derived from the settings table: percentages typed as in the dialog, per market."""
+    code, out, err = _analyze(
+        capsys,
+        "--format",
+        "json",
+        "--era-days",
+        "0",
+        "--leader-bull-threshold",
+        "25%",
+        "--follower-bear-threshold",
+        "40",
+        "--follower-censor-days",
+        "30",
+        "--no-non-overlapping",
+    )
+    assert code == 0, err
+    parameters = json.loads(out)["parameters"]
+    assert parameters["era_days"] == 0 and parameters["non_overlapping"] is False
+    assert parameters["leader_regime"]["bull"] == 0.25
+    assert parameters["follower_regime"]["bear"] == 0.40
+    assert parameters["follower_regime"]["censor_days"] == 30
+    assert "bull_window_days" not in parameters
 
 
 def test_table_output_is_readable(cached, capsys):
@@ -107,13 +137,16 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--horizons", "0,30"], "horizons: each must be a whole number"),
-        (["--horizons", "90,30"], "horizons: must be increasing, without repeats"),
-        (["--horizons", "30,30"], "horizons: must be increasing, without repeats"),
-        (["--horizons", "30,x"], "horizons: 'x' is not a whole number"),
-        (["--min-gap-days", "-5"], "min_gap_days: must be from 1 to 10,000"),
-        (["--min-gap-days", "many"], "min_gap_days: 'many' is not a whole number"),
-        (["--basis", "open"], "basis: must be one of close, high"),
+        (["--horizons", "0,30"], "--horizons: each must be a whole number from 1 to 3,650"),
+        (["--horizons", "90,30"], "--horizons: must be increasing, without repeats"),
+        (["--horizons", "30,30"], "--horizons: must be increasing, without repeats"),
+        (["--horizons", "30,x"], "--horizons: each must be a whole number from 1 to 3,650"),
+        (["--horizons", "30,60"], "headline_horizon: must be one of the horizons (30, 60 days"),
+        (["--min-gap-days", "-5"], "--min-gap-days: must be from 1 to 10,000 days (got -5)"),
+        (["--min-gap-days", "many"], "--min-gap-days: must be a whole number from 1 to 10,000"),
+        (["--basis", "open"], "--basis: must be one of close, high"),
+        (["--leader-bull-threshold", "0.25"], "must be from 1% to 95% (got 0.25%)"),
+        (["--follower-min-phase-days", "x"], "--follower-min-phase-days: must be a whole"),
         (["--leader", "nonsense"], "--leader: Instrument key 'nonsense' must start with"),
         (["--follower", "yahoo:^GSPC"], "No cached data for yahoo:^GSPC"),
         (["--follower", LEADER], "follower: must differ from the leader"),

@@ -20,7 +20,8 @@ import pytest
 from app.bars import bars_from_arrays
 from app.cache import Cache
 from app.cli import main as cli_main
-from app.config import SETTINGS_FILE, Settings, load_settings
+from app.config import Settings
+from app.settings_file import SETTINGS_FILE, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import app.cache
+import app.cache.schema
 from app.bars import bars_from_arrays
 from app.cache import Cache
 from app.errors import InvalidKeyError, UnknownInstrumentError
@@ -156,7 +156,7 @@ def recording_cache():
         return db
 
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(app.cache.sqlite3, "connect", connect)
+        patch.setattr(app.cache.schema.sqlite3, "connect", connect)
         cache = Cache.open(Path(folder) / "keys.sqlite3")
         schema = _schema(cache)
         _exercise(cache, "csv:baseline")

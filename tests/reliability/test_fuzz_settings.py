@@ -1,10 +1,10 @@
 """Fuzzed settings: every field with random JSON values, whole files of random bytes, and the
 settings dialog's text fields.
 
-The oracle below is written from the documented rules (app.config.RULES ranges, the compound
-fields' docstrings), not from the loader's code: a valid value loads exactly, an invalid one
-sets the file aside (byte for byte), defaults are used and the notice names the field. Nothing
-may raise.
+The oracle below is written from the documented rules (the ranges of app.config's settings
+table, the compound fields' docstrings, the settings file's migration notes), not from the
+loader's code: a valid value loads exactly, an invalid one sets the file aside (byte for byte),
+defaults are used and the notice names the field. Nothing may raise.
 """
 
 from __future__ import annotations
@@ -23,9 +23,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.config import RULES, SCHEMA_VERSION, SETTINGS_FILE, KeyDate, Settings, load_settings
+from app.config import (
+    INSTRUMENT_SETTINGS,
+    SCHEMA_VERSION,
+    SETTING,
+    InstrumentSettings,
+    KeyDate,
+    Settings,
+)
 from app.errors import InvalidKeyError, SettingsError
 from app.instruments import parse_key
+from app.setting_kinds import Choice, DayList, Flag, Key, KeyDates, KeyList, Number, Text, Whole
+from app.settings_file import SETTINGS_FILE, load_settings
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
 from widgets.dialogs import settings_values as sv
 
@@ -76,44 +85,63 @@ thresholds = st.one_of(
 )
 
 
-def _number_near(rule) -> st.SearchStrategy:
-    low, high = rule.low, rule.high
+def _number_near(kind) -> st.SearchStrategy:
+    low, high = kind.low, kind.high
     edges = [low, high, low - 1, high + 1, (low + high) / 2]
     as_int = st.sampled_from([int(e) for e in edges]) | st.integers(int(low) - 5, int(high) + 5)
     as_float = st.sampled_from([float(e) for e in edges]) | st.floats(low - 1, high + 1)
     return as_int | as_float | st.sampled_from([10**400, -(10**400), math.nan, math.inf, True])
 
 
+key_date_entries = st.fixed_dictionaries(
+    {
+        "date": st.sampled_from(["2024-04-20", "2024-02-30", "20240420", "2024-4-20", "x"])
+        | st.dates().map(str)
+        | json_scalars,
+        "label": st.text(max_size=70) | json_scalars,
+    },
+    optional={
+        "kind": st.sampled_from(["halving", "event", "Event", ""]) | json_scalars,
+        "extra": json_scalars,
+    },
+)
+
+
+def _kind_values(kind) -> st.SearchStrategy:
+    """Plausible, borderline and absurd JSON values for one kind of setting."""
+    if isinstance(kind, Whole | Number):
+        return _number_near(kind)
+    if isinstance(kind, Choice):
+        return st.sampled_from([*kind.choices, "Close", "low", ""])
+    if isinstance(kind, Key):
+        return keys
+    if isinstance(kind, KeyList):
+        return st.lists(keys, max_size=4) | st.lists(st.just("csv:x"), min_size=49, max_size=52)
+    if isinstance(kind, DayList):
+        return st.lists(st.integers(-2, 4_000) | st.booleans() | st.floats(0, 100), max_size=10)
+    if isinstance(kind, KeyDates):
+        return st.lists(key_date_entries, max_size=3)
+    if isinstance(kind, Text):
+        return st.text(max_size=70) | st.sampled_from(["Small caps", "a\nb", "x" * 61])
+    return st.nothing()
+
+
+instrument_entries = st.dictionaries(
+    st.sampled_from([r.name for r in INSTRUMENT_SETTINGS]) | st.text(max_size=6),
+    st.sampled_from(INSTRUMENT_SETTINGS).flatmap(lambda r: _kind_values(r.kind)) | json_values,
+    max_size=3,
+)
+
+
 def value_for(name: str) -> st.SearchStrategy:
     """Plausible, borderline and absurd JSON values for one settings field."""
-    rule = RULES.get(name)
     specific: st.SearchStrategy
-    if rule is not None and rule.kind in (int, float):
-        specific = _number_near(rule)
-    elif rule is not None and rule.kind is str:
-        specific = st.sampled_from([*rule.choices, "Close", "low", ""])
-    elif name in ("leader", "follower"):
-        specific = keys
-    elif name == "extra_instruments":
-        specific = st.lists(keys, max_size=4) | st.lists(st.just("csv:x"), min_size=49, max_size=52)
-    elif name == "horizons":
-        specific = st.lists(st.integers(-2, 4_000) | st.booleans() | st.floats(0, 100), max_size=10)
-    elif name == "regime_overrides":
-        specific = st.dictionaries(keys, st.lists(thresholds, min_size=1, max_size=3), max_size=3)
-    elif name == "extra_key_dates":
-        entry = st.fixed_dictionaries(
-            {
-                "date": st.sampled_from(["2024-04-20", "2024-02-30", "20240420", "2024-4-20", "x"])
-                | st.dates().map(str)
-                | json_scalars,
-                "label": st.text(max_size=70) | json_scalars,
-            },
-            optional={
-                "kind": st.sampled_from(["halving", "event", "Event", ""]) | json_scalars,
-                "extra": json_scalars,
-            },
-        )
-        specific = st.lists(entry, max_size=3)
+    if name in SETTING:
+        specific = _kind_values(SETTING[name].kind)
+    elif name == "per_instrument":
+        specific = st.dictionaries(keys, instrument_entries | json_values, max_size=3)
+    elif name == "schema_version":
+        specific = st.sampled_from([0, 1, 2, 3, True, "2", 2.0])
     else:
         specific = st.nothing()
     return st.one_of(specific, json_values)
@@ -128,17 +156,20 @@ def _is_number(value: Any) -> bool:
     return type(value) in (int, float) and not (type(value) is float and not math.isfinite(value))
 
 
-def _scalar(name: str, value: Any) -> Any:
-    rule = RULES[name]
-    if rule.kind is bool:
+def _scalar(kind, value: Any) -> Any:
+    """The value a scalar row holds after loading `value`, or MISSING."""
+    if isinstance(kind, Flag):
         return value if type(value) is bool else MISSING
-    if rule.kind is str:
-        return value if type(value) is str and value in rule.choices else MISSING
-    if rule.kind is int and type(value) is not int:
+    if isinstance(kind, Choice):
+        return value if type(value) is str and value in kind.choices else MISSING
+    if isinstance(kind, Text):
+        ok = type(value) is str and len(value) <= kind.max_length and value.isprintable()
+        return value if ok else MISSING
+    if isinstance(kind, Whole) and type(value) is not int:
         return MISSING
-    if not _is_number(value) or not rule.low <= value <= rule.high:
+    if not _is_number(value) or not kind.low <= value <= kind.high:
         return MISSING
-    return float(value) if rule.kind is float else value
+    return value if isinstance(kind, Whole) else float(value)
 
 
 def _key_ok(value: Any) -> bool:
@@ -161,18 +192,30 @@ def _horizons(value: Any) -> Any:
         return MISSING
     if not all(type(h) is int and 1 <= h <= 3_650 for h in value):
         return MISSING
+    if DEFAULTS.headline_horizon not in value:  # the headline must be one of the horizons
+        return MISSING
     return tuple(value) if all(a < b for a, b in itertools.pairwise(value)) else MISSING
 
 
-def _overrides(value: Any) -> Any:
+def _per_instrument(value: Any) -> Any:
+    """key -> {row: value}: every key valid and distinct once canonical, every name a
+    per-instrument row, every value in its row's range; missing names are the key's defaults."""
     if type(value) is not dict:
         return MISSING
-    for key, pair in value.items():
-        if not _key_ok(key) or type(pair) is not list or len(pair) != 2:
+    table = {}
+    for key, entry in value.items():
+        if not _key_ok(key) or type(entry) is not dict or parse_key(key).key in table:
             return MISSING
-        if not all(type(v) is float and 0.01 <= v <= 0.95 for v in pair):
-            return MISSING
-    return {key: tuple(pair) for key, pair in value.items()}
+        changes = {}
+        for name, item in entry.items():
+            if name not in {r.name for r in INSTRUMENT_SETTINGS}:
+                return MISSING
+            changes[name] = _scalar(SETTING[name].kind, item)
+            if changes[name] is MISSING:
+                return MISSING
+        canonical = parse_key(key).key
+        table[canonical] = dataclasses.replace(InstrumentSettings.default_for(canonical), **changes)
+    return table
 
 
 def _key_dates(value: Any) -> Any:
@@ -201,10 +244,12 @@ def _key_dates(value: Any) -> Any:
 
 def expected(name: str, value: Any) -> Any:
     """The value Settings must hold after loading {name: value}, or MISSING when invalid."""
-    if name == "schema_version":
-        return value if type(value) is int and value == SCHEMA_VERSION else MISSING
-    if name in RULES:
-        return _scalar(name, value)
+    if name == "schema_version":  # version 1 files are migrated, newer ones refused
+        return SCHEMA_VERSION if type(value) is int and 1 <= value <= SCHEMA_VERSION else MISSING
+    if name == "headline_horizon":
+        return value if type(value) is int and value in DEFAULTS.horizons else MISSING
+    if name in SETTING and not isinstance(SETTING[name].kind, Key | KeyList | DayList | KeyDates):
+        return _scalar(SETTING[name].kind, value)
     if name in ("leader", "follower"):
         return _instrument(name, value)
     if name == "extra_instruments":
@@ -214,7 +259,11 @@ def expected(name: str, value: Any) -> Any:
             and all(type(k) is str and _key_ok(k) for k in value)
         )
         return tuple(value) if ok else MISSING
-    checks = {"horizons": _horizons, "regime_overrides": _overrides, "extra_key_dates": _key_dates}
+    checks = {
+        "horizons": _horizons,
+        "per_instrument": _per_instrument,
+        "extra_key_dates": _key_dates,
+    }
     return checks[name](value)
 
 
@@ -325,34 +374,15 @@ def test_a_folder_in_place_of_the_settings_file_is_set_aside(tmp_path):
 
 
 def _dialog_values() -> dict[str, Any]:
-    values = {name: getattr(DEFAULTS, name) for name in (*sv.INT_FIELDS, *sv.FLOAT_FIELDS)}
-    values |= sv.thresholds_of(DEFAULTS)
-    values |= {name: getattr(DEFAULTS, name) for name in (*sv.BOOL_FIELDS, *sv.INSTRUMENT_FIELDS)}
-    values |= {"horizons": DEFAULTS.horizons, "basis": DEFAULTS.basis}
-    return values
+    return sv.values_of(DEFAULTS)
 
 
 def _parser(name: str):
-    if name in sv.INT_FIELDS:
-        return sv.parse_int
-    if name in (*sv.FLOAT_FIELDS, *sv.THRESHOLD_FIELDS):
-        return sv.parse_float
-    if name == "horizons":
-        return sv.parse_horizons
-    if name == "extra_instruments":
-        return sv.parse_list
-    return str
+    return lambda text: sv.parse(name, text)
 
 
-TEXT_FIELDS = [
-    *sv.INT_FIELDS,
-    *sv.FLOAT_FIELDS,
-    *sv.THRESHOLD_FIELDS,
-    "horizons",
-    "leader",
-    "follower",
-    "extra_instruments",
-]
+#: The dialog's text fields (check boxes and choice lists cannot hold arbitrary text).
+TEXT_FIELDS = [n for n, f in sv.FIELDS.items() if not isinstance(f.row.kind, Flag | Choice)]
 typed_text = st.one_of(
     st.text(max_size=30),
     st.from_regex(r"\A[ +-]?[0-9 ,_.]{0,12}(e[+-]?\d{1,4})? ?%?\Z"),
@@ -374,8 +404,9 @@ def test_dialog_fields_accept_or_explain_any_text(name, text):
         return
     settings = sv.validated(DEFAULTS, values)
     settings.validate()
-    if name in RULES:
-        assert getattr(settings, name) == values[name]
+    field = sv.FIELDS[name]
+    if not isinstance(field.row.kind, Key | KeyList):
+        assert field.value_of(settings) == values[name]
 
 
 @pytest.mark.parametrize(
@@ -397,5 +428,5 @@ def test_problems_fuzzing_found_stay_fixed(tmp_path, document, named):
 def test_a_pasted_5000_digit_number_is_explained_not_a_crash():
     """Python refuses int() of over 4,300 digits with ValueError; the dialog must say the value
     is out of range instead (found by fuzzing; parse_int is shared by every whole-number field)."""
-    values = _dialog_values() | {"min_gap_days": sv.parse_int("9" * 5_000)}
+    values = _dialog_values() | {"min_gap_days": sv.parse("min_gap_days", "9" * 5_000)}
     assert "min_gap_days" in sv.field_errors(DEFAULTS, values)

@@ -8,7 +8,7 @@ like anyone else, so `chmod 0555` truly stops writes. As an ordinary user nothin
 dropping. (SQLite's `mode=ro` URI would be no test at all: it never tries to write.)
 
 Locked: a second process holds `BEGIN EXCLUSIVE` until told to let go; the busy timeout is
-shortened in-process (`app.cache.BUSY_TIMEOUT_S`) so the test waits 0.3 s, not 5 s.
+shortened in-process (`app.cache.schema.BUSY_TIMEOUT_S`) so the test waits 0.3 s, not 5 s.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import app.cache
+import app.cache.schema
 from app.bars import bars_from_arrays
 from app.cache import Cache
 from app.cli import main as cli_main
@@ -203,7 +203,7 @@ class Locker:
 
 @pytest.fixture
 def short_busy_timeout(monkeypatch):
-    monkeypatch.setattr(app.cache, "BUSY_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(app.cache.schema, "BUSY_TIMEOUT_S", 0.3)
 
 
 def test_a_cache_locked_by_another_process_times_out_in_plain_words(tmp_path, short_busy_timeout):

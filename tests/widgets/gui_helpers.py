@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from app.cache import Cache
-from app.config import Settings, save_settings
+from app.config import Settings
 from app.paths import AppPaths
+from app.settings_file import save_settings
 from tests.widgets.result_factory import FOLLOWER_KEY, LEADER_KEY, synthetic_pair
 
 #: Qt's offscreen platform warns that it cannot propagate size hints; harmless here.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QKeySequence
 
-from app.config import load_settings
+from app.settings_file import load_settings
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
 from widgets.charts.coords import to_x
 from widgets.dialogs import prompts as dialogs
@@ -68,7 +68,7 @@ def test_an_analysis_setting_change_reanalyses_without_loading_or_fetching(
     monkeypatch.setattr(tasks, "load_and_analyse", forbidden)
     monkeypatch.setattr(tasks, "refresh", forbidden)
     before = window.session.result
-    new = window.settings.with_changes(min_gap_days=120, horizons=(10, 60))
+    new = window.settings.with_changes(min_gap_days=120, horizons=(10, 60), headline_horizon=60)
     with qtbot.waitSignal(window.drawn, timeout=20_000):
         parts = window.apply_settings(new)
     assert parts == {"analysis"}

@@ -1,8 +1,10 @@
-"""The settings dialog: markets, analysis windows and thresholds, downloads.
+"""The settings dialog: markets, analysis, regimes per market, downloads.
 
-Every field is checked as it is edited, with the message shown under the field (the same
-wording as the command line, see widgets.dialogs.settings_values); OK stays disabled while
-anything is invalid. The Test buttons check an instrument in a worker thread and store nothing.
+Its fields are the rows of the settings table (app.config, through settings_values): a new
+setting appears here with its label, unit, help and allowed range without any code in this
+module. Every field is checked as it is edited, with the same wording as the command line;
+OK stays disabled while anything is invalid. The Test buttons check an instrument in a worker
+thread and store nothing.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QTabWidget,
@@ -26,8 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import HORIZON_LIMITS, MAX_HORIZONS, RULES, Settings
+from app.config import Settings
+from app.errors import InvalidKeyError
+from app.instruments import parse_key
 from app.paths import AppPaths
+from app.setting_kinds import Choice, Flag, Key, Percent
 from widgets.dialogs import settings_values as sv
 from widgets.dialogs.instrument_editor import InstrumentEditor
 from widgets.jobs import tasks
@@ -37,53 +44,14 @@ from widgets.tables.models import return_colors
 
 @dataclass
 class FieldRow:
-    """One field: its editor, how to read and write it, and the label for its message."""
+    """One field: its editor, how to read and show its value, and its message line."""
 
-    name: str
+    field: sv.DialogField
     editor: QWidget
     get: Callable[[], Any]
-    put: Callable[[Settings], None]
+    put: Callable[[Any], None]
     message: QLabel
-
-
-def _rule_help(name: str) -> str:
-    rule = RULES[name]
-    if rule.kind in (int, float):
-        return f"{rule.help}; {rule.range_text()}"
-    return rule.help
-
-
-THRESHOLD_HELP = {
-    "leader_bull": "Rise from a trough that starts a bull phase of the leader (0.2 = 20 %)",
-    "leader_bear": "Fall from a peak that starts a bear phase of the leader (0.2 = 20 %)",
-    "follower_bull": "Rise from a trough that starts a bull phase of the follower",
-    "follower_bear": "Fall from a peak that starts a bear phase of the follower",
-}
-ROLE_HELP = {
-    "leader": "The market whose breakouts we watch",
-    "follower": "The market whose reaction we measure",
-}
-LABELS = {
-    "leader": "Leader",
-    "follower": "Follower",
-    "extra_instruments": "Also keep cached",
-    "basis": "Breakout basis",
-    "min_gap_days": "Min. consolidation (days)",
-    "horizons": "Horizons (days)",
-    "non_overlapping": "Non-overlapping events",
-    "corr_window": "Correlation window",
-    "vol_window": "Volatility window",
-    "leader_bull": "Leader bull threshold",
-    "leader_bear": "Leader bear threshold",
-    "follower_bull": "Follower bull threshold",
-    "follower_bear": "Follower bear threshold",
-    "bootstrap_draws": "Bootstrap draws",
-    "seed": "Random seed",
-    "bull_window_days": "Bull phase near breakout (± days)",
-    "refresh_on_start": "Refresh on start",
-    "fetch_timeout_s": "Download timeout (s)",
-    "stale_after_days": "Stale after (days)",
-}
+    unit: QLabel | None = None
 
 
 class SettingsDialog(QDialog):
@@ -103,11 +71,10 @@ class SettingsDialog(QDialog):
         self._pool = pool
         self._paths = paths
         self._rows: dict[str, FieldRow] = {}
-        pages = QTabWidget(self)
-        pages.addTab(self._markets_page(), "Markets")
-        pages.addTab(self._analysis_page(), "Analysis")
-        pages.addTab(self._downloads_page(), "Downloads")
-        pages.setToolTip("Settings by topic")
+        self._keys_shown: dict[str, str] = {}
+        self.pages = QTabWidget(self)
+        self.pages.setToolTip("Settings by topic")
+        self._build_pages()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -123,171 +90,153 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(pages)
+        layout.addWidget(self.pages)
         layout.addWidget(self.buttons)
         self.load(settings)
 
     # -- pages ----------------------------------------------------------------------------------
 
-    def _markets_page(self) -> QWidget:
-        page, form = self._page()
-        for role in ("leader", "follower"):
-            editor = InstrumentEditor(role, page)
-            editor.changed.connect(self.revalidate)
-            editor.testRequested.connect(partial(self._run_test, editor))
-            self._add(
-                form,
-                role,
-                editor,
-                editor.key,
-                partial(_put_key, editor, role),
-                ROLE_HELP[role],
-            )
-        extra = self._line_edit(page, "yahoo:BTC-USD, yahoo:^GSPC")
-        self._add(
-            form,
-            "extra_instruments",
-            extra,
-            lambda: sv.parse_list(extra.text()),
-            lambda s: extra.setText(", ".join(s.extra_instruments)),
-            "More instruments to download and keep cached, separated by commas",
-        )
-        return page
+    def _build_pages(self) -> None:
+        fields = sv.dialog_fields()
+        for page_name in sv.PAGES:
+            page = QWidget(self)
+            on_page = [f for f in fields if f.page == page_name]
+            if page_name == sv.REGIMES:
+                self._fill_grid(page, on_page)
+            else:
+                self._fill_form(page, on_page)
+            self.pages.addTab(page, page_name)
 
-    def _analysis_page(self) -> QWidget:
-        page, form = self._page()
-        basis = QComboBox(page)
-        basis.addItem("Close", "close")
-        basis.addItem("High", "high")
-        self._add(
-            form,
-            "basis",
-            basis,
-            basis.currentData,
-            lambda s: basis.setCurrentIndex(basis.findData(s.basis)),
-            _rule_help("basis"),
-        )
-        self._int_field(page, form, "min_gap_days")
-        self._horizons_field(page, form)
-        self._bool_field(page, form, "non_overlapping")
-        for name in ("corr_window", "vol_window"):
-            self._int_field(page, form, name)
-        for name in sv.THRESHOLD_FIELDS:
-            edit = self._line_edit(page, "0.2")
-            self._add(
-                form,
-                name,
-                edit,
-                partial(_float_of, edit),
-                partial(_put_threshold, edit, name),
-                f"{THRESHOLD_HELP[name]}; {RULES['bull_threshold'].range_text()}",
-            )
-        for name in ("bootstrap_draws", "seed", "bull_window_days"):
-            self._int_field(page, form, name)
-        return page
-
-    def _horizons_field(self, page: QWidget, form: QFormLayout) -> None:
-        low, high = HORIZON_LIMITS
-        horizons = self._line_edit(page, "30, 90, 180, 365")
-        self._add(
-            form,
-            "horizons",
-            horizons,
-            lambda: sv.parse_horizons(horizons.text()),
-            lambda s: horizons.setText(sv.format_horizons(s.horizons)),
-            f"Days after each breakout to measure the follower; up to {MAX_HORIZONS} "
-            f"increasing whole numbers from {low} to {high:,}",
-        )
-
-    def _downloads_page(self) -> QWidget:
-        page, form = self._page()
-        self._bool_field(page, form, "refresh_on_start")
-        edit = self._line_edit(page, "60")
-        self._add(
-            form,
-            "fetch_timeout_s",
-            edit,
-            partial(_float_of, edit),
-            lambda s: edit.setText(sv.format_number(s.fetch_timeout_s)),
-            _rule_help("fetch_timeout_s"),
-        )
-        self._int_field(page, form, "stale_after_days")
-        return page
-
-    # -- building blocks ------------------------------------------------------------------------
-
-    def _page(self) -> tuple[QWidget, QFormLayout]:
-        page = QWidget(self)
+    def _fill_form(self, page: QWidget, fields: list[sv.DialogField]) -> None:
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        return page, form
+        for f in fields:
+            holder = self._field_widget(page, f)
+            text = f"{f.role.title()}'s {f.label.lower()}" if f.role else f.label
+            label = QLabel(text, page)
+            label.setToolTip(f.row.help_text())
+            label.setBuddy(self._rows[f.name].editor)
+            form.addRow(label, holder)
 
-    def _line_edit(self, parent: QWidget, placeholder: str) -> QLineEdit:
-        edit = QLineEdit(parent)
-        edit.setPlaceholderText(placeholder)
-        edit.textChanged.connect(self.revalidate)
-        return edit
+    def _fill_grid(self, page: QWidget, fields: list[sv.DialogField]) -> None:
+        """Per-market rows: one line per setting, a column for the leader and the follower."""
+        grid = QGridLayout(page)
+        self._role_headers = {}
+        for column, role in enumerate(sv.ROLES, start=1):
+            header = QLabel(role.title(), page)
+            header.setToolTip(f"The {role}'s own values (the defaults depend on the market)")
+            grid.addWidget(header, 0, column)
+            self._role_headers[role] = header
+        names = list(dict.fromkeys(f.row.name for f in fields))
+        for line, name in enumerate(names, start=1):
+            first = next(f for f in fields if f.row.name == name)
+            label = QLabel(first.label, page)
+            label.setToolTip(first.row.help_text())
+            grid.addWidget(label, line, 0, Qt.AlignmentFlag.AlignTop)
+            for column, role in enumerate(sv.ROLES, start=1):
+                f = sv.FIELDS[f"{role}_{name}"]
+                grid.addWidget(self._field_widget(page, f), line, column)
+        grid.setRowStretch(len(names) + 1, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
 
-    def _int_field(self, page: QWidget, form: QFormLayout, name: str) -> None:
-        edit = self._line_edit(page, str(getattr(Settings(), name)))
-        self._add(
-            form,
-            name,
-            edit,
-            lambda: sv.parse_int(edit.text()),
-            lambda s: edit.setText(str(getattr(s, name))),
-            _rule_help(name),
-        )
-
-    def _bool_field(self, page: QWidget, form: QFormLayout, name: str) -> None:
-        box = QCheckBox(page)
-        box.toggled.connect(self.revalidate)
-        self._add(
-            form,
-            name,
-            box,
-            box.isChecked,
-            lambda s: box.setChecked(bool(getattr(s, name))),
-            RULES[name].help,
-        )
-
-    def _add(
-        self,
-        form: QFormLayout,
-        name: str,
-        editor: QWidget,
-        get: Callable[[], Any],
-        put: Callable[[Settings], None],
-        help_text: str,
-    ) -> None:
-        holder = QWidget(editor.parentWidget())
+    def _field_widget(self, page: QWidget, f: sv.DialogField) -> QWidget:
+        """The editor for one field with its unit and its message line below it."""
+        holder = QWidget(page)
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        editor.setParent(holder)
-        column.addWidget(editor)
+        editor, get, put = self._editor(holder, f)
+        unit = None
+        if f.row.unit and not isinstance(editor, QCheckBox | InstrumentEditor):
+            line = QHBoxLayout()
+            line.addWidget(editor, 1)
+            unit = QLabel(f.row.unit, holder)
+            line.addWidget(unit)
+            column.addLayout(line)
+        else:
+            column.addWidget(editor)
         message = QLabel(holder)
         message.setWordWrap(True)
         message.setToolTip("What this field accepts")
         message.hide()
         column.addWidget(message)
         if not editor.toolTip():
-            editor.setToolTip(help_text)
-        label = QLabel(LABELS[name], holder.parentWidget())
-        label.setToolTip(help_text)
-        label.setBuddy(editor)
-        form.addRow(label, holder)
-        self._rows[name] = FieldRow(name, editor, get, put, message)
+            editor.setToolTip(f.row.help_text())
+        self._rows[f.name] = FieldRow(f, editor, get, put, message, unit)
+        return holder
+
+    def _editor(
+        self, parent: QWidget, f: sv.DialogField
+    ) -> tuple[QWidget, Callable[[], Any], Callable[[Any], None]]:
+        kind = f.row.kind
+        if isinstance(kind, Key):
+            editor = InstrumentEditor(f.name, parent)
+            editor.changed.connect(partial(self._on_key_edited, f.name))
+            editor.testRequested.connect(partial(self._run_test, editor))
+            return editor, editor.key, editor.set_key
+        if isinstance(kind, Flag):
+            box = QCheckBox(parent)
+            box.toggled.connect(self.revalidate)
+            return box, box.isChecked, lambda value: box.setChecked(bool(value))
+        if isinstance(kind, Choice):
+            combo = QComboBox(parent)
+            for choice in kind.choices:
+                combo.addItem(choice.title(), choice)
+            combo.currentIndexChanged.connect(self.revalidate)
+            return combo, combo.currentData, lambda v: combo.setCurrentIndex(combo.findData(v))
+        edit = QLineEdit(parent)
+        edit.setPlaceholderText(sv.format_value(f.name, f.row.default))
+        if isinstance(kind, Percent):
+            edit.setToolTip(f"{f.row.help_text()} (type 20 or 20% for 20 %)")
+        edit.textChanged.connect(self.revalidate)
+        name = f.name
+        return (
+            edit,
+            lambda: sv.parse(name, edit.text()),
+            lambda v: edit.setText(sv.format_value(name, v)),
+        )
 
     # -- values ---------------------------------------------------------------------------------
 
     def load(self, settings: Settings) -> None:
         """Show `settings` in every field."""
         for row in self._rows.values():
-            row.editor.blockSignals(True)
-            row.put(settings)
-            row.editor.blockSignals(False)
+            self._put(row, row.field.value_of(settings))
+        self._keys_shown = {role: getattr(settings, role) for role in sv.ROLES}
+        self._show_role_names()
         self.revalidate()
+
+    def _put(self, row: FieldRow, value: Any) -> None:
+        row.editor.blockSignals(True)
+        row.put(value)
+        row.editor.blockSignals(False)
+
+    @Slot()
+    def _on_key_edited(self, role: str) -> None:
+        """A new leader or follower shows its own per-market values (or its defaults)."""
+        key = self._rows[role].get()
+        try:
+            canonical = parse_key(key).key
+        except InvalidKeyError:
+            canonical = None
+        if canonical is not None and canonical != self._keys_shown.get(role):
+            values = self._base.instrument(canonical)
+            for row in self._rows.values():
+                if row.field.role == role:
+                    self._put(row, getattr(values, row.field.row.name))
+            self._keys_shown[role] = canonical
+            self._show_role_names()
+        self.revalidate()
+
+    def _show_role_names(self) -> None:
+        for role, header in getattr(self, "_role_headers", {}).items():
+            key = self._keys_shown.get(role, "")
+            try:
+                name = parse_key(key).label
+            except InvalidKeyError:
+                name = key
+            header.setText(f"{role.title()}: {name}")
 
     def values(self) -> dict[str, Any]:
         return {name: row.get() for name, row in self._rows.items()}
@@ -302,6 +251,11 @@ class SettingsDialog(QDialog):
 
     def editor(self, name: str) -> QWidget:
         return self._rows[name].editor
+
+    def unit(self, name: str) -> str:
+        """The unit shown after field `name` (empty when it has none)."""
+        label = self._rows[name].unit
+        return label.text() if label is not None else ""
 
     def message(self, name: str) -> str:
         """The message currently shown under field `name` (empty when valid)."""
@@ -337,15 +291,3 @@ class SettingsDialog(QDialog):
         worker.result.connect(editor.on_test_result)
         worker.error.connect(editor.on_test_error)
         self._pool.start(worker)
-
-
-def _put_key(editor: InstrumentEditor, role: str, settings: Settings) -> None:
-    editor.set_key(getattr(settings, role))
-
-
-def _float_of(edit: QLineEdit) -> float | str:
-    return sv.parse_float(edit.text())
-
-
-def _put_threshold(edit: QLineEdit, name: str, settings: Settings) -> None:
-    edit.setText(sv.format_number(sv.thresholds_of(settings)[name]))

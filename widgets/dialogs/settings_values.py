@@ -1,128 +1,118 @@
-"""The settings dialog's values: text → typed value, per-field messages, and what a change implies.
+"""The settings dialog's fields and values, derived from the settings table (no widgets here).
 
-No widgets here. Validation goes through `Settings.validate` and `app.config.RULES`, so the
-dialog shows the same wording as the command line and the settings-file loader for the same
-mistake. Text that does not parse is passed on as it is, so the message is still the rule's
-("must be a whole number from 1 to 10,000"), not a second wording.
+Each field is one row of app.config's table: a general setting (named as the setting, e.g.
+`min_gap_days`), or a per-instrument one for the leader or the follower (`leader_bull_threshold`,
+`follower_label`). Text is read by the row's kind, so percentages are typed as percentages;
+text that does not parse is passed on unchanged, so the message is still the rule's wording,
+the same as the command line's and the settings file's for the same mistake.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
+from dataclasses import dataclass
 from typing import Any
 
-from app.config import RULES, Settings
-from app.errors import SettingsError
+from app.config import INSTRUMENT_SETTINGS, SETTINGS, Settings
+from app.errors import InvalidKeyError, SettingsError
+from app.instruments import parse_key
+from app.setting_kinds import ANALYSIS, Key, KeyList, Setting
 
-#: Fields shown as one value per line edit, with the type their text parses to.
-INT_FIELDS = (
-    "min_gap_days",
-    "corr_window",
-    "vol_window",
-    "bootstrap_draws",
-    "seed",
-    "bull_window_days",
-    "stale_after_days",
-)
-FLOAT_FIELDS = ("fetch_timeout_s",)
-THRESHOLD_FIELDS = ("leader_bull", "leader_bear", "follower_bull", "follower_bear")
-BOOL_FIELDS = ("non_overlapping", "refresh_on_start")
-INSTRUMENT_FIELDS = ("leader", "follower", "extra_instruments")
-#: Changing any of these re-runs the analysis on the bars in memory (no download).
-ANALYSIS_FIELDS = (
-    "basis",
-    "min_gap_days",
-    "horizons",
-    "non_overlapping",
-    "corr_window",
-    "vol_window",
-    "bull_threshold",
-    "bear_threshold",
-    "regime_overrides",
-    "bootstrap_draws",
-    "seed",
-    "bull_window_days",
-    "extra_key_dates",
-)
+ROLES = ("leader", "follower")
+MARKETS, ANALYSIS_PAGE, REGIMES, DOWNLOADS_PAGE = "Markets", "Analysis", "Regimes", "Downloads"
+PAGES = (MARKETS, ANALYSIS_PAGE, REGIMES, DOWNLOADS_PAGE)
 
 
-def parse_int(text: str) -> int | str:
-    """ "10,000" or "10 000" → 10000; anything else is returned unchanged for the rule's message."""
-    cleaned = re.sub(r"[,_\s]", "", text)
-    # More than 18 digits is out of every field's range; int() of over 4,300 digits would raise.
-    return int(cleaned) if re.fullmatch(r"[+-]?\d{1,18}", cleaned) else text
+@dataclass(frozen=True)
+class DialogField:
+    """One field of the dialog: the row it edits, for which market, on which page."""
+
+    name: str
+    row: Setting
+    role: str = ""  # "leader" or "follower" for per-instrument rows
+    page: str = MARKETS
+
+    @property
+    def label(self) -> str:
+        unit = f" ({self.row.unit})" if self.row.unit else ""
+        return self.row.label + unit
+
+    def value_of(self, settings: Settings) -> Any:
+        if not self.role:
+            return getattr(settings, self.row.name)
+        return getattr(settings.instrument(getattr(settings, self.role)), self.row.name)
 
 
-def parse_float(text: str) -> float | str:
-    """ "0.2", "20 %" (→ 0.2) or "1,5"-free numbers; anything else is returned unchanged."""
-    cleaned = text.strip().replace(" ", "")
-    percent = cleaned.endswith("%")
-    try:
-        value = float(cleaned.rstrip("%"))
-    except ValueError:
-        return text
-    return value / 100 if percent else value
+def _page_of(row: Setting) -> str:
+    if isinstance(row.kind, Key | KeyList):
+        return MARKETS
+    if row.per_instrument:
+        return REGIMES if ANALYSIS in row.affects else MARKETS
+    return ANALYSIS_PAGE if ANALYSIS in row.affects else DOWNLOADS_PAGE
 
 
-def parse_list(text: str) -> tuple[str, ...]:
-    """Comma-, semicolon- or space-separated items."""
-    return tuple(t for t in re.split(r"[,;\s]+", text.strip()) if t)
+def dialog_fields() -> tuple[DialogField, ...]:
+    """Every field, in table order within each page (per-instrument ones after the keys)."""
+    fields = [DialogField(r.name, r, "", _page_of(r)) for r in SETTINGS if r.text_editable]
+    for role in ROLES:
+        fields += [
+            DialogField(f"{role}_{r.name}", r, role, _page_of(r))
+            for r in INSTRUMENT_SETTINGS
+            if r.text_editable
+        ]
+    return tuple(fields)
 
 
-def parse_horizons(text: str) -> tuple[int | str, ...]:
-    return tuple(parse_int(t) for t in parse_list(text))
+FIELDS: dict[str, DialogField] = {f.name: f for f in dialog_fields()}
 
 
-def format_horizons(horizons: tuple[int, ...]) -> str:
-    return ", ".join(str(h) for h in horizons)
+def parse(name: str, text: str) -> Any:
+    """The value typed into field `name` (unchanged text when it does not parse)."""
+    return FIELDS[name].row.kind.parse(text)
 
 
-def format_number(value: float) -> str:
-    return f"{value:g}"
+def format_value(name: str, value: Any) -> str:
+    return FIELDS[name].row.kind.format(value)
 
 
-def thresholds_of(settings: Settings) -> dict[str, float]:
-    """The four regime thresholds the dialog shows: the ones the analysis uses for each market."""
-    leader = settings.thresholds_for(settings.leader)
-    follower = settings.thresholds_for(settings.follower)
-    return {
-        "leader_bull": leader[0],
-        "leader_bear": leader[1],
-        "follower_bull": follower[0],
-        "follower_bear": follower[1],
-    }
+def values_of(settings: Settings) -> dict[str, Any]:
+    """Every field's value in `settings` (per-instrument ones of its leader and follower)."""
+    return {name: f.value_of(settings) for name, f in FIELDS.items()}
 
 
 def build_settings(base: Settings, values: dict[str, Any]) -> Settings:
     """A (not yet validated) Settings from `base` with the dialog's values applied.
 
-    The per-market thresholds become `regime_overrides` entries, dropped again when they equal
-    the general thresholds, so the settings file stays minimal.
+    Per-instrument values go to the markets the dialog names as leader and follower; a market
+    whose values equal its defaults keeps no entry, so the settings file stays minimal.
     """
-    changes = {k: v for k, v in values.items() if k not in THRESHOLD_FIELDS}
-    candidate = dataclasses.replace(base, **changes)
-    overrides = dict(candidate.regime_overrides)
-    general = (candidate.bull_threshold, candidate.bear_threshold)
-    for role in ("leader", "follower"):
-        pair = (values.get(f"{role}_bull"), values.get(f"{role}_bear"))
-        if None in pair:
-            continue
-        key = getattr(candidate, role)
-        if pair == general:
-            overrides.pop(key, None)
-        else:
-            overrides[key] = pair
-    return dataclasses.replace(candidate, regime_overrides=overrides)
+    import dataclasses
+
+    general = {n: v for n, v in values.items() if n in FIELDS and not FIELDS[n].role}
+    settings = dataclasses.replace(base, **general)
+    for role in ROLES:
+        own = {FIELDS[n].row.name: v for n, v in values.items() if FIELDS[n].role == role}
+        key = getattr(settings, role)
+        if own and _parses(key):
+            settings = settings.with_instrument(key, **own)
+    return settings
+
+
+def _parses(key: Any) -> bool:
+    try:
+        parse_key(key)
+    except InvalidKeyError:
+        return False
+    return True
 
 
 def field_errors(base: Settings, values: dict[str, Any]) -> dict[str, str]:
     """Per dialog field, what is wrong with its value (only fields with a problem)."""
     errors: dict[str, str] = {}
     for name, value in values.items():
-        reason = _field_error(base, name, value)
-        if reason:
-            errors[name] = reason
+        try:
+            FIELDS[name].row.check(value, name)
+        except SettingsError as exc:
+            errors[name] = exc.reason
     if errors:
         return errors
     try:
@@ -132,24 +122,23 @@ def field_errors(base: Settings, values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def _field_error(base: Settings, name: str, value: Any) -> str:
-    try:
-        if name in THRESHOLD_FIELDS:
-            rule = RULES["bull_threshold" if name.endswith("bull") else "bear_threshold"]
-            rule.check(name, value)
-        else:
-            dataclasses.replace(base, **{name: value}).validate()
-    except SettingsError as exc:
-        return exc.reason
-    return ""
-
-
 def _dialog_field(field: str, values: dict[str, Any]) -> str:
+    """The dialog field a settings error is about (per_instrument[KEY].NAME -> ROLE_NAME)."""
     if field in values:
         return field
-    if field.startswith("regime_overrides"):
-        return "leader_bull"
+    if field.startswith("per_instrument[") and "]." in field:
+        key, name = field[len("per_instrument[") :].split("].", 1)
+        for role in ROLES:
+            if _same_key(values.get(role), key) and f"{role}_{name}" in values:
+                return f"{role}_{name}"
     return next(iter(values))
+
+
+def _same_key(a: Any, b: str) -> bool:
+    try:
+        return bool(parse_key(a).key == parse_key(b).key)
+    except InvalidKeyError:
+        return False
 
 
 def validated(base: Settings, values: dict[str, Any]) -> Settings:
@@ -161,15 +150,3 @@ def validated(base: Settings, values: dict[str, Any]) -> Settings:
     settings = build_settings(base, values)
     settings.validate()
     return settings
-
-
-def changed_parts(old: Settings, new: Settings) -> set[str]:
-    """Which consequences a change has: "instruments" (fetch), "analysis" (re-run), "display"."""
-    parts: set[str] = set()
-    if old.instruments != new.instruments:
-        parts.add("instruments")
-    if any(getattr(old, f) != getattr(new, f) for f in ANALYSIS_FIELDS):
-        parts.add("analysis")
-    if old.stale_after_days != new.stale_after_days:
-        parts.add("display")
-    return parts

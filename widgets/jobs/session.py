@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.config import Settings, save_settings
+from app.config import Settings, changed_parts
 from app.errors import CancelledError, OfflineError
 from app.paths import AppPaths
-from widgets.dialogs.settings_values import changed_parts
+from app.settings_file import save_settings
 from widgets.jobs import gc_guard, tasks
 from widgets.jobs.workers import Worker, WorkerPool, WorkFunction
 

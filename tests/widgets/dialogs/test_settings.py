@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
-from app.config import RULES, Settings
+from app.config import SETTING, Settings
 from app.errors import SettingsError
 from widgets.dialogs import settings_values as sv
 from widgets.dialogs.instrument_editor import InstrumentEditor, compose_key, split_key
@@ -31,7 +31,7 @@ def _set_text(dialog: SettingsDialog, name: str, text: str) -> None:
 
 def _rule_reason(name: str, value: object) -> str:
     with pytest.raises(SettingsError) as caught:
-        RULES[name].check(name, value)
+        sv.FIELDS[name].row.check(value, name)
     return caught.value.reason
 
 
@@ -52,7 +52,10 @@ INT_CASES = [
     ("vol_window", "100000", 100000),
     ("bootstrap_draws", "5", 5),
     ("seed", "-1", -1),
-    ("bull_window_days", "9999", 9999),
+    ("era_days", "9999", 9999),
+    ("headline_horizon", "0", 0),
+    ("leader_censor_days", "2000", 2000),
+    ("follower_min_cycle_days", "-1", -1),
     ("stale_after_days", "0", 0),
 ]
 
@@ -64,20 +67,34 @@ def test_a_bad_whole_number_shows_the_rule_at_its_field(dialog, name, text, valu
     assert dialog.message(name) == _capitalised(expected)
     assert "from" in expected  # the message says what is allowed
     assert not dialog.ok_button.isEnabled()
-    _set_text(dialog, name, str(getattr(Settings(), name)))
+    _set_text(dialog, name, str(sv.FIELDS[name].value_of(Settings())))
     assert dialog.message(name) == ""
     assert dialog.ok_button.isEnabled()
 
 
 @pytest.mark.parametrize(
-    ("name", "text"),
-    [("leader_bull", "2"), ("leader_bear", "0"), ("follower_bull", "x"), ("follower_bear", "-5 %")],
+    ("name", "text", "got"),
+    [
+        ("leader_bull_threshold", "96", "96%"),
+        ("leader_bear_threshold", "0", "0%"),
+        ("follower_bull_threshold", "0.2", "0.2%"),  # typed as a fraction: 0.2 %, says so
+        ("follower_bear_threshold", "-5 %", "-5%"),
+    ],
 )
-def test_a_bad_threshold_names_the_allowed_range(dialog, name, text):
+def test_a_bad_threshold_names_the_allowed_range_in_percent(dialog, name, text, got):
     _set_text(dialog, name, text)
-    message = dialog.message(name)
-    assert "from 0.01 to 0.95" in message
+    assert dialog.message(name) == f"Must be from 1% to 95% (got {got})"
     assert not dialog.ok_button.isEnabled()
+
+
+def test_thresholds_are_shown_as_percentages_and_windows_with_units(dialog):
+    assert dialog.editor("leader_bull_threshold").text() == "20%"
+    assert dialog.editor("follower_bull_threshold").text() == "30%"  # Bitcoin's default
+    assert dialog.editor("follower_min_phase_move").text() == "20%"
+    assert dialog.unit("corr_window") == "trading days"
+    assert dialog.unit("min_gap_days") == "days"
+    assert dialog.unit("fetch_timeout_s") == "seconds"
+    assert dialog.unit("leader_censor_days") == "days"
 
 
 def test_fetch_timeout_is_checked_against_its_rule(dialog):
@@ -98,7 +115,7 @@ def test_horizons_messages_match_the_settings_rules(dialog, text, fragment):
     _set_text(dialog, "horizons", text)
     assert fragment.lower() in dialog.message("horizons").lower()
     with pytest.raises(SettingsError) as caught:
-        dataclasses.replace(Settings(), horizons=sv.parse_horizons(text)).validate()
+        dataclasses.replace(Settings(), horizons=sv.parse("horizons", text)).validate()
     assert dialog.message("horizons") == _capitalised(caught.value.reason)
 
 
@@ -152,8 +169,10 @@ def test_edited_values_come_back_as_typed_settings(qtbot):
     qtbot.addWidget(dialog)
     _set_text(dialog, "min_gap_days", "1,000")
     _set_text(dialog, "horizons", "10 20 40")
-    _set_text(dialog, "leader_bull", "25 %")
-    _set_text(dialog, "follower_bear", "0.4")
+    _set_text(dialog, "headline_horizon", "20")
+    _set_text(dialog, "leader_bull_threshold", "25 %")
+    _set_text(dialog, "follower_bear_threshold", "40")
+    _set_text(dialog, "follower_label", "  Bitcoin on Bitstamp ")
     combo = dialog.editor("basis")
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findData("high"))
@@ -165,33 +184,41 @@ def test_edited_values_come_back_as_typed_settings(qtbot):
     assert settings.horizons == (10, 20, 40)
     assert settings.basis == "high"
     assert settings.non_overlapping is True
-    assert settings.thresholds_for(settings.leader) == (0.25, 0.20)
-    assert settings.thresholds_for(settings.follower) == (0.30, 0.40)
+    assert settings.headline_horizon == 20
+    leader, follower = settings.instrument(settings.leader), settings.instrument(settings.follower)
+    assert (leader.bull_threshold, leader.bear_threshold) == (0.25, 0.20)
+    assert (follower.bull_threshold, follower.bear_threshold) == (0.30, 0.40)
+    assert follower.label == "Bitcoin on Bitstamp"
 
 
-def test_threshold_overrides_equal_to_the_general_rule_are_dropped():
-    base = Settings()
-    values = {**sv.thresholds_of(base), "follower_bull": 0.2, "follower_bear": 0.2}
+def test_values_equal_to_a_markets_defaults_keep_no_entry():
+    base = Settings().with_instrument("ccxt:bitstamp:BTC/USD", bull_threshold=0.5)
+    values = sv.values_of(base) | {"follower_bull_threshold": 0.3, "leader_bull_threshold": 0.2}
     settings = sv.build_settings(base, values)
-    assert base.follower not in settings.regime_overrides
-    assert settings.regime_overrides["yahoo:BTC-USD"] == (0.30, 0.30)  # others untouched
+    assert settings.per_instrument == {}
 
 
-def test_changed_parts_tell_fetch_from_reanalysis():
-    base = Settings()
-    assert sv.changed_parts(base, base) == set()
-    assert sv.changed_parts(base, base.with_changes(min_gap_days=200)) == {"analysis"}
-    assert sv.changed_parts(base, base.with_changes(leader="yahoo:IWM")) == {"instruments"}
-    assert sv.changed_parts(base, base.with_changes(stale_after_days=9)) == {"display"}
-    assert sv.changed_parts(base, base.with_changes(refresh_on_start=False)) == set()
+def test_a_new_leader_shows_its_own_regime_values(dialog):
+    """Per-market fields follow the market: BTC-USD as leader shows Bitcoin's 30 %."""
+    assert dialog.editor("leader_bull_threshold").text() == "20%"
+    dialog.editor("leader").set_key("yahoo:BTC-USD")
+    dialog.editor("leader").changed.emit()
+    assert dialog.editor("leader_bull_threshold").text() == "30%"
+    assert dialog.settings().per_instrument == {}  # nothing was changed, nothing stored
 
 
 def test_text_parsing_is_lenient_but_never_guesses():
-    assert sv.parse_int(" 10,000 ") == 10000
-    assert sv.parse_int("1.5") == "1.5"
-    assert sv.parse_float("20 %") == pytest.approx(0.2)
-    assert sv.parse_float("abc") == "abc"
-    assert sv.parse_list("a, b;c  d") == ("a", "b", "c", "d")
+    assert sv.parse("min_gap_days", " 10,000 ") == 10000
+    assert sv.parse("min_gap_days", "1.5") == "1.5"
+    assert sv.parse("leader_bull_threshold", "20 %") == 0.2
+    assert sv.parse("leader_bull_threshold", "29") == 0.29
+    assert sv.parse("leader_bull_threshold", "abc") == "abc"
+    assert sv.parse("extra_instruments", "a, b;c  d") == ("a", "b", "c", "d")
+
+
+def test_every_dialog_field_is_a_row_of_the_settings_table():
+    assert {f.row.name for f in sv.FIELDS.values()} <= set(SETTING)
+    assert all(sv.FIELDS[f"{role}_bull_threshold"] for role in ("leader", "follower"))
 
 
 @pytest.mark.parametrize(

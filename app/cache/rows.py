@@ -1,0 +1,125 @@
+"""Rows in, rows out: bars frames to parameter lists, rows to frames and instrument summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.bars import COLUMNS, bars_from_arrays, epoch_days
+from app.errors import InvalidKeyError
+from app.instruments import InstrumentSpec, parse_key
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+INFO_COLUMNS = (
+    "key, source, ticker, exchange, currency, timezone, rows, first_day, last_day, "
+    "last_fetch, last_error, last_error_kind"
+)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class InstrumentInfo:
+    """What the cache knows about one instrument (the `status` line and the Data tab)."""
+
+    key: str
+    source: str
+    ticker: str
+    exchange: str
+    currency: str
+    timezone: str
+    rows: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+    last_fetch: dt.datetime | None
+    last_error: str
+    last_error_kind: str
+
+    def is_stale(self, stale_after_days: int, today: dt.date | None = None) -> bool:
+        """True when the newest bar is older than `stale_after_days` calendar days."""
+        if self.last_date is None:
+            return True
+        today = today or dt.datetime.now(dt.UTC).date()
+        return (today - self.last_date).days > stale_after_days
+
+
+def lookup(key: str) -> str:
+    """The stored form of a key (`yahoo:^rut` is kept as `yahoo:^RUT`), or the key as given when
+    it does not parse: such a key can never have been stored, so the lookup finds nothing."""
+    try:
+        return parse_key(key).key
+    except InvalidKeyError:
+        return key
+
+
+def ensure_instrument(
+    db: sqlite3.Connection, spec: InstrumentSpec, currency: str, timezone: str
+) -> int:
+    """The instrument's row id, creating the row (or updating currency and time zone)."""
+    db.execute(
+        "INSERT INTO instruments (key, source, ticker, exchange, currency, timezone) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+        "currency=CASE WHEN excluded.currency<>'' THEN excluded.currency ELSE currency END, "
+        "timezone=CASE WHEN excluded.timezone<>'' THEN excluded.timezone ELSE timezone END",
+        (spec.key, spec.source, spec.ticker, spec.exchange, currency, timezone),
+    )
+    return db.execute("SELECT id FROM instruments WHERE key=?", (spec.key,)).fetchone()[0]
+
+
+def refresh_summary(db: sqlite3.Connection, instrument_id: int) -> None:
+    db.execute(
+        "UPDATE instruments SET (first_day, last_day, rows) = "
+        "(SELECT MIN(day), MAX(day), COUNT(*) FROM bars WHERE instrument_id=?) WHERE id=?",
+        (instrument_id, instrument_id),
+    )
+
+
+def bar_columns(bars: pd.DataFrame) -> list[list]:
+    """Day and value columns as Python lists; NaN becomes None so SQLite stores NULL."""
+    columns: list[list] = [epoch_days(bars.index).tolist()]
+    for name in COLUMNS:
+        values = bars[name].to_numpy(dtype=float)
+        as_list = values.tolist()
+        if np.isnan(values).any():
+            as_list = [None if v != v else v for v in as_list]  # v != v only for NaN
+        columns.append(as_list)
+    return columns
+
+
+def frame_from_rows(rows: list[tuple]) -> pd.DataFrame:
+    if not rows:
+        from app.bars import empty_bars
+
+        return empty_bars()
+    # float() of None is NaN via the object->float cast below.
+    table = np.array(rows, dtype=float)
+    days = table[:, 0].astype(np.int64)
+    return bars_from_arrays(days, {c: table[:, i + 1] for i, c in enumerate(COLUMNS)})
+
+
+def arrays_from_rows(rows: list[tuple]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    table = np.array(rows, dtype=float) if rows else np.empty((0, len(COLUMNS) + 1))
+    return table[:, 0].astype(np.int64), {c: table[:, i + 1] for i, c in enumerate(COLUMNS)}
+
+
+def info_from_row(row: tuple) -> InstrumentInfo:
+    key, source, ticker, exchange, currency, tz, rows, first, last, fetch, err, kind = row
+    return InstrumentInfo(
+        key=key,
+        source=source,
+        ticker=ticker,
+        exchange=exchange,
+        currency=currency,
+        timezone=tz,
+        rows=rows,
+        first_date=_EPOCH + dt.timedelta(days=first) if first is not None else None,
+        last_date=_EPOCH + dt.timedelta(days=last) if last is not None else None,
+        last_fetch=dt.datetime.fromtimestamp(fetch, dt.UTC) if fetch is not None else None,
+        last_error=err,
+        last_error_kind=kind,
+    )
