@@ -144,6 +144,6 @@ def test_selecting_any_other_day_just_marks_it(stack):
 
 
 def test_a_short_result_without_breakouts_draws_no_markers(qtbot):
-    plain = make_result(min_gap_days=100_000)
+    plain = make_result(min_gap_days=10_000)
     stack = show_with_result(qtbot, ChartStack(), plain, (800, 500))
     assert stack.graphics_view().content.panes[Pane.LEADER].marks == []
