@@ -32,6 +32,8 @@ class ValueAxisItem(pg.AxisItem):
         self.label_px = 12.0
         self.gap_px = 30.0
         self.top_reserved_px = 0.0  # the pane's label band: no ticks or grid lines there
+        self._ticks_for: tuple | None = None
+        self._ticks: list = []
         self._titles: tuple[str, ...] = ()
         self._title_style: dict[str, str] = {}
         self._title_metrics = QFontMetricsF(QFont())
@@ -49,9 +51,13 @@ class ValueAxisItem(pg.AxisItem):
         self.gap_px = gap_px
 
     def tickValues(self, minVal, maxVal, size):
-        return value_ticks(
-            minVal, maxVal, size, self.label_px, self.gap_px, self.logMode, self.top_reserved_px
-        )
+        # The axis and the pane's grid ask for the same ticks on every frame.
+        key = (minVal, maxVal, round(size), self.label_px, self.gap_px, self.logMode,
+               self.top_reserved_px)  # fmt: skip
+        if key != self._ticks_for:
+            self._ticks_for = key
+            self._ticks = value_ticks(*key[:2], size, *key[3:])
+        return self._ticks
 
     def tickStrings(self, values, scale, spacing):
         if spacing is None:

@@ -316,6 +316,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
     def _layout_bands(self) -> None:
         band = self.bands[Pane.FOLLOWER]
         band.set_labels([*self.content.key_dates, *self.selection.labels])
+        band.relayout()  # for the dates now in view
         if not self.interactive:
             # An image keeps the selection only where it is named (the follower pane).
             placed = any(label in self.selection.labels for label, _ in band.placed())

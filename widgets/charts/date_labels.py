@@ -45,19 +45,23 @@ class DateLabelBand(pg.GraphicsObject):
         self._labels: list[BandLabel] = []
         self._placed: list[tuple[BandLabel, QRectF]] = []
         self._rows_used = 0
+        self._size = (0.0, 0.0)
         self.setParentItem(view_box)
         self.setZValue(1_000)  # above the data and the crosshair
         self.set_theme(theme)
 
     def set_theme(self, theme: Theme) -> None:
+        self.prepareGeometryChange()  # the row height, and so the band, follows the font
         self._theme = theme
         self._font = theme.font_of(0.85)
         self._metrics = QFontMetricsF(self._font)
         self.relayout()
 
     def set_labels(self, labels: list[BandLabel]) -> None:
-        self._labels = sorted(labels, key=lambda label: (-label.priority, label.x))
-        self.relayout()
+        ordered = sorted(labels, key=lambda label: (-label.priority, label.x))
+        if ordered != self._labels:
+            self._labels = ordered
+            self.relayout()
 
     def labels(self) -> list[BandLabel]:
         return list(self._labels)
@@ -81,13 +85,19 @@ class DateLabelBand(pg.GraphicsObject):
 
     def relayout(self, *_args) -> None:
         """Place the labels for the current view (call after every change of X or size)."""
-        self.prepareGeometryChange()
+        before = (self._placed, self._rows_used)
         self._placed, self._rows_used = [], 0
         width, height = self._view_box.width(), self._view_box.height()
+        if (width, height) != self._size:
+            self.prepareGeometryChange()  # the item covers the top of the box, whatever is shown
+            self._size = (width, height)
         (x0, x1), _ = self._view_box.viewRange()
-        if not self._labels or width <= 0 or height <= 0 or x1 <= x0:
+        if self._labels and width > 0 and height > 0 and x1 > x0:
+            self._place(x0, x1, width, height)
+        if (self._placed, self._rows_used) != before:
             self.update()
-            return
+
+    def _place(self, x0: float, x1: float, width: float, height: float) -> None:
         row_height = self.row_height()
         rows = max(0, min(MAX_ROWS, int(height * MAX_BAND_SHARE // row_height)))
         taken: list[list[QRectF]] = [[] for _ in range(rows)]
@@ -103,10 +113,11 @@ class DateLabelBand(pg.GraphicsObject):
                 taken[row].append(rect)
                 self._placed.append((label, rect))
                 self._rows_used = max(self._rows_used, row + 1)
-        self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self._view_box.width(), self.reserved_px())
+        width, height = self._size
+        band = MAX_ROWS * (self.row_height() + 1) + self._theme.px(8)
+        return QRectF(0, 0, width, min(height, band))
 
     def paint(self, painter: QPainter, *_args) -> None:
         fill = with_alpha(self._theme.background, 225)

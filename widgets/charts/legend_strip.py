@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem
 
 from widgets.theme import Theme
 
@@ -48,6 +49,9 @@ class LegendStrip(pg.GraphicsObject):
     def __init__(self, theme: Theme, row: pg.LabelItem) -> None:
         super().__init__()
         self.setParentItem(row)
+        # The view repaints every item on every frame of a pan; the strip rarely changes, so
+        # Qt keeps it as a pixmap instead of drawing its text each time.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._entries: list[LegendEntry] = []
         self._note = ""
         self._placed: list[tuple[LegendEntry, QRectF, str]] = []
@@ -80,6 +84,8 @@ class LegendStrip(pg.GraphicsObject):
 
     def set_entries(self, entries: list[LegendEntry], note: str = "") -> None:
         """Show these entries (in this order) and `note` at the right end."""
+        if entries == self._entries and note == self._note:
+            return  # the stack asks on every frame; most frames change nothing here
         self._entries = list(entries)
         self._note = note
         self.relayout()

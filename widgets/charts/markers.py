@@ -9,7 +9,7 @@ data yet (nothing can be measured after those breakouts).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -31,14 +31,15 @@ class PriceMarks(pg.ScatterPlotItem):
         size: float,
         brushes: Sequence[QBrush],
         pen: QPen,
-        tips: Sequence[str] | None = None,
+        tip: Callable[[int], str] | None = None,
     ) -> None:
+        """`tip(row)` is the tooltip of the point in that row, worked out when it is shown."""
         super().__init__(
             symbol=symbol,
             size=size,
             pen=pen,
-            hoverable=tips is not None,
-            tip=(lambda x, y, data: data) if tips is not None else None,
+            hoverable=tip is not None,
+            tip=(lambda x, y, data: tip(data)) if tip is not None else None,
             antialias=True,
         )
         self.xs = np.asarray(xs, dtype=float)
@@ -46,7 +47,6 @@ class PriceMarks(pg.ScatterPlotItem):
         self.scale = 1.0
         self._log = False
         self._brushes = list(brushes)
-        self._tips = list(tips) if tips is not None else None
         self._apply()
 
     def setLogMode(self, x_mode: bool, y_mode: bool) -> None:
@@ -73,12 +73,11 @@ class PriceMarks(pg.ScatterPlotItem):
             with np.errstate(divide="ignore", invalid="ignore"):
                 ys = np.log10(ys)
         keep = np.isfinite(ys)
-        data = self._tips if self._tips is not None else [None] * self.xs.size
         self.setData(
             x=self.xs[keep],
             y=ys[keep],
             brush=[b for b, k in zip(self._brushes, keep, strict=True) if k],
-            data=[d for d, k in zip(data, keep, strict=True) if k],
+            data=np.flatnonzero(keep),  # each point's row
         )
 
     def visible_y_range(self, x0: float, x1: float) -> tuple[float, float] | None:
@@ -89,7 +88,7 @@ class PriceMarks(pg.ScatterPlotItem):
 
 
 class BreakoutMarkers(PriceMarks):
-    """Upward triangles at the leader's breakouts; a click reports the breakout's index.
+    """Upward triangles at the leader's breakouts; a click reports the breakout's row.
 
     Signals:
         breakoutClicked(int): row of the clicked breakout in the result's breakouts frame.
@@ -105,14 +104,12 @@ class BreakoutMarkers(PriceMarks):
         size: float,
         brushes: Sequence[QBrush],
         pen: QPen,
-        tips: Sequence[str],
+        tip: Callable[[int], str],
     ) -> None:
-        super().__init__(xs, ys, symbol="t1", size=size, brushes=brushes, pen=pen, tips=tips)
-        self._rows = {float(x): row for row, x in enumerate(self.xs)}
+        super().__init__(xs, ys, symbol="t1", size=size, brushes=brushes, pen=pen, tip=tip)
+        self.tip = tip
         self.sigClicked.connect(self._on_clicked)
 
     def _on_clicked(self, _item, points, _event) -> None:
         if len(points):
-            row = self._rows.get(float(points[0].pos().x()))
-            if row is not None:
-                self.breakoutClicked.emit(row)
+            self.breakoutClicked.emit(int(points[0].data()))

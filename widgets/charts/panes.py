@@ -136,14 +136,13 @@ def _breakout_markers(
     dimmed = _dimmed(content)
     bright = pg.mkBrush(theme.breakout)
     dim = pg.mkBrush(blend(theme.breakout, theme.background, DIM_SHARE))
-    tips = [breakout_tip(result, row, content.markets, bool(d)) for row, d in enumerate(dimmed)]
     markers = BreakoutMarkers(
         content.breakouts.xs,
         result.breakouts["level"].to_numpy(dtype=float),
         size=theme.marker_size,
         brushes=[dim if d else bright for d in dimmed],
         pen=pg.mkPen(theme.background, width=theme.thin_width),
-        tips=tips,
+        tip=lambda row: breakout_tip(result, row, content.markets, bool(dimmed[row])),
     )
     markers.setZValue(30)
     plot.addItem(markers)

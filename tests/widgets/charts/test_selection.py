@@ -85,10 +85,9 @@ def test_clicking_a_marker_reports_its_date(qtbot, stack, result):
 
 def test_markers_explain_themselves(stack, result):
     markers = stack.graphics_view().content.panes[Pane.LEADER].marks[0]
-    tips = [p.data() for p in markers.points()]
     row = len(result.breakouts) - 1
     breakout = result.breakouts.iloc[row]
-    tip = tips[row]
+    tip = markers.tip(int(markers.points()[row].data()))
     assert f"Breakout {breakout['date']:%Y-%m-%d}" in tip
     assert f"{breakout['level']:,.2f}" in tip and f"{int(breakout['gap_days']):,} days" in tip
     assert f"{breakout['fwd_30d'] * 100:+.1f}% (30 d)" in tip
@@ -101,7 +100,7 @@ def test_breakouts_before_the_follower_has_data_are_dimmed(stack, result):
     colours = [p.brush().color().name() for p in markers.points()]
     bright = stack.theme().breakout.name()
     assert all((c != bright) == b for c, b in zip(colours, before, strict=True))
-    assert "had no data yet" in markers.points()[0].data()
+    assert "had no data yet" in markers.tip(0)
     legend = [e.text for e in stack.graphics_view().strips[Pane.LEADER].entries()]
     assert any("before" in text for text in legend)
 
