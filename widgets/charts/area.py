@@ -107,8 +107,9 @@ class ChartArea(QStackedWidget):
         """
         if self.has_result() or not self.isVisible():
             if not self.has_result():
-                self._preview_widget().show_prices(preview)
-                self.setCurrentWidget(self.preview)
+                widget = self._preview_widget()
+                widget.show_prices(preview)
+                self.setCurrentWidget(widget)
             on_painted()
             return
         widget = self._preview_widget()

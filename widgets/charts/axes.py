@@ -56,7 +56,10 @@ class ValueAxisItem(pg.AxisItem):
                self.top_reserved_px)  # fmt: skip
         if key != self._ticks_for:
             self._ticks_for = key
-            self._ticks = value_ticks(*key[:2], size, *key[3:])
+            self._ticks = value_ticks(
+                minVal, maxVal, size, self.label_px, self.gap_px, self.logMode,
+                self.top_reserved_px,
+            )  # fmt: skip
         return self._ticks
 
     def tickStrings(self, values, scale, spacing):

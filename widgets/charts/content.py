@@ -31,8 +31,9 @@ class PaneContent:
 
     def y_bounds(self, x0: float, x1: float) -> tuple[float, float] | None:
         """Lowest and highest value the pane's items draw inside [x0, x1], or None."""
-        found = [item.visible_y_range(x0, x1) for item in (*self.curves, *self.marks)]
-        found = [b for b in found if b is not None]
+        ranges = [curve.visible_y_range(x0, x1) for curve in self.curves]
+        ranges += [mark.visible_y_range(x0, x1) for mark in self.marks]
+        found = [b for b in ranges if b is not None]
         if not found:
             return None
         return min(b[0] for b in found), max(b[1] for b in found)
@@ -82,7 +83,7 @@ class StackContent:
     overlap_bounds: tuple[float, float] | None = None
     markets: Markets = field(default_factory=Markets)
     key_dates: list[BandLabel] = field(default_factory=list)
-    breakouts: BreakoutDates | None = None
+    breakouts: BreakoutDates = field(default_factory=lambda: BreakoutDates(np.empty(0), None))
     compare_base_x: float | None = None
 
     def curves(self) -> list[LodCurve]:

@@ -54,10 +54,10 @@ def check_width(width: int) -> int:
 def ensure_app() -> QApplication:
     """The running QApplication, or a new offscreen one for headless rendering."""
     app = QApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QApplication(["riskcurve-report"])
-    return app
+    if isinstance(app, QApplication):
+        return app
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QApplication(["riskcurve-report"])
 
 
 def lay_out(widget: QWidget, width: int, height: int) -> None:
@@ -165,7 +165,7 @@ def save_png(image: QImage, path: Path, caption: str = "") -> Path:
     image.setText("Software", "Riskcurve")
     if caption:
         image.setText("Description", caption)
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), b"PNG"):
         raise OSError(f"could not write the image file {path}")
     return path
 
@@ -223,5 +223,7 @@ def caption_text(
 
 def result_range(result: AnalysisResult) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last date of either market in the result."""
-    lo, hi = data_x_bounds(result)
-    return to_timestamp(lo), to_timestamp(hi)
+    bounds = data_x_bounds(result)
+    if bounds is None:
+        raise ValueError("the analysis has no prices")
+    return to_timestamp(bounds[0]), to_timestamp(bounds[1])

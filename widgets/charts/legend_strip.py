@@ -156,7 +156,7 @@ class LegendStrip(pg.GraphicsObject):
                 break
             shown.remove(min(reversed(shown), key=lambda e: e.priority))
         self._placed = []
-        x, height = pad, self.size().height()
+        x, height = float(pad), self.size().height()
         for entry in shown:
             room = available - (x - pad)
             text = entry.text

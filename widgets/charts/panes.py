@@ -123,8 +123,6 @@ def build_leader_pane(
 def _dimmed(content: StackContent) -> np.ndarray:
     """True for breakouts before the follower's first bar (nothing to measure after them)."""
     dates = content.breakouts
-    if dates is None:
-        return np.zeros(0, dtype=bool)
     if dates.follower_first_x is None:
         return np.ones(dates.xs.size, dtype=bool)
     return dates.xs < dates.follower_first_x
@@ -190,7 +188,7 @@ def build_follower_pane(
     xs, ys = close_xy(result.follower)
     pane.curves = [add_curve(plot, xs, ys, theme.follower, theme.line_width, markets.follower)]
     pane.legend += _add_key_dates(plot, result, theme, content)
-    if content.breakouts is not None and content.breakouts.xs.size:
+    if content.breakouts.xs.size:
         pane.legend.append(_add_breakout_lines(plot, theme, content))
     pane.readouts = [
         ReadoutSeries(markets.follower_ticker, xs, ys, "price", theme.css(theme.follower))
@@ -295,8 +293,8 @@ def new_content(result: AnalysisResult) -> StackContent:
 
 def data_x_bounds(result: AnalysisResult) -> tuple[float, float] | None:
     """The first and last date of either market, as chart X."""
-    ends = [_ends(frame) for frame in (result.leader, result.follower)]
-    ends = [e for e in ends if e is not None]
+    found = [_ends(frame) for frame in (result.leader, result.follower)]
+    ends = [e for e in found if e is not None]
     if not ends:
         return None
     return min(e[0] for e in ends), max(e[1] for e in ends)

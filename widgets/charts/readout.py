@@ -44,14 +44,14 @@ def readout_items(
     """(label, value text, colour) for the date, every series with a value, and the cursor."""
     items = [("", date_text(x), "")]
     factors = {Pane.LEADER: context.leader_factor, Pane.FOLLOWER: context.follower_factor}
-    for pane_index, series_list in enumerate(context.readouts):
+    for pane_of, series_list in zip(Pane, context.readouts, strict=False):
         for position, series in enumerate(series_list):
             text = series.text_at(x)
             if text is None:
                 continue
-            factor = factors.get(pane_index) if position == 0 else None
-            if context.compare and factor is not None:
-                value = value_at(series.xs, series.ys, x)
+            factor = factors.get(pane_of) if position == 0 else None
+            value = value_at(series.xs, series.ys, x)
+            if context.compare and factor is not None and value is not None:
                 text += f" (index {value * factor:,.1f})"
             items.append((series.label, text, series.colour))
     cursor = cursor_text(context, pane, view_y)
