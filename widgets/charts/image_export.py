@@ -165,7 +165,8 @@ def save_png(image: QImage, path: Path, caption: str = "") -> Path:
     image.setText("Software", "Riskcurve")
     if caption:
         image.setText("Description", caption)
-    if not image.save(str(path), b"PNG"):
+    # PySide6's stubs say bytes for the format, the binding itself takes only str.
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write the image file {path}")
     return path
 
