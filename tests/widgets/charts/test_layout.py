@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.bars import EPOCH_DAY_SECONDS
 from tests.widgets.charts.geometry import inside, overlaps, texts, tick_labels, title_rect
 from tests.widgets.charts.histories import gspc_like_result, long_result
 from widgets.charts import image_export
@@ -195,6 +196,6 @@ def test_exported_images_are_as_legible(qapp, stack, width, view):
 def test_zoom_limit_views_still_fit(qapp, stack):
     """The narrowest view the stack allows (MIN_VISIBLE_DAYS) is still labelled."""
     x = to_x("2013-06-03")
-    stack.set_x_range((x, x + 3 * 86_400))
+    stack.set_x_range((x, x + 3 * EPOCH_DAY_SECONDS))
     qapp.processEvents()
     check_legible(stack.graphics_view())
