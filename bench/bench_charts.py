@@ -36,12 +36,12 @@ from PySide6.QtCore import QPointF  # noqa: E402  (after the platform is chosen)
 from PySide6.QtWidgets import QApplication  # noqa: E402  (after the platform is chosen)
 
 from app.analysis import AnalysisParams, run_analysis  # noqa: E402  (needs sys.path)
-from app.bars import bars_from_arrays  # noqa: E402  (needs sys.path)
+from app.bars import EPOCH_DAY_SECONDS, bars_from_arrays  # noqa: E402  (needs sys.path)
 from app.key_dates import load_key_dates  # noqa: E402  (needs sys.path)
 from app.signals.regimes import RegimeRule  # noqa: E402  (needs sys.path)
 
 LEADER_KEY, FOLLOWER_KEY = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
-DAY = 86_400.0
+DAY = float(EPOCH_DAY_SECONDS)
 SIZES = ((1600, 1000), (1280, 720))
 Step = Callable[[], None]
 

@@ -96,7 +96,7 @@ def _source_of(info: Any) -> str:
 
 def _write(result: Any, out_dir: Path, sources: dict[str, str], width: int) -> list[Path]:
     from app.report import write_analysis_files
-    from widgets.charts.image_export import render_report_pngs
+    from widgets.charts.report_images import render_report_pngs
 
     written = write_analysis_files(result, out_dir, sources)
     return written + render_report_pngs(result, out_dir, sources, width)

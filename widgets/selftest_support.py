@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from PySide6.QtGui import QImage
 
-#: An image counts as drawn when at least this share of its pixels differs from the most common
-#: colour (the background): a blank or failed render is one flat colour.
-MIN_INK_SHARE = 0.005
 PEM_MARKER = b"-----BEGIN CERTIFICATE-----"
 
 
@@ -60,18 +57,10 @@ def ohlc(days, close) -> pd.DataFrame:
 
 
 def is_drawn(image: QImage) -> bool:
-    """True when the image is more than one flat colour (the pixel-variance test for blank)."""
-    import numpy as np
-    from PySide6.QtGui import QImage
+    """True when the image is more than one flat colour (see image_export.is_blank)."""
+    from widgets.charts.image_export import is_blank
 
-    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
-    width, height = rgb.width(), rgb.height()
-    if width == 0 or height == 0:
-        return False
-    rows = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=rgb.bytesPerLine() // 4 * height)
-    pixels = rows.reshape(height, -1)[:, :width].ravel()
-    _, counts = np.unique(pixels, return_counts=True)
-    return 1.0 - counts.max() / pixels.size >= MIN_INK_SHARE
+    return not is_blank(image)
 
 
 def count_pem_certificates(path: Path, name: str) -> int:

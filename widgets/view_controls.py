@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from widgets import navigation, window_layout
 from widgets.actions import THEMES, WindowActions
+from widgets.charts.navigation import PAN_STEP, ZOOM_STEP
 from widgets.theme import apply_theme, forced_theme
 
 if TYPE_CHECKING:
@@ -42,10 +43,10 @@ class ViewControls(QObject):
         self.store, self.signals_tab = store, signals_tab
         a = actions
         moves: list[tuple[QAction, Callable[[], None]]] = [
-            (a.pan_left, lambda: self._move(navigation.pan, -navigation.PAN_FRACTION)),
-            (a.pan_right, lambda: self._move(navigation.pan, navigation.PAN_FRACTION)),
-            (a.zoom_in, lambda: self._move(navigation.zoom, navigation.ZOOM_FACTOR)),
-            (a.zoom_out, lambda: self._move(navigation.zoom, 1 / navigation.ZOOM_FACTOR)),
+            (a.pan_left, lambda: self._move(lambda charts: charts.pan(-PAN_STEP))),
+            (a.pan_right, lambda: self._move(lambda charts: charts.pan(PAN_STEP))),
+            (a.zoom_in, lambda: self._move(lambda charts: charts.zoom(ZOOM_STEP))),
+            (a.zoom_out, lambda: self._move(lambda charts: charts.zoom(1 / ZOOM_STEP))),
             (a.show_all, lambda: self.show_range("all")),
             (a.range_1y, lambda: self.show_range("1y")),
             (a.range_5y, lambda: self.show_range("5y")),
@@ -61,9 +62,9 @@ class ViewControls(QObject):
 
     # -- time -----------------------------------------------------------------------------------
 
-    def _move(self, how: Callable[[ChartStack, float], None], by: float) -> None:
+    def _move(self, how: Callable[[ChartStack], None]) -> None:
         if self.chart_area.has_result():
-            how(self.chart_area.charts, by)
+            how(self.chart_area.charts)
 
     def show_range(self, name: str) -> None:
         """A range preset ("1y", "5y", "follower", "all"); "all" honours "both markets"."""
@@ -77,10 +78,12 @@ class ViewControls(QObject):
 
     def new_result(self, result: AnalysisResult, first: bool) -> None:
         """A result was drawn: apply "both markets" (remembered, or the data's default)."""
+        from widgets.charts.panes import default_overlap_only  # loaded with the charts
+
         saved = window_layout.saved_toggle(self.store, "both_markets")
         action = self.actions.both_markets
-        action.setChecked(navigation.follower_starts_much_later(result) if saved is None else saved)
-        navigation.set_both_only(self.chart_area.charts, action.isChecked())
+        action.setChecked(default_overlap_only(result) if saved is None else saved)
+        self.chart_area.charts.set_overlap_only(action.isChecked())
         if first and action.isChecked():
             self.show_range("all")
 
@@ -89,7 +92,7 @@ class ViewControls(QObject):
         """The user's choice is remembered (the default follows the data until then)."""
         window_layout.save_toggle(self.store, "both_markets", on)
         if self.chart_area.has_result():
-            navigation.set_both_only(self.chart_area.charts, on)
+            self.chart_area.charts.set_overlap_only(on)
         self.show_range("all")
 
     @Slot(bool)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EPOCH_DAY_SECONDS = 86_400
+from app.bars import EPOCH_DAY_SECONDS
 
 
 def as_dates(days: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.errors import AnalysisError
-from app.signals.common import as_dates
+from app.signals.common import EPOCH_DAY_SECONDS, as_dates
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +59,8 @@ def dated_series(days: np.ndarray, values: np.ndarray, name: str) -> pd.Series:
 
 def event_days_of(breakouts: pd.DataFrame) -> np.ndarray:
     """Epoch days of the breakout dates."""
-    return np.asarray(breakouts["date"].to_numpy(dtype="datetime64[s]"), dtype=np.int64) // 86_400
+    seconds = np.asarray(breakouts["date"].to_numpy(dtype="datetime64[s]"), dtype=np.int64)
+    return seconds // EPOCH_DAY_SECONDS
 
 
 def breakout_notes(lead: Bars, breakouts: pd.DataFrame, params: AnalysisParams) -> list[str]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.signals.breakouts import record_mask
+from app.signals.common import EPOCH_DAY_SECONDS
 
 if TYPE_CHECKING:
     from app.analysis import LeaderState
@@ -29,10 +30,10 @@ def leader_state(days: np.ndarray, values: np.ndarray, close: np.ndarray) -> Lea
     records = np.flatnonzero(record_mask(values))
     last_record = int(records[-1])
     return LeaderState(
-        last_date=pd.Timestamp(int(days[-1]) * 86_400, unit="s"),
+        last_date=pd.Timestamp(int(days[-1]) * EPOCH_DAY_SECONDS, unit="s"),
         last_close=float(close[-1]),
         at_ath=last_record == len(days) - 1,
-        last_ath_date=pd.Timestamp(int(days[last_record]) * 86_400, unit="s"),
+        last_ath_date=pd.Timestamp(int(days[last_record]) * EPOCH_DAY_SECONDS, unit="s"),
         days_since_ath=int(days[-1] - days[last_record]),
         drawdown=float(close[-1] / values[last_record] - 1.0),
     )

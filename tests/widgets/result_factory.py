@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from app.analysis import AnalysisParams, AnalysisResult, run_analysis
-from app.bars import bars_from_arrays
+from app.bars import bars_from_arrays, epoch_days
 from app.config import KeyDate
 
 LEADER_KEY = "yahoo:^RUT"
@@ -27,7 +27,7 @@ KEY_DATES = (
 
 def bars(days: pd.DatetimeIndex, closes: np.ndarray) -> pd.DataFrame:
     """A bars frame (close-only besides a high/low band) for the given dates and closes."""
-    epoch = days.as_unit("s").asi8 // 86_400
+    epoch = epoch_days(days)
     closes = np.asarray(closes, dtype=float)
     return bars_from_arrays(
         epoch,

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
+    from app.preview import Preview
     from widgets.charts.preview import PricePreview
     from widgets.charts.stack import ChartStack
-    from widgets.jobs.tasks import Preview
 
 
 class FirstPaint(QObject):

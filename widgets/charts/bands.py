@@ -151,7 +151,9 @@ class GridItem(_FullHeightItem):
         if view is None or vb.width() <= 0 or vb.height() <= 0:
             return
         x_levels = _levels(self._plot.getAxis("bottom"), view.left(), view.right(), vb.width())
-        y_levels = _levels(self._plot.getAxis("left"), view.top(), view.bottom(), vb.height())
+        # pyqtgraph's axis measures its length one pixel beyond each end: ask with the same
+        # length, so the axis and the grid share one computation (and agree exactly).
+        y_levels = _levels(self._plot.getAxis("left"), view.top(), view.bottom(), vb.height() + 2)
         transform = painter.transform()
         for depth, pen in ((1, self._minor), (0, self._major)):
             xs = _spaced(_at(x_levels, depth), abs(transform.m11()), depth)

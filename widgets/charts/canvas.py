@@ -1,68 +1,80 @@
 """The graphics side of the chart stack: four linked panes, their items and their state.
 
-`StackCanvas` is a pyqtgraph GraphicsLayoutWidget holding the panes (0 leader, 1 follower,
-2 correlation, 3 volatility). It knows how to draw a result, switch log and compare modes and
-move in time; `ChartStack` (widgets.charts.stack) wraps it with the readout strip, the empty
-state and the export functions. A canvas can hold a subset of the panes (a one-pane export).
+`StackCanvas` is a pyqtgraph GraphicsLayoutWidget holding the panes by name (`Pane`). It draws
+a result, switches log and compare modes, moves in time (pan, zoom, all dates, keys and
+double-click) and shows the selected breakout; `ChartStack` (widgets.charts.stack) wraps it
+with the readout strip, the empty state and the export functions. A canvas can lay out a
+subset of the panes (a one-pane export); the others exist but are not shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
-from widgets.charts.coords import DAY_SECONDS
+from app.bars import EPOCH_DAY_SECONDS
+from widgets.charts.axes import LEFT_AXIS_WIDTH, set_axis_titles, style_axis
+from widgets.charts.content import StackContent
+from widgets.charts.coords import date_text
 from widgets.charts.crosshair import Crosshair
-from widgets.charts.date_labels import DateLabelLayout
+from widgets.charts.date_labels import DateLabelBand
 from widgets.charts.fitting import refresh_panes
-from widgets.charts.items import LEFT_AXIS_WIDTH, PaneMessage, add_grid, make_plot, style_axis
-from widgets.charts.panes import (
-    StackContent,
-    build_correlation_pane,
-    build_follower_pane,
-    build_leader_pane,
-    build_volatility_pane,
-    instrument_label,
-    instrument_ticker,
-)
-from widgets.theme import Theme, with_alpha
+from widgets.charts.items import PaneMessage, add_grid, make_plot
+from widgets.charts.legend_strip import LegendStrip, add_legend_strip
+from widgets.charts.navigation import PAN_STEP, ZOOM_STEP
+from widgets.charts.pane_spec import ALL_PANES, PRICE_PANES, Pane, axis_titles
+from widgets.charts.panes import BUILDERS, new_content
+from widgets.charts.readout import ReadoutContext
+from widgets.charts.selection import Selection
+from widgets.theme import Theme
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
-ALL_PANES = (0, 1, 2, 3)
-ROW_STRETCH = (30, 30, 13, 15)
 MIN_VISIBLE_DAYS = 14
 SETTLE_MS = 150  # after the last pan/zoom step, redraw the curves antialiased
 
 
+NAVIGATION_KEYS: dict[Qt.Key, Callable[[StackCanvas], None]] = {
+    Qt.Key.Key_Left: lambda canvas: canvas.pan(-PAN_STEP),
+    Qt.Key.Key_Right: lambda canvas: canvas.pan(PAN_STEP),
+    Qt.Key.Key_Plus: lambda canvas: canvas.zoom(ZOOM_STEP),
+    Qt.Key.Key_Equal: lambda canvas: canvas.zoom(ZOOM_STEP),  # + without Shift
+    Qt.Key.Key_Minus: lambda canvas: canvas.zoom(1 / ZOOM_STEP),
+    Qt.Key.Key_Underscore: lambda canvas: canvas.zoom(1 / ZOOM_STEP),
+    Qt.Key.Key_Home: lambda canvas: canvas.show_all(),
+    Qt.Key.Key_End: lambda canvas: canvas.show_latest(),
+}
+
+
 class StackCanvas(pg.GraphicsLayoutWidget):
-    """Four linked panes on one UTC date axis.
+    """Linked panes on one UTC date axis.
 
     Signals:
-        exportPaneRequested(int): a pane's context menu asked to export that pane.
+        exportPaneRequested(int): a pane's context menu asked to export that pane (a Pane).
         exportAllRequested(): a pane's context menu asked to export every pane.
-        showAllRequested(): a pane's context menu asked to show every date.
         rangeChanged(): the visible dates changed (after the panes were refreshed).
+        breakoutClicked(int): a breakout marker was clicked (its row in the breakouts frame).
     """
 
     exportPaneRequested = Signal(int)
     exportAllRequested = Signal()
-    showAllRequested = Signal()
     rangeChanged = Signal()
+    breakoutClicked = Signal(int)
 
     def __init__(
         self,
         theme: Theme,
-        panes: tuple[int, ...] = ALL_PANES,
+        panes: tuple[Pane, ...] = ALL_PANES,
         parent=None,
         interactive: bool = True,
     ) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.panes = panes
+        self.panes = tuple(Pane(p) for p in panes)
         # While the mouse drags or wheels: a low/high pair per 2 pixels and no antialiasing,
         # a third of the frame time; full quality again once the view rests. Exported
         # copies (interactive=False) are always drawn in full quality.
@@ -72,155 +84,159 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(lambda: self._set_fast(False))
         self.content = StackContent()
-        self.log = True
-        self.compare = False
-        self.plots: list[pg.PlotItem] = []
-        tick_cache: dict = {}
-        for index in ALL_PANES:
-            plot, view_box = make_plot(theme, "", index == panes[-1], tick_cache)
-            view_box.exportRequested.connect(lambda i=index: self.exportPaneRequested.emit(i))
-            view_box.exportAllRequested.connect(self.exportAllRequested.emit)
-            view_box.showAllRequested.connect(self.showAllRequested.emit)
-            plot.addLegend()
-            self.plots.append(plot)
-        self.master = self.plots[panes[0]]
-        for row, index in enumerate(panes):
-            self.addItem(self.plots[index], row=row, col=0)
-            self.ci.layout.setRowStretchFactor(row, ROW_STRETCH[index])
-        for plot in self.plots:
-            if plot is not self.master:
-                plot.setXLink(self.master)
-        self.messages = [PaneMessage(plot.vb, theme) for plot in self.plots]
-        self.date_labels = DateLabelLayout(self.plots[1].vb)
-        self.highlights = [self._highlight_line() for _ in self.plots]
-        self.crosshair = Crosshair(self.plots, theme)
+        self.result: AnalysisResult | None = None
+        self.log, self.compare, self.overlap_only = True, False, False
+        self.plots: dict[Pane, pg.PlotItem] = {}
+        self.strips: dict[Pane, LegendStrip] = {}
+        self._build_panes()
+        self.messages = {p: PaneMessage(plot.vb, theme) for p, plot in self.plots.items()}
+        self.bands = {p: DateLabelBand(plot.vb, theme) for p, plot in self.plots.items()}
+        self.selection = Selection(self.plots, theme)
+        self.crosshair = Crosshair([self.plots[p] for p in ALL_PANES], theme)
         self.apply_theme(theme)
         self.master.vb.sigXRangeChanged.connect(self._on_x_changed)
-        for plot in self.plots:
+        for plot in self.plots.values():
             plot.vb.sigRangeChangedManually.connect(self._on_mouse_moved_view)
-        self.master.vb.sigResized.connect(self._on_x_changed)
+            plot.vb.showAllRequested.connect(self.show_all)
+            plot.vb.sigResized.connect(self._on_x_changed)
         self.viewport().installEventFilter(self)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    @staticmethod
-    def _highlight_line() -> pg.InfiniteLine:
-        line = pg.InfiniteLine(angle=90, movable=False)
-        line.setZValue(5)
-        line.setVisible(False)
-        return line
+    def _build_panes(self) -> None:
+        tick_cache: dict = {}
+        for pane in ALL_PANES:
+            plot, view_box = make_plot(self.theme, pane == self.panes[-1], tick_cache)
+            view_box.exportRequested.connect(lambda p=pane: self.exportPaneRequested.emit(p))
+            view_box.exportAllRequested.connect(self.exportAllRequested.emit)
+            self.strips[pane] = add_legend_strip(plot, self.theme)
+            self.plots[pane] = plot
+        self.master = self.plots[self.panes[0]]
+        for row, pane in enumerate(self.panes):
+            self.addItem(self.plots[pane], row=row, col=0)
+            self.ci.layout.setRowStretchFactor(row, pane.spec.stretch)
+        for plot in self.plots.values():
+            if plot is not self.master:
+                plot.setXLink(self.master)
 
     def apply_theme(self, theme: Theme) -> None:
         """Colours, fonts and sizes of everything that is not data."""
         self.theme = theme
         self.setBackground(theme.background)
-        self.ci.setContentsMargins(theme.px(4), theme.px(6), theme.px(12), theme.px(2))
+        self.ci.setContentsMargins(theme.px(4), theme.px(2), theme.px(12), theme.px(2))
         self.ci.setSpacing(theme.px(3))
-        for plot in self.plots:
+        for pane, plot in self.plots.items():
             style_axis(plot.getAxis("bottom"), theme)
+            style_axis(plot.getAxis("left"), theme)
             plot.getAxis("left").setWidth(theme.px(LEFT_AXIS_WIDTH))
-            legend = plot.legend
-            legend.setOffset((theme.px(4), theme.px(2)))
-            legend.setBrush(pg.mkBrush(with_alpha(theme.background, 210)))
-            legend.setPen(pg.mkPen(with_alpha(theme.muted, 120)))
-            legend.setLabelTextColor(theme.foreground)
-            legend.setLabelTextSize(f"{theme.font.pointSizeF() * 0.85 * theme.scale:.1f}pt")
-        for line in self.highlights:
-            line.setPen(pg.mkPen(theme.highlight, width=theme.px(3)))
+            self.strips[pane].set_theme(theme)
+            self.bands[pane].set_theme(theme)
+        self.selection.set_theme(theme)
         self.crosshair.set_theme(theme)
         self.refresh_labels()
 
     # ----- drawing ------------------------------------------------------------------------
 
-    def draw(self, result: AnalysisResult, bounds: tuple[float, float]) -> None:
+    def draw(self, result: AnalysisResult) -> None:
         """Replace every item with the result's; the X range is the caller's to set."""
-        content = StackContent(
-            x_bounds=bounds,
-            leader_label=instrument_label(result.leader_key),
-            follower_label=instrument_label(result.follower_key),
-            leader_short=instrument_ticker(result.leader_key),
-            follower_short=instrument_ticker(result.follower_key),
-        )
         self.clear_items()
-        theme, plots = self.theme, self.plots
-        build_leader_pane(plots[0], result, theme, content)
-        build_follower_pane(plots[1], result, theme, content)
-        messages = [
-            "" if len(result.leader) else "No leader prices",
-            "" if len(result.follower) else "No follower prices",
-            build_correlation_pane(plots[2], result, theme, content),
-            build_volatility_pane(plots[3], result, theme, content),
-        ]
-        for message, pane_message in zip(messages, self.messages, strict=True):
-            pane_message.show_message(message)
-        self.content = content
-        self.date_labels.set_lines(content.date_lines)
-        self._finish(bounds)
+        content = new_content(result)
+        for pane, build in BUILDERS.items():
+            build(self.plots[pane], result, self.theme, content)
+        for pane, pane_content in content.panes.items():
+            self.messages[pane].show_message(pane_content.message)
+            for mark in pane_content.marks:
+                if hasattr(mark, "breakoutClicked"):
+                    mark.breakoutClicked.connect(self.breakoutClicked.emit)
+        self.content, self.result = content, result
+        self._finish()
 
     def clear_items(self) -> None:
-        """Remove every data item (the crosshair and highlight lines are put back on draw)."""
-        self.date_labels.set_lines([])  # before their lines go: labels die with their lines
-        self.content = StackContent()
-        for plot, message in zip(self.plots, self.messages, strict=True):
+        """Remove every data item (the crosshair and selection lines are put back)."""
+        self.content, self.result = StackContent(), None
+        for pane, plot in self.plots.items():
             plot.clear()
-            plot.legend.clear()
-            message.show_message("")
+            self.messages[pane].show_message("")
+            self.strips[pane].set_entries([])
+            self.bands[pane].set_labels([])
         self.crosshair.attach()
+        self.selection.attach()
+        self.selection.show(None, None)
 
-    def _finish(self, bounds: tuple[float, float]) -> None:
+    def _finish(self) -> None:
         self.crosshair.attach()
-        lo, hi = bounds
-        pad = max((hi - lo) * 0.05, 30 * DAY_SECONDS)
-        for plot, line in zip(self.plots, self.highlights, strict=True):
-            plot.addItem(line, ignoreBounds=True)
+        for plot in self.plots.values():
             add_grid(plot, self.theme)
             # Only now, with every item in place (pyqtgraph applies these to the data items
             # already added). The long curves do their own, cheaper version (widgets.charts.lod).
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-            plot.vb.setLimits(
-                xMin=lo - pad, xMax=hi + pad, minXRange=MIN_VISIBLE_DAYS * DAY_SECONDS
-            )
-            legend = plot.legend
-            legend.setColumnCount(max(1, len(legend.items)))  # one row: a strip, not a block
-            legend.setVisible(bool(legend.items))
-        self.plots[2].vb.setYRange(-1.0, 1.0, padding=0.12)
+        self._apply_limits()
         self.set_log(self.log)
         self.set_compare(self.compare)
 
-    # ----- modes and time -----------------------------------------------------------------
+    def _update_strips(self) -> None:
+        for pane, strip in self.strips.items():
+            entries = list(self.content.panes[pane].legend)
+            note = ""
+            if pane is Pane.LEADER and self.compare:
+                if self.content.overlay_entry is not None:
+                    entries.insert(1, self.content.overlay_entry)
+                note = self._compare_note()
+            strip.set_entries(entries, note)
+
+    def _compare_note(self) -> str:
+        """Which market is indexed on which date (compare mode)."""
+        content, base = self.content, self.content.compare_base_x
+        if base is None:
+            return "nothing in view to index"
+        leader = content.leader_group is not None and content.leader_group.factor is not None
+        follower = content.follower_group is not None and content.follower_group.factor is not None
+        if leader and follower:
+            who = "both = 100"
+        else:
+            markets = content.markets
+            who = f"{markets.leader_ticker if leader else markets.follower_ticker} = 100"
+        return f"{who} on {date_text(base)}"
+
+    # ----- modes --------------------------------------------------------------------------
 
     def set_log(self, on: bool) -> None:
         """Log or linear price panes; the visible dates stay."""
         self.log = bool(on)
         x_range = self.x_range()
-        for index in (0, 1):
-            self.plots[index].setLogMode(x=False, y=self.log)
-            self.plots[index].vb.disableAutoRange()  # setLogMode turns pyqtgraph's back on
+        for pane in PRICE_PANES:
+            self.plots[pane].setLogMode(x=False, y=self.log)
+            self.plots[pane].vb.disableAutoRange()  # setLogMode turns pyqtgraph's back on
         self.refresh_labels()
         self.set_x(x_range)
 
     def set_compare(self, on: bool) -> None:
-        """Both markets indexed to 100 at the left edge, overlaid in the leader pane."""
+        """Both markets indexed to 100 on a common date, overlaid in the leader pane."""
         self.compare = bool(on)
         overlay = self.content.follower_overlay
         if overlay is not None:
-            overlay.setVisible(self.compare)
-            legend = self.plots[0].legend
-            legend.removeItem(overlay)
-            if self.compare:
-                legend.addItem(overlay, self.content.follower_label)
-            legend.setColumnCount(max(1, len(legend.items)))
+            overlay.item.setVisible(self.compare)
         self.refresh_labels()
         self.refresh()
 
+    def set_overlap_only(self, on: bool) -> None:
+        """Limit the dates to those where both markets have data (if they share any)."""
+        self.overlap_only = bool(on)
+        if self.content.x_bounds is not None:
+            self._apply_limits()
+            self.show_all()
+
     def refresh_labels(self) -> None:
-        """Left axis titles for the current mode."""
-        scale = "log" if self.log else "linear"
-        leader = self.content.leader_short or "Leader"
-        follower = self.content.follower_short or "Follower"
-        price = "Index, left edge = 100" if self.compare else f"{leader} ({scale})"
-        titles = (price, f"{follower} ({scale})", "Correlation", "Vol. % a year")
-        for plot, title in zip(self.plots, titles, strict=True):
-            style_axis(plot.getAxis("left"), self.theme, title)
+        """Left axis titles for the current mode (each axis shows the longest that fits)."""
+        vol_window = self.result.params.vol_window if self.result is not None else 30
+        for pane, plot in self.plots.items():
+            titles = axis_titles(
+                pane, self.content.markets, log=self.log, compare=self.compare,
+                vol_window=vol_window,
+            )  # fmt: skip
+            set_axis_titles(plot.getAxis("left"), self.theme, titles)
+
+    # ----- time ---------------------------------------------------------------------------
 
     def x_range(self) -> tuple[float, float]:
         x0, x1 = self.master.vb.viewRange()[0]
@@ -230,16 +246,98 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.master.vb.setXRange(x_range[0], x_range[1], padding=padding)
         self.refresh()
 
+    def date_bounds(self) -> tuple[float, float] | None:
+        """The dates the view may show: all, or the overlap of both markets' histories."""
+        content = self.content
+        if self.overlap_only and content.overlap_bounds is not None:
+            return content.overlap_bounds
+        return content.x_bounds
+
+    def _apply_limits(self) -> None:
+        bounds = self.date_bounds()
+        if bounds is None:
+            return
+        lo, hi = bounds
+        pad = max((hi - lo) * 0.05, 30 * EPOCH_DAY_SECONDS)
+        for plot in self.plots.values():
+            plot.vb.setLimits(
+                xMin=lo - pad, xMax=hi + pad, minXRange=MIN_VISIBLE_DAYS * EPOCH_DAY_SECONDS
+            )
+
+    def show_all(self) -> None:
+        """Every date (of the overlap, in overlap mode), with a little room at both ends."""
+        bounds = self.date_bounds()
+        if bounds is not None:
+            self.set_x((bounds[0], bounds[1] + EPOCH_DAY_SECONDS), padding=0.01)
+
+    def pan(self, fraction: float) -> None:
+        """Move the view by `fraction` of its span (negative: back in time)."""
+        x0, x1 = self.x_range()
+        shift = (x1 - x0) * fraction
+        self.set_x((x0 + shift, x1 + shift))
+
+    def zoom(self, factor: float, centre: float | None = None) -> None:
+        """Show 1/`factor` of the span (factor > 1 zooms in) around `centre` (the middle)."""
+        x0, x1 = self.x_range()
+        centre = (x0 + x1) / 2 if centre is None else centre
+        share = (centre - x0) / (x1 - x0) if x1 > x0 else 0.5
+        span = (x1 - x0) / factor
+        self.set_x((centre - share * span, centre + (1 - share) * span))
+
+    def show_latest(self) -> None:
+        """Keep the span and move to the last date."""
+        bounds = self.date_bounds()
+        if bounds is not None:
+            x0, x1 = self.x_range()
+            end = bounds[1] + EPOCH_DAY_SECONDS
+            self.set_x((end - (x1 - x0), end))
+
     def refresh(self) -> None:
-        """Re-base, re-sample and re-fit the panes for the dates in view."""
+        """Re-base, re-sample, re-label and re-fit the panes for the dates in view."""
         if self.content.x_bounds is None:
             return
+        self._layout_bands()
         columns = round((self.master.vb.width() or 1000) * self.columns_per_pixel)
-        refresh_panes(self.plots, self.content, self.x_range(), columns, self.log, self.compare)
+        reserved = {pane: band.reserved_px() for pane, band in self.bands.items()}
+        for pane, plot in self.plots.items():
+            plot.getAxis("left").top_reserved_px = reserved[pane]
+        label_px = self.plots[Pane.CORRELATION].getAxis("left").label_px
+        refresh_panes(
+            self.plots, self.content, self.x_range(), columns, self.log, self.compare, reserved,
+            label_px,
+        )  # fmt: skip
+        self._update_strips()
         # pyqtgraph applies a new range to the view transform only when it next paints, and
         # the items' reactions to that then ask for a second paint; apply it now instead.
-        for plot in self.plots:
+        for plot in self.plots.values():
             plot.vb.updateMatrix()
+
+    def _layout_bands(self) -> None:
+        band = self.bands[Pane.FOLLOWER]
+        band.set_labels([*self.content.key_dates, *self.selection.labels])
+        band.relayout()  # for the dates now in view
+        if not self.interactive:
+            # An image keeps the selection only where it is named (the follower pane).
+            placed = any(label in self.selection.labels for label, _ in band.placed())
+            for pane, line in self.selection.lines.items():
+                line.setVisible(self.selection.x is not None and pane is Pane.FOLLOWER and placed)
+
+    def readout_context(self) -> ReadoutContext:
+        """What the crosshair readout needs to know about the drawn content and modes."""
+        content = self.content
+        leader, follower = content.leader_group, content.follower_group
+        return ReadoutContext(
+            readouts=[content.panes[pane].readouts for pane in ALL_PANES],
+            log=self.log,
+            compare=self.compare,
+            leader_factor=leader.factor if leader else None,
+            follower_factor=follower.factor if follower else None,
+        )
+
+    def select(self, x: float | None) -> None:
+        """Select the breakout (or day) at chart X, midnight; None clears the selection."""
+        self.selection.show(x, self.result)
+        self.refresh()
 
     def _on_x_changed(self, *_args) -> None:
         self.refresh()
@@ -260,19 +358,33 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     def _set_antialias(self, on: bool) -> None:
         """Antialiasing of the curves (off while the view moves)."""
-        for curves in self.content.curves:
-            for curve in curves:
-                curve.item.setAntialias(on)
+        for curve in self.content.curves():
+            curve.item.setAntialias(on)
 
     def is_settled(self) -> bool:
         """True when the curves are drawn in full quality (no pan or zoom in progress)."""
         return not self._settle_timer.isActive()
 
-    def set_highlight(self, x: float | None) -> None:
-        for line in self.highlights:
-            line.setVisible(x is not None)
-            if x is not None:
-                line.setPos(x)
+    # ----- input --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event) -> None:
+        """Left/Right pan, +/− zoom, Home shows every date, End the latest (as chart tools do)."""
+        action = NAVIGATION_KEYS.get(Qt.Key(event.key()))
+        if action is not None and self.content.x_bounds is not None:
+            action(self)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        """A double-click in a pane shows every date (as Home does)."""
+        point = self.mapToScene(event.position().toPoint())
+        inside = any(plot.vb.sceneBoundingRect().contains(point) for plot in self.plots.values())
+        if event.button() == Qt.MouseButton.LeftButton and inside and self.content.x_bounds:
+            self.show_all()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.bars import EPOCH_DAY_SECONDS
+
 if TYPE_CHECKING:
     import pandas as pd
 
-DAY_SECONDS = 86_400.0
 # The readout shows a value only if the nearest earlier point is this close (a weekend or a
 # holiday gap is fine; a month-long hole in the data is not "the value under the cursor").
-MAX_READOUT_GAP_S = 10 * DAY_SECONDS
+MAX_READOUT_GAP_S = 10 * EPOCH_DAY_SECONDS
 
 
 def index_seconds(index: pd.DatetimeIndex) -> np.ndarray:
@@ -57,6 +58,12 @@ def to_x(date: pd.Timestamp | str) -> float:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     # Timestamp.value is always nanoseconds, whatever the unit; asm8 keeps the unit.
     return float(stamp.as_unit("s").asm8.astype(np.int64))
+
+
+def day_start(date: pd.Timestamp | str) -> float:
+    """Chart X of midnight (UTC) of the day `date` falls on."""
+    x = to_x(date)
+    return x - x % EPOCH_DAY_SECONDS
 
 
 def to_timestamp(x: float) -> pd.Timestamp:
@@ -108,6 +115,11 @@ def format_price(value: float) -> str:
 def format_percent(fraction: float) -> str:
     """A fraction as a whole-ish percentage (0.634 -> '63.4%')."""
     return f"{fraction * 100:.1f}%"
+
+
+def format_change(fraction: float) -> str:
+    """A return, always signed: 0.173 -> '+17.3%'."""
+    return f"{fraction * 100:+.1f}%"
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
+from widgets.charts import image_export
+from widgets.charts.axes import LEFT_AXIS_WIDTH, ValueAxisItem, set_axis_titles, style_axis
 from widgets.charts.coords import value_at, view_y
 from widgets.charts.crosshair import Crosshair
 from widgets.charts.fast_curve import FastCurve
-from widgets.charts.items import (
-    LEFT_AXIS_WIDTH,
-    PaneMessage,
-    TimeViewBox,
-    ValueAxisItem,
-    add_curve,
-    add_grid,
-    style_axis,
-)
+from widgets.charts.items import PaneMessage, TimeViewBox, add_curve, add_grid
+from widgets.charts.legend_strip import LegendEntry, add_legend_strip
 from widgets.theme import Theme, blend, theme_from_palette, with_alpha
 
 if TYPE_CHECKING:
@@ -37,6 +32,8 @@ if TYPE_CHECKING:
 
 NO_CYCLES_MESSAGE = "No halving cycles in the follower's history"
 READOUT_GAP_DAYS = 4.0
+Y_TITLES = ("Multiple of the halving-day price (log)", "Multiple of halving-day price", "Multiple")
+X_TITLES = ("Days since the halving",)
 
 
 def format_multiple(ratio: float) -> str:
@@ -114,8 +111,10 @@ class CyclesChart(QWidget):
         )
         self._plot.setMenuEnabled(False, None)
         self._plot.hideButtons()
+        self._strip = add_legend_strip(self._plot, self._theme)
         self._view.addItem(self._plot)
         self._message = PaneMessage(view_box, self._theme)
+        self._now_label: pg.TextItem | None = None
         self._crosshair = Crosshair([self._plot], self._theme)
         self._crosshair.moved.connect(self._on_moved)
         self._crosshair.left.connect(self._idle_readout)
@@ -128,16 +127,15 @@ class CyclesChart(QWidget):
         theme = self._theme
         plot = self._plot
         self._view.setBackground(theme.background)
-        self._view.ci.setContentsMargins(theme.px(4), theme.px(6), theme.px(12), theme.px(2))
-        style_axis(plot.getAxis("left"), theme, "Price ÷ price on halving day (log)")
-        style_axis(plot.getAxis("bottom"), theme, "Days since halving")
+        self._view.ci.setContentsMargins(theme.px(4), theme.px(2), theme.px(12), theme.px(2))
+        for name in ("left", "bottom"):
+            style_axis(plot.getAxis(name), theme)
+        set_axis_titles(plot.getAxis("left"), theme, Y_TITLES)
+        set_axis_titles(plot.getAxis("bottom"), theme, X_TITLES)
         plot.getAxis("left").setWidth(theme.px(LEFT_AXIS_WIDTH))
         plot.setLogMode(x=False, y=True)
-        legend = plot.addLegend(offset=(theme.px(6), theme.px(4)))
-        legend.setBrush(pg.mkBrush(with_alpha(theme.background, 210)))
-        legend.setPen(pg.mkPen(with_alpha(theme.muted, 120)))
-        legend.setLabelTextColor(theme.foreground)
-        legend.setLabelTextSize(f"{theme.font.pointSizeF() * 0.9 * theme.scale:.1f}pt")
+        self._strip.set_theme(theme)
+        self._message.setFont(theme.font_of(1.1))
         plot.vb.setAutoVisible(y=True)
         plot.vb.enableAutoRange(axis=pg.ViewBox.YAxis)
 
@@ -162,7 +160,8 @@ class CyclesChart(QWidget):
         self._curves = []
         self._items = []
         self._plot.clear()
-        self._plot.legend.clear()
+        self._strip.set_entries([])
+        self._now_label = None
         self._crosshair.attach()
         self._message.show_message(message)
         self._readout.setText("")
@@ -217,11 +216,33 @@ class CyclesChart(QWidget):
                 parts.append(f"{curve.halving} {format_multiple(ratio)}")
         return "  ·  ".join(parts)
 
-    def export_png(self, path: str | Path, width: int = 1920, caption: str = "") -> Path:
-        """Write the chart as a PNG `width` pixels wide with `caption` under it."""
-        from widgets.charts.image_export import export_cycles_png
+    def legend_strip(self):
+        """The legend strip above the plot (for layout checks)."""
+        return self._strip
 
-        return export_cycles_png(self, Path(path), width, caption)
+    def now_label(self) -> pg.TextItem | None:
+        """The label at the end of the current cycle, if one is drawn."""
+        return self._now_label
+
+    def export_png(self, path: str | Path, width: int = 1920, caption: str = "") -> Path:
+        """Write the chart (the same days in view) as a PNG `width` pixels wide, captioned."""
+        width = image_export.check_width(width)
+        image_export.ensure_app()
+        scaled = self._theme.scaled(width / image_export.REFERENCE_WIDTH)
+        copy = CyclesChart(theme=scaled)
+        copy.set_readout_visible(False)
+
+        def show() -> None:
+            if self._result is None:
+                copy.clear(self.message())
+            else:
+                copy.set_result(self._result)
+                copy.set_x_range(self.x_range())
+
+        size = (width, round(width * image_export.CYCLES_ASPECT))
+        return image_export.render_copy(
+            copy, show, copy.graphics_view, size, caption, scaled, Path(path)
+        )
 
     # ----- drawing and interaction --------------------------------------------------------
 
@@ -229,12 +250,12 @@ class CyclesChart(QWidget):
         theme = self._theme
         plot = self._plot
         plot.clear()
-        plot.legend.clear()
         one = pg.InfiniteLine(pos=view_y(1.0, True), angle=0, movable=False)
         one.setPen(pg.mkPen(theme.muted, width=theme.thin_width))
         plot.addItem(one, ignoreBounds=True)
         add_grid(plot, theme)
         self._items = []
+        entries = []
         for curve in self._curves:
             width = theme.line_width * (2.2 if curve.current else 1.0)
             name = f"{curve.halving} halving" + (" (current cycle)" if curve.current else "")
@@ -246,6 +267,10 @@ class CyclesChart(QWidget):
                 plot, curve.days, curve.ratios, colour, width, name, z=20 if curve.current else 10
             )
             self._items.append(line.item)
+            # The current cycle is the one the reader compares: it is the last entry to go.
+            priority = 2 if curve.current else 0
+            entries.append(LegendEntry(name, colour, width=width, priority=priority))
+        self._strip.set_entries(entries, "halving day = ×1")
         self._label_current()
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
@@ -256,15 +281,18 @@ class CyclesChart(QWidget):
         if current is None:
             return
         day, ratio = float(current.days[-1]), float(current.ratios[-1])
+        # Left of and above its point: the current cycle ends near the right edge of the view.
         text = pg.TextItem(
             f"now {format_multiple(ratio)} · day {round(day):,}",
             color=current.colour,
-            anchor=(0, 1),
+            anchor=(1, 1),
             fill=pg.mkBrush(with_alpha(self._theme.background, 200)),
         )
         text.setFont(self._theme.font_of(0.9, bold=True))
         text.setPos(day, view_y(ratio, True))
+        text.setZValue(40)
         self._plot.addItem(text, ignoreBounds=True)
+        self._now_label = text
 
     def _on_moved(self, x: float, _pane: int, _y: float) -> None:
         text = self.readout_at(x)

@@ -1,39 +1,43 @@
-"""PNG images of the charts: the linked stack, one pane, or the cycles chart, with a caption.
+"""PNG images of the charts: laying out an off-screen copy, painting it, captioning, saving.
 
 An image is not a screenshot of the on-screen widget: a fresh copy of the chart is laid out,
 off screen, at the exact pixel size asked for, with the theme scaled to that size, and its scene
-is painted into a QImage. That gives the requested width whatever the window size or screen
-scaling, never exports a widget that was not laid out yet (pyqtgraph's ImageExporter would),
-and keeps lines, legends and markers in proportion (a scaling painter would leave them thin).
+is painted into a QImage. The charts make their copies themselves (ChartStack, CyclesChart) and
+use these helpers; this module imports neither, so the dependency runs one way. That gives
+the requested width whatever the window size or screen scaling, never exports a widget that
+was not laid out yet (pyqtgraph's ImageExporter would), and keeps lines, legends and markers
+in proportion (a scaling painter would leave them thin).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
-from widgets.theme import Theme, theme_from_palette
+from widgets.charts.coords import to_timestamp
+from widgets.charts.panes import data_x_bounds, market_name
+from widgets.theme import Theme
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from app.analysis import AnalysisResult
-    from widgets.charts.cycles import CyclesChart
-    from widgets.charts.stack import ChartStack, ChartState
 
 REFERENCE_WIDTH = 1280  # px; the width the theme's sizes are designed for (scale 1)
 MIN_WIDTH, MAX_WIDTH = 320, 10_000
-# Height as a share of the width: the stack, each pane alone, and the cycles chart.
+# Height as a share of the width: the stack and the cycles chart (a pane: its PaneSpec).
 STACK_ASPECT = 0.62
-PANE_ASPECT = (0.36, 0.36, 0.24, 0.26)
 CYCLES_ASPECT = 0.5
+#: An image counts as drawn when at least this share of its pixels differs from the most common
+#: colour (the background).
+MIN_INK_SHARE = 0.005
 SOURCE_NAMES = {"yahoo": "Yahoo Finance", "csv": "imported CSV"}
 
 
@@ -49,74 +53,14 @@ def check_width(width: int) -> int:
 
 def ensure_app() -> QApplication:
     """The running QApplication, or a new offscreen one for headless rendering."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return QApplication(["riskcurve-report"])
 
 
-def export_stack_png(
-    stack: ChartStack, path: Path, width: int, caption: str, panes: tuple[int, ...]
-) -> Path:
-    """Render what `stack` shows (all panes, or one) to a PNG; see ChartStack.export_png."""
-    state = stack.state()
-    if state is None:
-        raise ValueError("there is no chart to export yet")
-    return render_state_png(state, path, width, caption, panes, stack.theme())
-
-
-def render_state_png(
-    state: ChartState,
-    path: Path,
-    width: int,
-    caption: str,
-    panes: tuple[int, ...],
-    theme: Theme | None = None,
-) -> Path:
-    """Lay out a copy of the stack at `width` pixels, draw `state` into it and save a PNG."""
-    from widgets.charts.stack import ChartStack
-
-    width = check_width(width)
-    ensure_app()
-    scaled = (theme or theme_from_palette()).scaled(width / REFERENCE_WIDTH)
-    aspect = STACK_ASPECT if len(panes) > 1 else PANE_ASPECT[panes[0]]
-    copy = ChartStack(theme=scaled, panes=panes, interactive=False)
-    try:
-        copy.set_readout_visible(False)
-        _lay_out(copy, width, round(width * aspect))
-        copy.apply_state(state)
-        image = _render(copy, copy.graphics_view(), width, round(width * aspect))
-    finally:
-        _dispose(copy)
-    return save_png(with_caption(image, caption, scaled), path, caption)
-
-
-def export_cycles_png(chart: CyclesChart, path: Path, width: int, caption: str) -> Path:
-    """Render the cycles chart (same visible days) to a PNG; see CyclesChart.export_png."""
-    from widgets.charts.cycles import CyclesChart
-
-    width = check_width(width)
-    ensure_app()
-    scaled = chart.theme().scaled(width / REFERENCE_WIDTH)
-    height = round(width * CYCLES_ASPECT)
-    copy = CyclesChart(theme=scaled)
-    try:
-        copy.set_readout_visible(False)
-        _lay_out(copy, width, height)
-        result = chart.result()
-        if result is None:
-            copy.clear(chart.message())
-        else:
-            copy.set_result(result)
-            copy.set_x_range(chart.x_range())
-        image = _render(copy, copy.graphics_view(), width, height)
-    finally:
-        _dispose(copy)
-    return save_png(with_caption(image, caption, scaled), path, caption)
-
-
-def _lay_out(widget: QWidget, width: int, height: int) -> None:
+def lay_out(widget: QWidget, width: int, height: int) -> None:
     """Give a never-shown widget real geometry without putting it on any screen."""
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     # The copy is only ever rendered through its scene; painting the widget itself would
@@ -133,7 +77,8 @@ def _settle() -> None:
         QCoreApplication.sendPostedEvents()
 
 
-def _render(widget: QWidget, view, width: int, height: int) -> QImage:
+def render(view, width: int, height: int) -> QImage:
+    """Paint the scene of `view` into a new image of exactly `width` × `height` pixels."""
     _settle()
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(view.backgroundBrush().color())
@@ -147,13 +92,34 @@ def _render(widget: QWidget, view, width: int, height: int) -> QImage:
     return image
 
 
-def _dispose(widget: QWidget) -> None:
+def dispose(widget: QWidget) -> None:
     """Delete an off-screen copy now, not in an event loop that may never run."""
     from PySide6.QtCore import QEvent
 
     widget.hide()
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def render_copy(
+    copy: QWidget,
+    show: Callable[[], None],
+    view: Callable[[], QGraphicsView],
+    size: tuple[int, int],
+    caption: str,
+    theme: Theme,
+    path: Path,
+) -> Path:
+    """Lay out `copy` off screen at `size`, `show()` the content in it, paint `view()` and
+    save it with `caption` as `path`; the copy is deleted afterwards, whatever happens."""
+    width, height = size
+    try:
+        lay_out(copy, width, height)
+        show()
+        image = render(view(), width, height)
+    finally:
+        dispose(copy)
+    return save_png(with_caption(image, caption, theme), path, caption)
 
 
 def with_caption(image: QImage, caption: str, theme: Theme) -> QImage:
@@ -199,22 +165,25 @@ def save_png(image: QImage, path: Path, caption: str = "") -> Path:
     image.setText("Software", "Riskcurve")
     if caption:
         image.setText("Description", caption)
-    # PySide6's stub types the format as bytes, but at run time it takes only a str.
+    # PySide6's stubs say bytes for the format, the binding itself takes only str.
     if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write the image file {path}")
     return path
 
 
-def is_blank(image: QImage, samples: int = 64) -> bool:
-    """True if a grid of sample pixels is a single colour (nothing was drawn)."""
+def is_blank(image: QImage) -> bool:
+    """True when almost every pixel is the most common colour (nothing, or next to nothing,
+    was drawn): a failed render is one flat colour, a chart or a line of text is not."""
+    import numpy as np
+
     if image.isNull() or image.width() == 0 or image.height() == 0:
         return True
-    colours = {
-        image.pixel(x * (image.width() - 1) // samples, y * (image.height() - 1) // samples)
-        for x in range(samples + 1)
-        for y in range(samples + 1)
-    }
-    return len(colours) < 2
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = rgb.width(), rgb.height()
+    rows = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=rgb.bytesPerLine() // 4 * height)
+    pixels = rows.reshape(height, -1)[:, :width].ravel()
+    _, counts = np.unique(pixels, return_counts=True)
+    return 1.0 - counts.max() / pixels.size < MIN_INK_SHARE
 
 
 def source_text(key: str, sources: Mapping[str, str] | None = None) -> str:
@@ -241,12 +210,10 @@ def caption_text(
     generated: dt.date | None = None,
 ) -> str:
     """The caption line: leader and follower, the dates shown, data sources, generated date."""
-    from widgets.charts.panes import instrument_label
-
-    leader, follower = instrument_label(result.leader_key), instrument_label(result.follower_key)
+    leader, follower = market_name(result.leader_key), market_name(result.follower_key)
     generated = generated or dt.datetime.now(dt.UTC).date()
     data = "; ".join(
-        f"{instrument_label(key)}: {source_text(key, sources)}"
+        f"{market_name(key)}: {source_text(key, sources)}"
         for key in dict.fromkeys((result.leader_key, result.follower_key))
     )
     return (
@@ -255,54 +222,9 @@ def caption_text(
     )
 
 
-def render_report_pngs(
-    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str], width: int = 1920
-) -> list[Path]:
-    """Write charts.png (the whole stack, all dates) and cycles.png for the `report` command.
-
-    Works headless: creates an offscreen QApplication if none is running.
-    """
-    from widgets.charts.cycles import CyclesChart
-    from widgets.charts.panes import data_x_bounds
-    from widgets.charts.stack import ALL_PANES, ChartState
-
-    ensure_app()
-    out_dir = Path(out_dir)
-    bounds = data_x_bounds(result)
-    if bounds is None:
-        raise ValueError("the analysis has no prices to draw")
-    state = ChartState(result, True, False, _padded(bounds), None)
-    first, last = result_range(result)
-    caption = caption_text(result, first, last, sources)
-    theme = theme_from_palette()
-    charts = render_state_png(state, out_dir / "charts.png", width, caption, ALL_PANES, theme)
-    chart = CyclesChart(theme=theme)
-    try:
-        chart.set_result(result)
-        cycles_caption = f"{_follower_cycles_title(result)} · {caption}"
-        cycles = export_cycles_png(chart, out_dir / "cycles.png", width, cycles_caption)
-    finally:
-        _dispose(chart)
-    return [charts, cycles]
-
-
-def _padded(bounds: tuple[float, float]) -> tuple[float, float]:
-    span = bounds[1] - bounds[0]
-    return bounds[0] - span * 0.01, bounds[1] + span * 0.01 + 86_400
-
-
 def result_range(result: AnalysisResult) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last date of either market in the result."""
-    from widgets.charts.coords import to_timestamp
-    from widgets.charts.panes import data_x_bounds
-
     bounds = data_x_bounds(result)
     if bounds is None:
-        raise ValueError("the result has no bars to draw")
+        raise ValueError("the analysis has no prices")
     return to_timestamp(bounds[0]), to_timestamp(bounds[1])
-
-
-def _follower_cycles_title(result: AnalysisResult) -> str:
-    from widgets.charts.panes import instrument_label
-
-    return f"{instrument_label(result.follower_key)} halving cycles, price ÷ halving-day price"

@@ -118,7 +118,7 @@ class LodCurve:
         self._drawn = (xs, ys)
         self.item.setData(xs, ys)
 
-    def bounds(self, x0: float, x1: float) -> tuple[float, float] | None:
+    def visible_y_range(self, x0: float, x1: float) -> tuple[float, float] | None:
         """Lowest and highest drawn value inside [x0, x1] (None if hidden or nothing inside)."""
         if not self.item.isVisible():
             return None

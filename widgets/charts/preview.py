@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.bars import EPOCH_DAY_SECONDS
 from app.instruments import parse_key
-from widgets.jobs.tasks import Preview
+from app.preview import Preview
 from widgets.theme import theme_from_palette
 
 ANALYSING = "Analysing the cached history…"

@@ -2,9 +2,10 @@
 
 All four panes share X (seconds since 1970-01-01 UTC, shown by a UTC date axis, so a bar shows
 its own date in any time zone) and have left axes of one fixed width, so a date sits at the same
-pixel column in every pane. Mouse wheel and drag move time only; each pane fits its Y range to
-the data in view. A readout strip above the panes shows the date and every value under the
-mouse. The panes themselves live in `widgets.charts.canvas`; images in
+pixel column in every pane. Mouse wheel and drag move time only, as do the keys (Left/Right,
++/−, Home, End) and a double-click (all dates); each pane fits its Y range to the data in view.
+A readout strip above the panes shows the date and every value under the mouse. The panes
+themselves live in `widgets.charts.canvas`; images are laid out here and rendered by
 `widgets.charts.image_export`.
 """
 
@@ -19,11 +20,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from widgets.charts.canvas import ALL_PANES, StackCanvas
-from widgets.charts.coords import DAY_SECONDS, date_text, to_timestamp, to_x
-from widgets.charts.cycles import CyclesChart
-from widgets.charts.panes import data_x_bounds
-from widgets.charts.readout import ReadoutContext, readout_html, readout_text
+from widgets.charts import image_export
+from widgets.charts.canvas import StackCanvas
+from widgets.charts.coords import day_start, to_timestamp, to_x
+from widgets.charts.navigation import TimeNavigation
+from widgets.charts.pane_spec import ALL_PANES, Pane
+from widgets.charts.panes import data_x_bounds, default_overlap_only
+from widgets.charts.readout import ReadoutStrip, readout_text
+from widgets.charts.selection import breakout_row
 from widgets.theme import Theme, theme_from_palette
 
 if TYPE_CHECKING:
@@ -31,7 +35,14 @@ if TYPE_CHECKING:
 
     from app.analysis import AnalysisResult
 
-__all__ = ["ALL_PANES", "DEFAULT_EMPTY_MESSAGE", "ChartStack", "ChartState", "CyclesChart"]
+__all__ = [
+    "ALL_PANES",
+    "DEFAULT_EMPTY_MESSAGE",
+    "ChartStack",
+    "ChartState",
+    "Pane",
+    "default_overlap_only",
+]
 
 DEFAULT_EMPTY_MESSAGE = "No data yet — Refresh when online, or Import CSV…"
 
@@ -44,30 +55,39 @@ class ChartState:
     log: bool
     compare: bool
     x_range: tuple[float, float]
-    highlight_x: float | None
+    selected_x: float | None  # midnight of the selected day
+    overlap_only: bool = False
 
 
-class ChartStack(QWidget):
+class ChartStack(TimeNavigation, QWidget):
     """Four linked pyqtgraph panes with a crosshair readout strip above them.
 
     Signals:
-        readoutChanged(str): plain-text readout of the date and values under the cursor.
-        rangeChanged(): the visible date range changed (pan, zoom, new result).
-        exportPaneRequested(int): a pane's context menu asked to export that pane (0..3).
+        readoutChanged(str): plain-text readout of the date and values under the cursor (or,
+            with the mouse elsewhere, the dates shown).
+        rangeChanged(): the visible date range changed (pan, zoom, keys, resize, new result).
+        viewRangeChanged(object, object): the same, with the first and last moment shown
+            (tz-naive pandas Timestamps).
+        exportPaneRequested(int): a pane's context menu asked to export that pane (a Pane).
         exportAllRequested(): a pane's context menu asked to export the whole stack.
+        breakoutClicked(object): a breakout marker was clicked (its date, a Timestamp).
+        selectionChanged(object): the selected breakout's date, or None when cleared.
     """
 
     readoutChanged = Signal(str)
     rangeChanged = Signal()
+    viewRangeChanged = Signal(object, object)
     exportPaneRequested = Signal(int)
     exportAllRequested = Signal()
+    breakoutClicked = Signal(object)
+    selectionChanged = Signal(object)
 
     def __init__(
         self,
         parent: QWidget | None = None,
         *,
         theme: Theme | None = None,
-        panes: tuple[int, ...] = ALL_PANES,
+        panes: tuple[Pane, ...] = ALL_PANES,
         interactive: bool = True,
     ) -> None:
         """`theme` fixes the colours (default: follow the system palette); `panes` picks which
@@ -76,12 +96,7 @@ class ChartStack(QWidget):
         self._fixed_theme = theme is not None
         self._theme = theme or theme_from_palette(self.palette(), self.font())
         self._result: AnalysisResult | None = None
-        self._highlight_x: float | None = None
-        self._readout = QLabel(self)
-        self._readout.setTextFormat(Qt.TextFormat.RichText)
-        self._readout.setToolTip("Date and values under the mouse pointer")
-        self._readout.setContentsMargins(6, 2, 6, 2)
-        self._readout.setMinimumHeight(self._readout.fontMetrics().height() + 6)
+        self._readout = ReadoutStrip(self._theme, self)
         self._empty = QLabel(self)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
@@ -105,11 +120,10 @@ class ChartStack(QWidget):
         canvas = self._canvas
         canvas.exportPaneRequested.connect(self.exportPaneRequested.emit)
         canvas.exportAllRequested.connect(self.exportAllRequested.emit)
-        canvas.showAllRequested.connect(self.show_all)
-        canvas.rangeChanged.connect(self.rangeChanged.emit)
         # The "… shown" line follows every change of the view (keys, a Signals row, Show all,
         # a resize), not only the next mouse move; under the crosshair its values stay.
         canvas.rangeChanged.connect(self._on_range_changed)
+        canvas.breakoutClicked.connect(self._on_breakout_clicked)
         canvas.crosshair.moved.connect(self._on_crosshair_moved)
         canvas.crosshair.left.connect(self._show_idle_readout)
         canvas.crosshair.connect_scene(canvas.scene(), lambda: self._result is not None)
@@ -120,12 +134,15 @@ class ChartStack(QWidget):
             f"color: {self._theme.css(self._theme.muted)}; font-size: {size:.0f}pt;"
         )
 
-    # ----- public API ---------------------------------------------------------------------
+    # ----- result and modes ---------------------------------------------------------------
 
     def set_result(self, result: AnalysisResult) -> None:
-        """Draw an analysis result; keeps the visible dates when the instruments did not change."""
-        bounds = data_x_bounds(result)
-        if bounds is None:
+        """Draw an analysis result; keeps the visible dates when the instruments did not change.
+
+        The selected breakout stays selected if the new result still has a breakout on that
+        date; otherwise the selection is cleared (and `selectionChanged(None)` emitted).
+        """
+        if data_x_bounds(result) is None:
             self.clear("No price data for these instruments yet — Refresh or Import CSV…")
             return
         same_pair = self._result is not None and (
@@ -133,21 +150,31 @@ class ChartStack(QWidget):
             == (result.leader_key, result.follower_key)
         )
         keep = self.x_range() if same_pair else None
+        selected = self._canvas.selection.x
         self._result = result
-        self._canvas.draw(result, bounds)
-        self.highlight(None if self._highlight_x is None else to_timestamp(self._highlight_x))
+        self._canvas.draw(result)
         self._pages.setCurrentWidget(self._canvas)
-        self._canvas.set_x(keep or (bounds[0], bounds[1] + DAY_SECONDS), 0.0 if keep else 0.01)
+        if keep:
+            self._canvas.set_x(keep)
+        else:
+            self._canvas.show_all()
+        still = selected is not None and breakout_row(result, selected) is not None
+        self._canvas.select(selected if still else None)
+        if selected is not None and not still:
+            self.selectionChanged.emit(None)
         self._show_idle_readout()
 
     def clear(self, message: str = DEFAULT_EMPTY_MESSAGE) -> None:
         """Remove the charts and show `message` in their place (the empty state)."""
+        had_selection = self._canvas.selection.x is not None
         self._result = None
         self._canvas.clear_items()
         self._empty.setText(message)
         self._pages.setCurrentWidget(self._empty)
-        self._readout.setText("")
+        self._readout.clear()
         self.readoutChanged.emit("")
+        if had_selection:
+            self.selectionChanged.emit(None)
 
     def message(self) -> str:
         """The empty-state message, or "" while charts are shown."""
@@ -165,50 +192,52 @@ class ChartStack(QWidget):
         return self._canvas.log
 
     def set_compare(self, on: bool) -> None:
-        """Index both markets to 100 at the left edge of the view, overlaid in the top pane.
+        """Both markets indexed to 100 on the first date both have data in view, overlaid.
 
-        The index follows the view: panning moves the left edge and re-bases both curves.
+        The index follows the view: panning moves the base date and re-bases both curves; the
+        legend strip of the top pane names the date.
         """
         self._canvas.set_compare(on)
 
     def is_compare(self) -> bool:
         return self._canvas.compare
 
-    def center_on(self, date: pd.Timestamp) -> None:
-        """Centre every pane on `date` (the middle of that day), keeping the zoom span."""
-        x0, x1 = self.x_range()
-        centre = to_x(date) + DAY_SECONDS / 2
-        self._canvas.set_x((centre - (x1 - x0) / 2, centre + (x1 - x0) / 2))
+    def set_overlap_only(self, on: bool) -> None:
+        """Show only the dates on which both markets have data (see `default_overlap_only`)."""
+        self._canvas.set_overlap_only(on)
 
-    def highlight(self, date: pd.Timestamp | None) -> None:
-        """Mark `date` with a distinct line through every pane (None removes it)."""
-        self._highlight_x = None if date is None else to_x(date) + DAY_SECONDS / 2
-        self._canvas.set_highlight(self._highlight_x)
+    def is_overlap_only(self) -> bool:
+        return self._canvas.overlap_only
+
+    # ----- selection ----------------------------------------------------------------------
+
+    def select_breakout(self, date: pd.Timestamp | None) -> None:
+        """Mark `date` with a line through every pane (None clears it).
+
+        For a breakout date the follower pane also shows its follow-up windows (one per
+        horizon) with the follower's return at the end of each.
+        """
+        x = None if date is None else day_start(date)
+        if x != self._canvas.selection.x:
+            self._canvas.select(x)
+            self.selectionChanged.emit(None if x is None else to_timestamp(x))
+
+    highlight = select_breakout  # the name the window has used so far
+
+    def clear_selection(self) -> None:
+        """Remove the selection line and follow-up windows."""
+        self.select_breakout(None)
 
     def highlighted(self) -> pd.Timestamp | None:
-        """The highlighted date, or None."""
-        if self._highlight_x is None:
-            return None
-        return to_timestamp(self._highlight_x - DAY_SECONDS / 2)
+        """The selected date, or None."""
+        x = self._canvas.selection.x
+        return None if x is None else to_timestamp(x)
 
-    def show_all(self) -> None:
-        """Zoom out to every date of the result."""
-        bounds = self._canvas.content.x_bounds
-        if bounds is not None:
-            self._canvas.set_x((bounds[0], bounds[1] + DAY_SECONDS), padding=0.01)
+    def _on_breakout_clicked(self, row: int) -> None:
+        if self._result is not None and 0 <= row < len(self._result.breakouts):
+            self.breakoutClicked.emit(to_timestamp(to_x(self._result.breakouts["date"].iloc[row])))
 
-    def visible_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last moment shown, as tz-naive timestamps."""
-        x0, x1 = self.x_range()
-        return to_timestamp(x0), to_timestamp(x1)
-
-    def x_range(self) -> tuple[float, float]:
-        """The visible X range in chart coordinates (seconds since 1970 UTC)."""
-        return self._canvas.x_range()
-
-    def set_x_range(self, x_range: tuple[float, float]) -> None:
-        """Show exactly this X range (chart coordinates)."""
-        self._canvas.set_x(x_range)
+    # ----- parts, for the window, tests and exports ---------------------------------------
 
     def set_readout_visible(self, visible: bool) -> None:
         """Show or hide the readout strip above the chart (hidden in exported copies)."""
@@ -220,40 +249,51 @@ class ChartStack(QWidget):
 
     def plots(self) -> list[pg.PlotItem]:
         """The pane PlotItems, in pane order (for tests and exports)."""
-        return list(self._canvas.plots)
+        return [self._canvas.plots[pane] for pane in ALL_PANES]
+
+    def plot(self, pane: Pane) -> pg.PlotItem:
+        return self._canvas.plots[Pane(pane)]
 
     def graphics_view(self) -> StackCanvas:
         """The view that holds every pane (what an image of the stack is rendered from)."""
         return self._canvas
 
     def plotted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """All points of a series as drawn now (rebased in compare mode).
+        """All points of a series as drawn now (indexed in compare mode).
 
         `name` is "leader", "ath" or "overlay" (the follower over the leader in compare mode).
         """
-        curves = self._canvas.content.curves[0]
+        curves = self._canvas.content.panes[Pane.LEADER].curves
         if not curves:
             return np.empty(0), np.empty(0)
         return curves[{"leader": 0, "ath": 1, "overlay": 2}[name]].full()
 
-    def readout_at(self, x: float, pane: int | None = None, view_y: float | None = None) -> str:
+    def readout_at(self, x: float, pane: Pane | None = None, view_y: float | None = None) -> str:
         """The plain-text readout for chart X (and the cursor's view Y in `pane`)."""
-        return readout_text(self._readout_context(), x, pane, view_y)
+        return readout_text(self._canvas.readout_context(), x, pane, view_y)
+
+    # ----- images -------------------------------------------------------------------------
 
     def state(self) -> ChartState | None:
         """What an export needs to redraw this view, or None in the empty state."""
         if self._result is None:
             return None
         return ChartState(
-            self._result, self.is_log(), self.is_compare(), self.x_range(), self._highlight_x
-        )
+            self._result, self.is_log(), self.is_compare(), self.x_range(),
+            self._canvas.selection.x, self.is_overlap_only(),
+        )  # fmt: skip
 
     def apply_state(self, state: ChartState) -> None:
         """Show exactly the view described by `state` (used for exports)."""
-        self._canvas.log, self._canvas.compare = state.log, state.compare
-        self._highlight_x = state.highlight_x
-        self.set_result(state.result)
-        self.set_x_range(state.x_range)
+        canvas = self._canvas
+        canvas.log, canvas.compare, canvas.overlap_only = (
+            state.log, state.compare, state.overlap_only,
+        )  # fmt: skip
+        self._result = state.result
+        canvas.draw(state.result)
+        self._pages.setCurrentWidget(canvas)
+        canvas.select(state.selected_x)
+        canvas.set_x(state.x_range)
 
     def export_png(self, path: str | Path, width: int = 1920, caption: str = "") -> Path:
         """Write the whole linked stack as one PNG `width` pixels wide, captioned at the bottom.
@@ -262,61 +302,71 @@ class ChartStack(QWidget):
             ValueError: nothing is drawn, or the width is outside 320..10000 pixels.
             OSError: the file could not be written.
         """
-        from widgets.charts.image_export import export_stack_png
-
-        return export_stack_png(self, Path(path), width, caption, ALL_PANES)
+        return self._export(Path(path), width, caption, ALL_PANES)
 
     def export_pane_png(
         self, index: int, path: str | Path, width: int = 1920, caption: str = ""
     ) -> Path:
-        """Write one pane (0 leader, 1 follower, 2 correlation, 3 volatility) as a PNG."""
-        from widgets.charts.image_export import export_stack_png
-
-        if index not in ALL_PANES:
+        """Write one pane (Pane.LEADER … Pane.VOLATILITY, or 0..3) as a PNG."""
+        if index not in tuple(Pane):
             raise ValueError(f"pane index must be 0, 1, 2 or 3 (got {index})")
-        return export_stack_png(self, Path(path), width, caption, (index,))
+        return self._export(Path(path), width, caption, (Pane(index),))
+
+    def _export(self, path: Path, width: int, caption: str, panes: tuple[Pane, ...]) -> Path:
+        state = self.state()
+        if state is None:
+            raise ValueError("there is no chart to export yet")
+        return render_state_png(state, path, width, caption, panes, self._theme)
 
     # ----- readout ------------------------------------------------------------------------
 
-    def _readout_context(self) -> ReadoutContext:
-        content = self._canvas.content
-        return ReadoutContext(
-            readouts=content.readouts,
-            log=self.is_log(),
-            compare=self.is_compare(),
-            leader_factor=content.leader_group.factor if content.leader_group else None,
-            follower_factor=content.follower_group.factor if content.follower_group else None,
-            leader_short=content.leader_short,
-            follower_short=content.follower_short,
+    def _on_crosshair_moved(self, x: float, pane: int, y: float) -> None:
+        self.readoutChanged.emit(
+            self._readout.show_values(self._canvas.readout_context(), x, Pane(pane), y)
         )
 
-    def _on_crosshair_moved(self, x: float, pane: int, y: float) -> None:
-        context = self._readout_context()
-        self._readout.setText(readout_html(context, x, pane, y))
-        self.readoutChanged.emit(readout_text(context, x, pane, y))
-
     def _on_range_changed(self) -> None:
+        self.rangeChanged.emit()
+        first, last = self.visible_range()
+        self.viewRangeChanged.emit(first, last)
         if self._canvas.crosshair.position() is None:
             self._show_idle_readout()
 
     def _show_idle_readout(self) -> None:
-        if self._result is None:
-            return
-        x0, x1 = self.x_range()
-        text = f"{date_text(x0)} – {date_text(x1)} shown · point at a chart to read its values"
-        muted = self._theme.css(self._theme.muted)
-        self._readout.setText(f'<span style="color:{muted}">{text}</span>')
-        self.readoutChanged.emit(text)
+        if self._result is not None:
+            self.readoutChanged.emit(self._readout.show_range(*self.x_range()))
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a switch between light and dark system themes."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and not self._fixed_theme:
             self._theme = theme_from_palette(self.palette(), self.font())
+            self._readout.set_theme(self._theme)
             self._canvas.apply_theme(self._theme)
             self._style_empty()
-            bounds = self._canvas.content.x_bounds
-            if self._result is not None and bounds is not None:
-                x_range = self.x_range()
-                self._canvas.draw(self._result, bounds)
+            if self._result is not None:
+                x_range, selected = self.x_range(), self._canvas.selection.x
+                self._canvas.draw(self._result)
+                self._canvas.select(selected)
                 self._canvas.set_x(x_range)
+
+
+def render_state_png(
+    state: ChartState,
+    path: Path,
+    width: int,
+    caption: str,
+    panes: tuple[Pane, ...],
+    theme: Theme | None = None,
+) -> Path:
+    """Lay out a copy of the stack at `width` pixels, draw `state` into it and save a PNG."""
+    width = image_export.check_width(width)
+    image_export.ensure_app()
+    scaled = (theme or theme_from_palette()).scaled(width / image_export.REFERENCE_WIDTH)
+    aspect = image_export.STACK_ASPECT if len(panes) > 1 else panes[0].spec.export_aspect
+    copy = ChartStack(theme=scaled, panes=panes, interactive=False)
+    copy.set_readout_visible(False)
+    size = (width, round(width * aspect))
+    return image_export.render_copy(
+        copy, lambda: copy.apply_state(state), copy.graphics_view, size, caption, scaled, path
+    )

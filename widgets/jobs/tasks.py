@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import CancelledError, UnknownInstrumentError
+from app.preview import Preview
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,18 +40,6 @@ TEST_DEADLINE_S = 20.0
 #: The longest the analysis waits for the price preview to be painted.
 PREVIEW_WAIT_S = 2.0
 Instruments = tuple["InstrumentInfo", ...]
-
-
-@dataclass(frozen=True)
-class Preview:
-    """Close prices of the pair as epoch days and closes, oldest first (numpy only, no pandas)."""
-
-    leader_key: str
-    leader_days: np.ndarray
-    leader_close: np.ndarray
-    follower_key: str
-    follower_days: np.ndarray
-    follower_close: np.ndarray
 
 
 @dataclass(frozen=True)

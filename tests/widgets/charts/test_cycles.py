@@ -36,7 +36,7 @@ def test_one_curve_per_cycle_with_the_current_one_emphasised(chart, result):
     others = [w for halving, w in widths.items() if halving != result.current_cycle]
     assert widths[result.current_cycle] > 1.5 * max(others)
     assert current[0].colour == chart.theme().css(chart.theme().current_cycle)
-    labels = [label.text for _, label in chart.plot().legend.items]
+    labels = chart.legend_strip().shown()
     assert any("(current cycle)" in text and result.current_cycle in text for text in labels)
 
 
@@ -75,3 +75,28 @@ def test_export_png(chart, tmp_path):
     image = QImage(str(path))
     assert image.width() == 900
     assert len({image.pixel(x, image.height() // 3) for x in range(0, 900, 5)}) > 3
+
+
+@pytest.mark.parametrize("size", [(1280, 300), (1024, 260), (700, 300)])
+def test_the_chart_is_readable_at_the_cycles_tab_size(qtbot, result, size):
+    """A plain y title that fits, the current cycle's legend entry whole, its label inside."""
+    from tests.widgets.charts.geometry import inside, overlaps, tick_labels, title_rect
+    from widgets.charts.cycles import Y_TITLES
+
+    chart = show_with_result(qtbot, CyclesChart(), result, size)
+    plot = chart.plot()
+    axis = plot.getAxis("left")
+    assert axis.title() in Y_TITLES[:2], f"the y title reads {axis.title()!r}"
+    title = title_rect(axis)
+    assert title is not None and inside(title, axis.sceneBoundingRect().adjusted(-6, 0, 0, 0))
+    strip = chart.legend_strip()
+    current = next(c for c in chart.curves() if c.current)
+    assert f"{current.halving} halving (current cycle)" in strip.shown()
+    assert not strip.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
+    label = chart.now_label()
+    assert label is not None
+    chart.graphics_view().grab()  # a TextItem places itself when it is painted
+    assert inside(label.textItem.sceneBoundingRect(), plot.vb.sceneBoundingRect())
+    labels = tick_labels(axis)
+    assert len(labels) >= 3, labels
+    assert not overlaps([*labels, (title, "title")])

@@ -10,7 +10,8 @@ from PySide6.QtGui import QImage
 
 from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import make_result
-from widgets.charts.image_export import caption_text, is_blank, render_report_pngs
+from widgets.charts.image_export import caption_text, is_blank
+from widgets.charts.report_images import render_report_pngs
 from widgets.charts.stack import ChartStack
 
 pytestmark = pytest.mark.gui

@@ -1,0 +1,147 @@
+"""Moving in time as a charting user expects: keys, Ctrl+wheel, double-click, the public calls,
+and a signal (and the "… shown" readout) that follows every change of the view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from app.bars import EPOCH_DAY_SECONDS as DAY
+from tests.widgets.charts.histories import long_result
+from tests.widgets.gui_helpers import show_with_result
+from tests.widgets.result_factory import make_result
+from widgets.charts.coords import to_x
+from widgets.charts.navigation import PAN_STEP, ZOOM_STEP
+from widgets.charts.pane_spec import Pane
+from widgets.charts.stack import ChartStack, default_overlap_only
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_result()
+
+
+@pytest.fixture
+def stack(qtbot, result):
+    widget = show_with_result(qtbot, ChartStack(), result, (1000, 700))
+    widget.show_range("2014-01-01", "2014-12-31")
+    return widget
+
+
+def _span(stack) -> float:
+    x0, x1 = stack.x_range()
+    return x1 - x0
+
+
+def test_left_and_right_pan_by_a_tenth_of_the_view(qtbot, stack):
+    canvas = stack.graphics_view()
+    x0, x1 = stack.x_range()
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert stack.x_range()[0] == pytest.approx(x0 + (x1 - x0) * PAN_STEP)
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert stack.x_range()[0] == pytest.approx(x0 - (x1 - x0) * PAN_STEP)
+    assert _span(stack) == pytest.approx(x1 - x0)
+
+
+def test_plus_and_minus_zoom_around_the_middle(qtbot, stack):
+    canvas = stack.graphics_view()
+    span, middle = _span(stack), sum(stack.x_range()) / 2
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    assert _span(stack) == pytest.approx(span / ZOOM_STEP)
+    assert sum(stack.x_range()) / 2 == pytest.approx(middle)
+    qtbot.keyClick(canvas, Qt.Key.Key_Minus)
+    qtbot.keyClick(canvas, Qt.Key.Key_Equal)  # "+" without Shift
+    assert _span(stack) == pytest.approx(span / ZOOM_STEP)
+
+
+def test_home_and_double_click_show_every_date_end_the_latest(qtbot, stack, result):
+    canvas = stack.graphics_view()
+    first, last = result.follower.index[0], result.follower.index[-1]
+    qtbot.keyClick(canvas, Qt.Key.Key_Home)
+    shown = stack.visible_range()
+    assert shown[0] <= first and shown[1] >= last
+    stack.show_range("2014-01-01", "2014-03-31")
+    span = _span(stack)
+    qtbot.keyClick(canvas, Qt.Key.Key_End)
+    assert stack.visible_range()[1] >= last and _span(stack) == pytest.approx(span)
+    stack.show_range("2014-01-01", "2014-03-31")
+    centre = canvas.plots[Pane.FOLLOWER].vb.sceneBoundingRect().center()
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(centre))
+    shown = stack.visible_range()
+    assert shown[0] <= first and shown[1] >= last
+
+
+def test_ctrl_wheel_zooms_in_time(qtbot, stack):
+    canvas = stack.graphics_view()
+    span = _span(stack)
+    point = canvas.mapFromScene(canvas.plots[Pane.LEADER].vb.sceneBoundingRect().center())
+    event = QWheelEvent(
+        QPointF(point), QPointF(canvas.viewport().mapToGlobal(point)), QPoint(0, 0),
+        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(canvas.viewport(), event)
+    assert _span(stack) < span * 0.95
+
+
+def test_public_moves(stack):
+    stack.show_range("2013-03-01", "2013-03-31")
+    first, last = stack.visible_range()
+    assert first == pd.Timestamp("2013-03-01") and last == pd.Timestamp("2013-04-01")
+    span = _span(stack)
+    stack.pan(0.5)
+    assert stack.x_range()[0] == pytest.approx(to_x("2013-03-01") + span / 2)
+    stack.zoom(2.0)
+    assert _span(stack) == pytest.approx(span / 2)
+    with pytest.raises(ValueError, match="positive"):
+        stack.zoom(0)
+
+
+def test_every_change_of_the_view_is_signalled_and_read_out(qtbot, stack):
+    moves = [
+        lambda: stack.pan(0.2),
+        lambda: stack.zoom(1.5),
+        stack.show_all,
+        lambda: stack.center_on(pd.Timestamp("2015-05-05")),
+        lambda: qtbot.keyClick(stack.graphics_view(), Qt.Key.Key_Left),
+        lambda: stack.resize(900, 650),
+    ]
+    for move in moves:
+        with qtbot.waitSignal(stack.viewRangeChanged, timeout=2000) as signal:
+            move()
+        first, last = signal.args
+        assert (first, last) == stack.visible_range()
+    with qtbot.waitSignal(stack.readoutChanged) as signal:
+        stack.show_range("2016-01-01", "2016-06-30")
+    assert signal.args[0].startswith("2016-01-01 – 2016-07-01 shown")
+
+
+def test_keys_do_nothing_in_the_empty_state(qtbot):
+    widget = ChartStack()
+    qtbot.addWidget(widget)
+    qtbot.keyClick(widget.graphics_view(), Qt.Key.Key_Right)  # no exception, nothing drawn
+    assert not widget.has_result()
+
+
+def test_overlap_only_shows_the_dates_both_markets_have(qtbot):
+    long = long_result()
+    assert default_overlap_only(long), "Bitcoin starts 23 years after the leader"
+    assert not default_overlap_only(make_result())
+    stack = show_with_result(qtbot, ChartStack(), long, (1000, 600))
+    stack.set_overlap_only(True)
+    assert stack.is_overlap_only()
+    first, _last = stack.visible_range()
+    follower_first = long.follower.index[0]
+    assert follower_first - pd.Timedelta(days=200) < first <= follower_first
+    stack.pan(-5.0)  # cannot wander back into the leader-only decades
+    assert stack.visible_range()[0] > follower_first - pd.Timedelta(days=400)
+    stack.set_overlap_only(False)
+    stack.show_all()
+    assert stack.visible_range()[0] <= long.leader.index[0]
+    assert stack.x_range()[1] - stack.x_range()[0] > 30 * 365 * DAY
