@@ -9,17 +9,24 @@ on stderr. Start-up matters (`status` must stay as quick as importing pandas), s
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
-from app.errors import CsvFormatError, InvalidKeyError, RiskcurveError, SettingsError
+from app.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    OutputError,
+    RiskcurveError,
+    exit_code,
+    exit_code_of_all,
+)
 from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_USAGE_ERRORS = (CsvFormatError, InvalidKeyError, SettingsError)
+log = logging.getLogger("riskcurve.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,7 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from widgets.selftest import run_selftest
 
         return run_selftest()
-    paths = resolve_paths(args.data_dir)
+    try:
+        paths = resolve_paths(args.data_dir).check()
+    except RiskcurveError as exc:
+        print(f"riskcurve: {exc}", file=sys.stderr)
+        return exit_code(exc)
     if args.data_dir:
         # Everything resolved later (the sources' yfinance cache folder, child processes) must
         # see the same portable folder as this command.
@@ -122,15 +133,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import setup_logging
 
     setup_logging(paths)
-    command = args.command or "gui"
+    return _run(args.command or "gui", args, paths)
+
+
+def _run(command: str, args: argparse.Namespace, paths: AppPaths) -> int:
+    """Run one command: its errors become one line on stderr and the table's exit code."""
     try:
         return _COMMANDS[command](args, paths)
     except RiskcurveError as exc:
+        log.info("%s: %s", command, exc)
         print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, _USAGE_ERRORS) else EXIT_FAILED
-    except KeyboardInterrupt:
+        return exit_code(exc)
+    except KeyboardInterrupt as exc:
         print("riskcurve: interrupted", file=sys.stderr)
-        return 130
+        return exit_code(exc)
+    except Exception as exc:  # our bug: the log gets the traceback, the user one line
+        log.exception("riskcurve %s failed unexpectedly", command)
+        print(f"riskcurve: {bug_line(exc, paths)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def bug_line(exc: BaseException, paths: AppPaths) -> str:
+    """One line about an unexpected error: what it was, that it is a bug, where the details are."""
+    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return (
+        f"unexpected problem ({what}). This is a bug in Riskcurve; the details are in "
+        f"{paths.log_file}"
+    )
 
 
 def _gui(args, paths: AppPaths) -> int:
@@ -172,7 +202,7 @@ def _fetch(args, paths: AppPaths) -> int:
                 print(f"riskcurve: {outcome.key}: {note}", file=sys.stderr)
         else:
             print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
-    return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
+    return exit_code_of_all([o.error for o in outcomes if not o.ok and o.error is not None])
 
 
 def _print_progress(event) -> None:
@@ -200,8 +230,7 @@ def _export(args, paths: AppPaths) -> int:
     from app.sources.csv_file import export_csv
 
     if args.out.exists() and not args.force:
-        print(f"riskcurve: {args.out} exists; use --force to overwrite it", file=sys.stderr)
-        return EXIT_USAGE
+        raise OutputError(f"{args.out} exists; use --force to overwrite it")
     count = export_csv(args.key, args.out, paths.database)
     print(f"Wrote {count} bars of {args.key} to {args.out}")
     return EXIT_OK

@@ -14,17 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.errors import (
-    AnalysisError,
-    InvalidKeyError,
-    RiskcurveError,
-    SettingsError,
-    UnknownInstrumentError,
-)
+from app.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RiskcurveError, exit_code
 from app.paths import AppPaths
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_USAGE_ERRORS = (SettingsError, InvalidKeyError, AnalysisError, UnknownInstrumentError)
+EXIT_USAGE = EXIT_BAD_INPUT  # the name the tests and callers know
 
 
 def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -48,12 +41,9 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
             _fetch(paths, settings)
         result, sources = _analyse(paths, settings)
         written = _write(result, Path(args.out), sources, width)
-    except _USAGE_ERRORS as exc:
-        print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return exit_code(exc)
     except (OSError, ValueError) as exc:
         print(f"riskcurve: cannot write the report into {args.out}: {exc}", file=sys.stderr)
         return EXIT_FAILED
