@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from app.cli import Frontend
     from app.paths import AppPaths
 
-EXIT_FAILED = 1
+from app.errors import EXIT_FAILED
 
 
 def _add_gui(commands: Any) -> None:

@@ -12,6 +12,7 @@ stderr. Start-up matters (`status` must stay as quick as importing pandas), so h
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -20,7 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.errors import CsvFormatError, InvalidKeyError, RiskcurveError, SettingsError
+from app.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    OutputError,
+    RiskcurveError,
+    exit_code,
+    exit_code_of_all,
+)
 from app.instruments import InstrumentKey
 from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
@@ -30,8 +39,7 @@ if TYPE_CHECKING:
 #: What add_subparsers returns: the object that registers one command.
 Subcommands = Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_USAGE_ERRORS = (CsvFormatError, InvalidKeyError, SettingsError)
+log = logging.getLogger("riskcurve.cli")
 
 
 @dataclass(frozen=True)
@@ -135,8 +143,12 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend = HEADLESS) -> in
     command = args.command or frontend.default
     if command is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    paths = resolve_paths(args.data_dir)
+        return EXIT_BAD_INPUT
+    try:
+        paths = resolve_paths(args.data_dir).check()
+    except RiskcurveError as exc:
+        print(f"riskcurve: {exc}", file=sys.stderr)
+        return exit_code(exc)
     if args.data_dir:
         # Everything resolved later (the sources' yfinance cache folder, child processes) must
         # see the same portable folder as this command.
@@ -145,14 +157,39 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend = HEADLESS) -> in
 
     setup_logging(paths)
     handlers = {**_COMMANDS, **{c.name: c.run for c in frontend.commands}}
+    return _run(handlers[command], command, args, paths)
+
+
+def _run(
+    handler: Callable[[argparse.Namespace, AppPaths], int],
+    command: str,
+    args: argparse.Namespace,
+    paths: AppPaths,
+) -> int:
+    """Run one command: its errors become one line on stderr and the table's exit code."""
     try:
-        return handlers[command](args, paths)
+        return handler(args, paths)
     except RiskcurveError as exc:
+        log.info("%s: %s", command, exc)
         print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, _USAGE_ERRORS) else EXIT_FAILED
-    except KeyboardInterrupt:
+        return exit_code(exc)
+    except KeyboardInterrupt as exc:
         print("riskcurve: interrupted", file=sys.stderr)
-        return 130
+        return exit_code(exc)
+    except Exception as exc:  # our bug: the log gets the traceback, the user one line
+        log.exception("riskcurve %s failed unexpectedly", command)
+        print(f"riskcurve: {bug_line(exc, paths)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def bug_line(exc: BaseException, paths: AppPaths) -> str:
+    """One line about an unexpected error: what it was, that it is a bug, where the details are."""
+    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return (
+        f"unexpected problem ({what}). This is a bug in Riskcurve; the details are in "
+        f"{paths.log_file}"
+    )
 
 
 def _import(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -186,7 +223,7 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
                 print(f"riskcurve: {outcome.key}: {note}", file=sys.stderr)
         else:
             print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
-    return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
+    return exit_code_of_all([o.error for o in outcomes if not o.ok and o.error is not None])
 
 
 def _print_progress(event: ProgressEvent) -> None:
@@ -214,8 +251,7 @@ def _export(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.sources.csv_file import export_csv
 
     if args.out.exists() and not args.force:
-        print(f"riskcurve: {args.out} exists; use --force to overwrite it", file=sys.stderr)
-        return EXIT_USAGE
+        raise OutputError(f"{args.out} exists; use --force to overwrite it")
     key = InstrumentKey(args.key)
     count = export_csv(key, args.out, paths.database)
     print(f"Wrote {count} bars of {key} to {args.out}")

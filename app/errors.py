@@ -123,16 +123,80 @@ class AnalysisError(RiskcurveError):
     kind = "analysis"
 
 
-FETCH_ERROR_KINDS = {
-    cls.kind: cls
-    for cls in (
-        FetchError,
-        OfflineError,
-        UnavailableError,
-        NotFoundError,
-        RateLimitedError,
-        FetchTimeoutError,
-        BadDataError,
-        CancelledError,
-    )
+class OutputError(RiskcurveError):
+    """An output path cannot be used as given (it exists, is a folder, a link or a device...)."""
+
+    kind = "output"
+
+
+class WriteError(RiskcurveError):
+    """An output file could not be written (read-only folder, full disk); nothing was left."""
+
+    kind = "write"
+
+
+class FolderError(RiskcurveError):
+    """A data, config, cache or log folder cannot be used (it is a file, it is read-only...)."""
+
+    kind = "folder"
+
+
+class ConfirmationNeeded(RiskcurveError):
+    """The command would replace stored data; it needs the user's explicit yes (--replace)."""
+
+    kind = "needs_confirmation"
+
+
+class InternalError(RiskcurveError):
+    """A bug met while working on one item (one instrument); logged with its traceback."""
+
+    kind = "internal"
+
+
+# ---------------------------------------------------------------------------------------------
+# Exit codes: one table for every command.
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+#: Exit code per error kind: 2 when the user's input cannot work as given (fix the command,
+#: the file or the settings), 1 when the work was attempted and failed (the network, the disk,
+#: a provider; retrying later may help). A kind missing here counts as failed work.
+EXIT_CODES: dict[str, int] = {
+    RiskcurveError.kind: EXIT_FAILED,
+    FetchError.kind: EXIT_FAILED,
+    OfflineError.kind: EXIT_FAILED,
+    UnavailableError.kind: EXIT_FAILED,
+    NotFoundError.kind: EXIT_BAD_INPUT,
+    RateLimitedError.kind: EXIT_FAILED,
+    FetchTimeoutError.kind: EXIT_FAILED,
+    BadDataError.kind: EXIT_FAILED,
+    CancelledError.kind: EXIT_FAILED,
+    CsvFormatError.kind: EXIT_BAD_INPUT,
+    InvalidKeyError.kind: EXIT_BAD_INPUT,
+    UnknownInstrumentError.kind: EXIT_BAD_INPUT,
+    SettingsError.kind: EXIT_BAD_INPUT,
+    CacheError.kind: EXIT_FAILED,
+    AnalysisError.kind: EXIT_BAD_INPUT,
+    OutputError.kind: EXIT_BAD_INPUT,
+    WriteError.kind: EXIT_FAILED,
+    FolderError.kind: EXIT_BAD_INPUT,
+    ConfirmationNeeded.kind: EXIT_BAD_INPUT,
+    InternalError.kind: EXIT_FAILED,
 }
+
+
+def exit_code(error: BaseException) -> int:
+    """The process exit code for an error that ended a command (see EXIT_CODES)."""
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(error, RiskcurveError):
+        return EXIT_CODES.get(error.kind, EXIT_FAILED)
+    return EXIT_FAILED
+
+
+def exit_code_of_all(errors: list[BaseException]) -> int:
+    """One code for several failures (e.g. a fetch of many instruments): failed work wins."""
+    if not errors:
+        return EXIT_OK
+    codes = {exit_code(error) for error in errors}
+    return EXIT_FAILED if EXIT_FAILED in codes else max(codes)

@@ -22,8 +22,10 @@ def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Logger:
             paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
         )
     except OSError:
-        # A read-only or vanished log folder must not stop the app; errors still reach stderr.
+        # A read-only or vanished log folder must not stop the app. Bugs (errors with their
+        # traceback) still reach stderr; the user's own mistakes are already told in one line.
         handler = logging.StreamHandler()
+        handler.setLevel(logging.ERROR)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler._riskcurve = True  # type: ignore[attr-defined]  # marker against double set-up
     root.addHandler(handler)

@@ -20,7 +20,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.errors import AnalysisError, InvalidKeyError, SettingsError, UnknownInstrumentError
+from app.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    RiskcurveError,
+    SettingsError,
+    UnknownInstrumentError,
+    exit_code,
+)
 from app.formatting import is_missing, percent
 
 if TYPE_CHECKING:
@@ -29,10 +36,8 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisResult
     from app.paths import AppPaths
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "csv", "json")
 EVENT_COLUMNS = ("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above")
-_BAD_INPUT = (AnalysisError, InvalidKeyError, SettingsError, UnknownInstrumentError)
 
 
 def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -67,9 +72,9 @@ def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
             written = write_analysis_files(result, args.out, sources)
             print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
         print(_RENDERERS[args.format](result, sources), end="")
-    except _BAD_INPUT as exc:
+    except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exit_code(exc)
     except OSError as exc:
         print(
             f"riskcurve: cannot write {exc.filename or args.out}: {exc.strerror}", file=sys.stderr

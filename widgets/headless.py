@@ -14,17 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.errors import (
-    AnalysisError,
-    InvalidKeyError,
-    RiskcurveError,
-    SettingsError,
-    UnknownInstrumentError,
-)
+from app.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RiskcurveError, exit_code
 from app.paths import AppPaths
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_USAGE_ERRORS = (SettingsError, InvalidKeyError, AnalysisError, UnknownInstrumentError)
 
 
 def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -42,18 +33,15 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
         width = check_width(args.width)
     except ValueError as exc:
         print(f"riskcurve: --width: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_BAD_INPUT
     try:
         if not args.offline:
             _fetch(paths, settings)
         result, sources = _analyse(paths, settings)
         written = _write(result, Path(args.out), sources, width)
-    except _USAGE_ERRORS as exc:
-        print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return exit_code(exc)
     except (OSError, ValueError) as exc:
         print(f"riskcurve: cannot write the report into {args.out}: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from app.cache.classify import as_cache_error, is_damage, rollback
@@ -59,20 +60,24 @@ class DamagedDatabase(Exception):
 def connect_checked(path: Path) -> sqlite3.Connection:
     """A configured, migrated connection; DamagedDatabase when the file is not a usable cache."""
     existed = path.exists() and path.stat().st_size > 0
+    started = time.monotonic()
     try:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise as_cache_error(exc, path, BUSY_TIMEOUT_S) from None
+        raise as_cache_error(exc, path, time.monotonic() - started) from None
     try:
         _configure(db)
         if existed:
             _quick_check(db)
         _migrate(db)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         db.close()
         if is_damage(exc):
             raise DamagedDatabase(str(exc)) from None
-        raise as_cache_error(exc, path, BUSY_TIMEOUT_S) from None
+        raise as_cache_error(exc, path, time.monotonic() - started) from None
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -88,7 +93,7 @@ def _quick_check(db: sqlite3.Connection) -> None:
         # The report can run to hundreds of lines; the notice needs the first finding only.
         findings = [line for line in result.splitlines() if line and not line.startswith("***")]
         first = findings[0][:100] if findings else "unknown damage"
-        raise sqlite3.DatabaseError(f"integrity check failed: {first}")
+        raise DamagedDatabase(f"integrity check failed: {first}")
 
 
 def _migrate(db: sqlite3.Connection) -> None:

@@ -101,21 +101,24 @@ class Cache:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; SQLite errors become CacheError."""
         self._check_file_still_there()
+        started = time.monotonic()
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise self._error(exc) from None
+            raise self._error(exc, started) from None
         try:
             yield self._db
+            started = time.monotonic()
             self._db.execute("COMMIT")
         except BaseException as exc:
             rollback(self._db)
             if isinstance(exc, sqlite3.Error):
-                raise self._error(exc) from None
+                raise self._error(exc, started) from None
             raise
 
-    def _error(self, exc: sqlite3.Error) -> CacheError:
-        return as_cache_error(exc, self.path, schema.BUSY_TIMEOUT_S)
+    def _error(self, exc: sqlite3.Error, started: float) -> CacheError:
+        """The user's CacheError for `exc`; our own SQL bugs are re-raised as they are."""
+        return as_cache_error(exc, self.path, time.monotonic() - started)
 
     def _check_file_still_there(self) -> None:
         """Refuse to write when the file was deleted or moved since it was opened.
@@ -225,10 +228,11 @@ class Cache:
         return rows[0][0]
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        started = time.monotonic()
         try:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise self._error(exc) from None
+            raise self._error(exc, started) from None
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

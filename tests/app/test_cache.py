@@ -70,8 +70,10 @@ def test_failed_batch_stores_nothing(cache):
     cache.store_bars("csv:x", make_bars(100, [1.0, 2.0]))
     bad = make_bars(200, [5.0, 6.0, 7.0])
     # close is NOT NULL: a batch with a missing close in its middle must roll back entirely.
+    # Every source validates bars first, so reaching the constraint is our bug: the SQLite
+    # error goes on as it is (with its traceback), not as a CacheError for the user.
     bad.iloc[2, bad.columns.get_loc("close")] = np.nan
-    with pytest.raises(CacheError):
+    with pytest.raises(sqlite3.IntegrityError):
         cache.store_bars("csv:x", bad)
     assert cache.load_bars("csv:x")["close"].tolist() == [1.0, 2.0]
     assert cache.instrument("csv:x").rows == 2

@@ -62,7 +62,7 @@ def test_bad_csv_exits_2_with_one_line_naming_file_and_line(tmp_path, capsys):
 def test_bad_key_and_unknown_instrument(tmp_path, csv_file, capsys):
     assert main(["import", str(csv_file), "--symbol", "nasdaq:AAPL"]) == 2
     assert "must start with" in capsys.readouterr().err
-    assert main(["export-csv", "yahoo:^GSPC", "--out", str(tmp_path / "o.csv")]) == 1
+    assert main(["export-csv", "yahoo:^GSPC", "--out", str(tmp_path / "o.csv")]) == 2
     assert "No cached data for yahoo:^GSPC" in capsys.readouterr().err
 
 

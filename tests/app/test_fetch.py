@@ -116,5 +116,5 @@ def test_cli_fetch_in_a_subprocess_against_the_fakes(fake_upstreams, data_dir):
         text=True,
         timeout=120,
     )
-    assert failing.returncode == 1
+    assert failing.returncode == 2  # the provider does not know the symbol: bad input
     assert failing.stderr.strip().count("\n") == 0 and "yahoo:^NOPE" in failing.stderr

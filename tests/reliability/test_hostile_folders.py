@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -178,7 +179,7 @@ def test_cli_after_the_data_folder_vanished(paths, tmp_path, capsys):
     capsys.readouterr()
     assert cli_main(["status"]) == 0
     assert "No cached instruments yet" in capsys.readouterr().out
-    assert cli_main(["export-csv", KEY, "--out", str(tmp_path / "out.csv")]) == 1
+    assert cli_main(["export-csv", KEY, "--out", str(tmp_path / "out.csv")]) == 2
     assert "No cached data for yahoo:^RUT" in capsys.readouterr().err
 
 
@@ -234,7 +235,10 @@ def test_a_cache_locked_by_another_process_times_out_in_plain_words(tmp_path, sh
             waited = time.monotonic() - started
             assert 0.25 <= waited < 5.0
             message = str(info.value)
-            assert "another program kept the cache locked for over 0.3 s" in message
+            # The message reports the time really waited, not the configured timeout.
+            said = re.search(r"another program kept the cache locked for (\d+\.\d) s", message)
+            assert said is not None, message
+            assert 0.25 <= float(said.group(1)) <= waited + 0.05
             assert "close other Riskcurve windows and retry" in message
     finally:
         locker.release()
@@ -254,7 +258,7 @@ def test_cli_import_while_locked_exits_1_with_one_line(paths, tmp_path, short_bu
         capsys.readouterr()
         assert cli_main(["import", str(csv), "--symbol", "csv:second"]) == 1
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "locked for over 0.3 s" in err
+        assert err.count("\n") == 1 and re.search(r"locked for 0\.[3-9] s", err), err
         assert cli_main(["status"]) == 0  # reading while locked still works
         assert KEY in capsys.readouterr().out
     finally:

@@ -8,11 +8,13 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.cache import Cache
+from app.errors import EXIT_BAD_INPUT, EXIT_OK
 from main import build_parser
+from main import run as riskcurve_main
 from tests.fakes.series import daily_rows
 from tests.widgets.gui_helpers import fast_settings, fill_cache, save
 from widgets.charts.image_export import is_blank
-from widgets.headless import EXIT_OK, EXIT_USAGE, run_report
+from widgets.headless import run_report
 
 pytestmark = pytest.mark.gui
 
@@ -47,12 +49,12 @@ def test_offline_report_writes_every_file_and_both_images(qtbot, paths, tmp_path
 
 def test_report_without_cached_data_says_what_is_missing(qtbot, paths, tmp_path, capsys):
     save(paths, fast_settings())
-    assert run_report(_args("--out", str(tmp_path / "r"), "--offline"), paths) == EXIT_USAGE
+    assert run_report(_args("--out", str(tmp_path / "r"), "--offline"), paths) == EXIT_BAD_INPUT
     assert "yahoo:^RUT" in capsys.readouterr().err
 
 
 def test_a_bad_width_is_refused_before_any_work(paths, tmp_path, capsys):
-    assert run_report(_args("--out", str(tmp_path / "r"), "--width", "5"), paths) == EXIT_USAGE
+    assert run_report(_args("--out", str(tmp_path / "r"), "--width", "5"), paths) == EXIT_BAD_INPUT
     assert "width" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
 
@@ -66,3 +68,8 @@ def test_online_report_fetches_first(qtbot, paths, tmp_path, fake_upstreams):
     with Cache.open(paths.database) as cache:
         assert cache.instrument("yahoo:^RUT").rows == 500
     assert (out / "charts.png").is_file()
+
+
+def test_report_offline_without_data_is_bad_input(paths, tmp_path, capsys):
+    assert riskcurve_main(["report", "--out", str(tmp_path / "r"), "--offline"]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.count("\n") == 1
