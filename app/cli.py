@@ -19,7 +19,6 @@ from app import __version__
 from app.errors import (
     EXIT_FAILED,
     EXIT_OK,
-    OutputError,
     RiskcurveError,
     exit_code,
     exit_code_of_all,
@@ -97,8 +96,8 @@ def _add_status(commands) -> None:
 def _add_export(commands) -> None:
     cmd = commands.add_parser("export-csv", help="write cached bars to a CSV file")
     cmd.add_argument("key", metavar="KEY")
-    cmd.add_argument("--out", required=True, type=Path, metavar="FILE")
-    cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    cmd.add_argument("--out", required=True, metavar="FILE")
+    cmd.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 def _add_report(commands) -> None:
@@ -110,7 +109,10 @@ def _add_report(commands) -> None:
         "correlation.csv, lead_lag.csv, analysis.json, charts.png and cycles.png into DIR. "
         "Runs without a display.",
     )
-    cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    cmd.add_argument(
+        "--force", action="store_true", help="replace files of an earlier report in DIR"
+    )
     cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
     cmd.add_argument("--width", type=int, default=1920, metavar="PX", help="image width in pixels")
 
@@ -227,12 +229,12 @@ def _status(args, paths: AppPaths) -> int:
 
 
 def _export(args, paths: AppPaths) -> int:
+    from app.outputs import output_path
     from app.sources.csv_file import export_csv
 
-    if args.out.exists() and not args.force:
-        raise OutputError(f"{args.out} exists; use --force to overwrite it")
-    count = export_csv(args.key, args.out, paths.database)
-    print(f"Wrote {count} bars of {args.key} to {args.out}")
+    out = output_path(args.out)
+    count = export_csv(args.key, out, paths.database, replace=args.force)
+    print(f"Wrote {count} bars of {args.key} to {out}")
     return EXIT_OK
 
 

@@ -7,13 +7,14 @@ the dialog did not confirm (a suffix we added, a path passed in by code) is chec
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog
 
+from app.errors import RiskcurveError
+from app.outputs import write_text
 from widgets.dialogs import prompts as dialogs
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ def write_chart_png(
             written = window.charts.export_png(path, width=width, caption=text)
         else:
             written = window.charts.export_pane_png(pane, path, width=width, caption=text)
-    except OSError as exc:
-        window.status.show_message(f"Could not write {path}: {exc.strerror or exc}")
+    except RiskcurveError as exc:  # a link, a device, a read-only folder, a full disk
+        window.status.show_message(f"Not saved: {exc}")
         return None
     window.status.show_message(f"Saved {written}", 8000)
     return written
@@ -130,12 +131,10 @@ def write_signals_csv(window: MainWindow, path: Path, *, confirmed: bool = False
     if not confirmed and not dialogs.confirm_overwrite(window, path):
         return None
     text = breakouts_csv_text(window.session.result)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        window.status.show_message(f"Could not write {path}: {exc.strerror}")
+    try:  # the user confirmed the name; links and devices are still refused
+        write_text(path, text, replace=True)
+    except RiskcurveError as exc:
+        window.status.show_message(f"Not saved: {exc}")
         return None
     window.status.show_message(f"Saved {path}", 8000)
     return path
