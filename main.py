@@ -49,7 +49,10 @@ def _add_report(commands: Any) -> None:
         "correlation.csv, lead_lag.csv, analysis.json, charts.png and cycles.png into DIR. "
         "Runs without a display.",
     )
-    cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    cmd.add_argument(
+        "--force", action="store_true", help="replace files of an earlier report in DIR"
+    )
     cmd.add_argument("--offline", action="store_true", help="use the cache only, no download")
     cmd.add_argument("--width", type=int, default=1920, metavar="PX", help="image width in pixels")
 

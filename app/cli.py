@@ -25,7 +25,6 @@ from app.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
-    OutputError,
     RiskcurveError,
     exit_code,
     exit_code_of_all,
@@ -129,8 +128,8 @@ def _add_status(commands: Subcommands) -> None:
 def _add_export(commands: Subcommands) -> None:
     cmd = commands.add_parser("export-csv", help="write cached bars to a CSV file")
     cmd.add_argument("key", metavar="KEY")
-    cmd.add_argument("--out", required=True, type=Path, metavar="FILE")
-    cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    cmd.add_argument("--out", required=True, metavar="FILE")
+    cmd.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 def main(argv: Sequence[str] | None = None, frontend: Frontend = HEADLESS) -> int:
@@ -248,13 +247,13 @@ def _status(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _export(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.outputs import output_path
     from app.sources.csv_file import export_csv
 
-    if args.out.exists() and not args.force:
-        raise OutputError(f"{args.out} exists; use --force to overwrite it")
+    out = output_path(args.out)
     key = InstrumentKey(args.key)
-    count = export_csv(key, args.out, paths.database)
-    print(f"Wrote {count} bars of {key} to {args.out}")
+    count = export_csv(key, out, paths.database, replace=args.force)
+    print(f"Wrote {count} bars of {key} to {out}")
     return EXIT_OK
 
 

@@ -14,17 +14,14 @@ import io
 import json
 import math
 import numbers
-import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import (
-    EXIT_FAILED,
     EXIT_OK,
     RiskcurveError,
-    SettingsError,
     UnknownInstrumentError,
     exit_code,
 )
@@ -57,29 +54,31 @@ def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
     cmd.add_argument(
         "--out",
         metavar="DIR",
-        type=Path,
         help="also write events.csv, summary.csv, regimes.csv, cycles.csv, correlation.csv, "
-        "lead_lag.csv and analysis.json into DIR (created if needed; these files are replaced)",
+        "lead_lag.csv and analysis.json into DIR (created if needed)",
+    )
+    cmd.add_argument(
+        "--force", action="store_true", help="replace those files if DIR already has them"
     )
     return cmd
 
 
 def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
     """Run `analyze`; bad parameters or data print `riskcurve: <reason>` and return 2."""
+    from app.outputs import check_targets, output_path
+
     try:
+        out = output_path(args.out) if args.out is not None else None
+        if out is not None:  # before the work: a refused file costs nothing
+            check_targets(out, list(ANALYSIS_FILES), replace=args.force)
         result, sources = _analyze_cached(args, paths)
-        if args.out is not None:  # first, so a failed write prints no half-result
-            written = write_analysis_files(result, args.out, sources)
-            print(f"Wrote {len(written)} files to {args.out}", file=sys.stderr)
+        if out is not None:  # first, so a failed write prints no half-result
+            written = write_analysis_files(result, out, sources, replace=args.force)
+            print(f"Wrote {len(written)} files to {out}", file=sys.stderr)
         print(_RENDERERS[args.format](result, sources), end="")
     except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
         return exit_code(exc)
-    except OSError as exc:
-        print(
-            f"riskcurve: cannot write {exc.filename or args.out}: {exc.strerror}", file=sys.stderr
-        )
-        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -253,35 +252,37 @@ def analysis_json_text(result: AnalysisResult, sources: Mapping[str, str]) -> st
     return json.dumps(analysis_document(result, sources), indent=2, allow_nan=False) + "\n"
 
 
-def write_analysis_files(
-    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str]
-) -> list[Path]:
-    """Write the analysis files into out_dir (created if needed), replacing earlier ones.
+ANALYSIS_FILES = (
+    "events.csv",
+    "summary.csv",
+    "regimes.csv",
+    "cycles.csv",
+    "correlation.csv",
+    "lead_lag.csv",
+    "analysis.json",
+)
 
-    Each file is written to a temporary name and renamed, so a crash leaves either the old or
-    the new file, never half of one. Returns the paths written.
+
+def write_analysis_files(
+    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str], *, replace: bool = False
+) -> list[Path]:
+    """Write the analysis files into out_dir (created if needed); returns the paths written.
+
+    Through app.outputs: every file is whole or absent, links and devices are refused, and an
+    existing file is replaced only with `replace` (all are checked before any is written).
     """
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise SettingsError("--out", f"{out_dir} is a file, not a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    contents = {
-        "events.csv": breakouts_csv_text(result),
-        "summary.csv": frame_csv_text(result.summary),
-        "regimes.csv": regimes_csv_text(result),
-        "cycles.csv": frame_csv_text(result.cycles),
-        "correlation.csv": correlation_csv_text(result),
-        "lead_lag.csv": frame_csv_text(result.lead_lag),
-        "analysis.json": analysis_json_text(result, sources),
-    }
-    written = []
-    for name, text in contents.items():
-        path = out_dir / name
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-        written.append(path)
-    return written
+    from app.outputs import write_files
+
+    texts = (
+        breakouts_csv_text(result),
+        frame_csv_text(result.summary),
+        regimes_csv_text(result),
+        frame_csv_text(result.cycles),
+        correlation_csv_text(result),
+        frame_csv_text(result.lead_lag),
+        analysis_json_text(result, sources),
+    )
+    return write_files(out_dir, dict(zip(ANALYSIS_FILES, texts, strict=True)), replace=replace)
 
 
 # ---------------------------------------------------------------------------------------------

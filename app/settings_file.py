@@ -166,18 +166,14 @@ def _set_aside(path: Path, problem: str) -> LoadedSettings:
 
 
 def save_settings(config_dir: Path, settings: Settings) -> Path:
-    """Validate and write atomically (temp file + rename), so a crash never leaves half a file."""
+    """Validate and write atomically (app.outputs: temp file, fsync, rename), so a crash never
+    leaves half a file; a link or a device in its place is refused (OutputError)."""
+    from app.outputs import make_folder, write_text
+
     settings.validate()
-    config_dir.mkdir(parents=True, exist_ok=True)
-    path = config_dir / SETTINGS_FILE
-    tmp = path.with_name(path.name + ".tmp")
+    make_folder(config_dir)
     text = json.dumps(to_json_dict(settings), indent=2, ensure_ascii=False) + "\n"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    return path
+    return write_text(config_dir / SETTINGS_FILE, text, replace=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,11 +95,16 @@ class Screenshot(QObject):
         self.deadline.stop()
         QApplication.processEvents()  # finish layout and painting of what was just drawn
         image = self.window.grab()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if image.save(str(self.path), "PNG"):
+        from app.errors import RiskcurveError
+        from app.outputs import make_folder, write_bytes
+        from widgets.charts.image_export import png_bytes
+
+        try:  # naming the file with --screenshot is asking for it to be (re)written
+            make_folder(self.path.parent)
+            write_bytes(self.path, png_bytes(image.toImage()), replace=True)
             self.code = 0
-        else:
-            print(f"riskcurve: cannot write the screenshot {self.path}", file=sys.stderr)
+        except (RiskcurveError, RuntimeError) as exc:
+            print(f"riskcurve: cannot write the screenshot: {exc}", file=sys.stderr)
         QApplication.exit(self.code)  # the window is closed after the event loop returns
 
     @Slot()

@@ -12,7 +12,6 @@ last used folder and names it in the status line. The functions get what they ne
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import RiskcurveError
+from app.outputs import write_text
 from widgets.charts.image_export import MAX_WIDTH, MIN_WIDTH
 from widgets.dialogs import prompts as dialogs
 
@@ -208,8 +209,8 @@ def write_chart_png(
             written = target.charts.export_png(path, width=width, caption=text)
         else:
             written = target.charts.export_pane_png(pane, path, width=width, caption=text)
-    except OSError as exc:
-        target.say(f"Could not write {path}: {exc.strerror or exc}", 0)
+    except RiskcurveError as exc:  # a link, a device, a read-only folder, a full disk
+        target.say(f"Not saved: {exc}", 0)
         return None
     target.store.setValue("export/folder", str(Path(written).parent))
     target.say(f"Saved {written}", 8000)
@@ -233,12 +234,10 @@ def write_signals_csv(target: ExportTarget, path: Path, *, confirmed: bool = Fal
     if not confirmed and not dialogs.confirm_overwrite(target.parent, path):
         return None
     text = target.signals_csv()
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        target.say(f"Could not write {path}: {exc.strerror}", 0)
+    try:  # the user confirmed the name; links and devices are still refused
+        write_text(path, text, replace=True)
+    except RiskcurveError as exc:
+        target.say(f"Not saved: {exc}", 0)
         return None
     target.say(f"Saved {path}", 8000)
     return path

@@ -15,7 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RiskcurveError, exit_code
+from app.outputs import check_targets, output_path
 from app.paths import AppPaths
+from app.report import ANALYSIS_FILES
+
+REPORT_FILES = [*ANALYSIS_FILES, "charts.png", "cycles.png"]
 
 
 def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -34,16 +38,19 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
     except ValueError as exc:
         print(f"riskcurve: --width: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    force = getattr(args, "force", False)
     try:
+        out_dir = output_path(args.out)
+        check_targets(out_dir, REPORT_FILES, replace=force)  # before any download or drawing
         if not args.offline:
             _fetch(paths, settings)
         result, sources = _analyse(paths, settings)
-        written = _write(result, Path(args.out), sources, width)
+        written = _write(result, out_dir, sources, width, force)
     except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
         return exit_code(exc)
-    except (OSError, ValueError) as exc:
-        print(f"riskcurve: cannot write the report into {args.out}: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"riskcurve: cannot draw the report for {args.out}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for path in written:
         print(path)
@@ -82,9 +89,11 @@ def _source_of(info: Any) -> str:
     return {"yahoo": "Yahoo Finance", "csv": "imported CSV"}.get(info.source, info.source)
 
 
-def _write(result: Any, out_dir: Path, sources: dict[str, str], width: int) -> list[Path]:
+def _write(
+    result: Any, out_dir: Path, sources: dict[str, str], width: int, force: bool
+) -> list[Path]:
     from app.report import write_analysis_files
     from widgets.charts.report_images import render_report_pngs
 
-    written = write_analysis_files(result, out_dir, sources)
+    written = write_analysis_files(result, out_dir, sources, replace=force)
     return written + render_report_pngs(result, out_dir, sources, width)

@@ -299,16 +299,18 @@ def bars_to_csv_text(bars: pd.DataFrame) -> str:
     return out.getvalue()
 
 
-def export_csv(key: str, out_path: Path | str, db_path: Path | str) -> int:
-    """Write the cached bars of `key` to a CSV file (atomically); returns the row count."""
-    import os
+def export_csv(
+    key: str, out_path: Path | str, db_path: Path | str, *, replace: bool = False
+) -> int:
+    """Write the cached bars of `key` to a CSV file; returns the row count.
 
+    Written through app.outputs: whole or absent; an existing file only with `replace`.
+    """
     from app.cache import Cache
+    from app.outputs import check_target, write_text
 
+    check_target(Path(out_path), replace=replace)  # before the work: a refusal costs nothing
     with Cache.open(db_path) as cache:
         bars = cache.load_bars(key)
-    out_path = Path(out_path)
-    tmp = out_path.with_name(out_path.name + ".part")
-    tmp.write_text(bars_to_csv_text(bars), encoding="utf-8", newline="")
-    os.replace(tmp, out_path)
+    write_text(out_path, bars_to_csv_text(bars), replace=replace)
     return len(bars)

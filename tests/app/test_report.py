@@ -125,7 +125,9 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     )
     saved = json.loads((out_dir / "analysis.json").read_text())
     assert saved["parameters"] == doc["parameters"]
-    _, csv_out, _ = _analyze(capsys, "--format", "csv", "--out", str(out_dir))  # replaces files
+    code, _, err = _analyze(capsys, "--format", "csv", "--out", str(out_dir))
+    assert code == 2 and "--force" in err  # earlier files are kept unless asked
+    _, csv_out, _ = _analyze(capsys, "--format", "csv", "--out", str(out_dir), "--force")
     assert (out_dir / "events.csv").read_text() == csv_out
     summary = (out_dir / "summary.csv").read_text().splitlines()
     assert summary[0].startswith("horizon,n_events,mean,median,share_positive,base_n")
@@ -189,19 +191,20 @@ def test_help_mentions_replacing_files(capsys):
     with pytest.raises(SystemExit):
         main(["analyze", "--help"])
     text = capsys.readouterr().out
-    assert "replaced" in text and "--non-overlapping" in text
+    assert "--force" in text and "replace" in text and "--non-overlapping" in text
 
 
 def test_a_failed_write_exits_1_and_prints_no_result(cached, capsys, tmp_path, monkeypatch):
-    import app.report
+    import app.outputs
 
     def disk_full(src, dst):
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr(app.report.os, "replace", disk_full)
+    monkeypatch.setattr(app.outputs.os, "link", disk_full)
     code, out, err = _analyze(capsys, "--format", "csv", "--out", str(tmp_path / "r"))
     assert code == 1 and out == ""
-    assert err.startswith("riskcurve: cannot write ") and "No space left on device" in err
+    assert err.startswith("riskcurve: cannot write ") and "the disk is full" in err
+    assert [p.name for p in (tmp_path / "r").iterdir()] == []  # no temporary file left
 
 
 def test_table_lists_notes_when_a_part_is_empty(paths, capsys):

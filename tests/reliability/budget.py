@@ -22,6 +22,15 @@ BATCH_BARS = 100_000
 #: At least this share of the kills must land inside a batch (between BEGIN and COMMIT).
 MIN_MID_BATCH_SHARE = 0.5
 
+#: SIGKILLs of a process replacing one output file over and over (app.outputs), and of
+#: `report` while it writes its files, everyday and full.
+OUTPUT_KILLS_EVERYDAY = 20
+OUTPUT_KILLS_FULL = 200
+OUTPUT_KILLS = OUTPUT_KILLS_FULL if FULL else OUTPUT_KILLS_EVERYDAY
+REPORT_KILLS_EVERYDAY = 3
+REPORT_KILLS_FULL = 30
+REPORT_KILLS = REPORT_KILLS_FULL if FULL else REPORT_KILLS_EVERYDAY
+
 #: Hypothesis examples per fuzz property, everyday and full.
 EXAMPLES_EVERYDAY = 250
 EXAMPLES_FULL = 2_000

@@ -153,22 +153,37 @@ def with_caption(image: QImage, caption: str, theme: Theme) -> QImage:
 def save_png(image: QImage, path: Path, caption: str = "") -> Path:
     """Save `image` as PNG (the caption also goes into the file's Description field).
 
+    The image is encoded in memory and written through app.outputs (temporary file, fsync,
+    rename), so the target is whole or untouched, and a link or a device is never written.
+    The caller has made sure the user wants `path` replaced if it exists.
+
     Raises:
-        OSError: the file could not be written (missing folder, no permission, disk full).
+        OutputError, WriteError: the file could not be written (missing folder, a link, no
+            permission, disk full), with a message for the user.
         RuntimeError: the image is blank, which would be a drawing bug, not the user's doing.
     """
+    from app.outputs import write_bytes
+
     if is_blank(image):
         raise RuntimeError(f"the chart image for {path.name} came out blank")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(2, "folder does not exist", str(path.parent))
+    return write_bytes(Path(path), png_bytes(image, caption), replace=True)
+
+
+def png_bytes(image: QImage, caption: str = "") -> bytes:
+    """The PNG encoding of `image`, made in memory (a QBuffer), never written to a file."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
     image.setText("Software", "Riskcurve")
     if caption:
         image.setText("Description", caption)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # PySide6's stubs say bytes for the format, the binding itself takes only str.
-    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
-        raise OSError(f"could not write the image file {path}")
-    return path
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+        raise RuntimeError("the chart image could not be encoded as PNG")
+    buffer.close()
+    return bytes(data.data())
 
 
 def is_blank(image: QImage) -> bool:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from PySide6.QtGui import QImage
 
+from app.errors import OutputError
 from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import make_result
 from widgets.charts.image_export import caption_text, is_blank
@@ -88,7 +89,7 @@ def test_bad_requests_get_clear_errors(qtbot, stack, tmp_path):
         stack.export_png(tmp_path / "a.png", width=10)
     with pytest.raises(ValueError, match="pane index"):
         stack.export_pane_png(4, tmp_path / "b.png")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match="does not exist"):
         stack.export_png(tmp_path / "missing" / "c.png", width=640)
     empty = ChartStack()
     qtbot.addWidget(empty)
