@@ -35,6 +35,17 @@ SUMMARY_COLUMNS = (
     "base_share_positive",
     "p_value",
     "verdict",
+    "verdict_kind",
+)
+#: The verdict in one word, for tables and the ladder's pair matrix (see verdict_kind()).
+VERDICT_KINDS = (
+    "no_data",
+    "too_few",
+    "no_base",
+    "not_distinguishable",
+    "suggestive",
+    "unusually_strong",
+    "unusually_weak",
 )
 _DRAW_CELLS = 2_000_000  # bootstrap indices held in memory at once
 
@@ -118,7 +129,23 @@ def summarize_horizon(
         "base_share_positive": base_share,
         "p_value": p_value,
         "verdict": verdict(horizon, n, mean, median, share, base_n, base_mean, p_value, draws),
+        "verdict_kind": verdict_kind(n, base_n, p_value),
     }
+
+
+def verdict_kind(n: int, base_n: int, p_value: float) -> str:
+    """The verdict sentence's conclusion as one of VERDICT_KINDS (same rule as verdict())."""
+    if n == 0:
+        return "no_data"
+    if n < MIN_EVENTS:
+        return "too_few"
+    if base_n == 0 or np.isnan(p_value):
+        return "no_base"
+    if p_value < SIGNIFICANCE:
+        return "unusually_strong"
+    if p_value > 1 - SIGNIFICANCE:
+        return "unusually_weak"
+    return "not_distinguishable"
 
 
 def verdict(
@@ -169,5 +196,5 @@ def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
     frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     if not rows:
-        frame = frame.astype({c: float for c in SUMMARY_COLUMNS if c != "verdict"})
+        frame = frame.astype({c: float for c in SUMMARY_COLUMNS if not c.startswith("verdict")})
     return frame

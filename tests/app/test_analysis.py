@@ -52,7 +52,7 @@ def test_full_run_has_every_documented_column_and_timing():
     ]
     assert len(result.breakouts) > 0
     assert result.summary["horizon"].tolist() == list(PARAMS.horizons)
-    assert list(result.summary.columns)[-1] == "verdict"
+    assert list(result.summary.columns)[-2:] == ["verdict", "verdict_kind"]
     for frame in (result.leader_regimes, result.follower_regimes):
         assert list(frame.columns) == ["start", "end", "kind", "return"] and len(frame) > 0
     assert result.lead_lag["lag"].tolist() == list(range(-12, 13))
