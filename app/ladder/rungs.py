@@ -105,7 +105,7 @@ def rung_state(
         first_date=_date(int(rung.days[0])),
         last_date=_date(int(rung.days[-1])),
         **_ath_fields(rung, settings),
-        **_regime_fields(key, rung, settings),
+        **running_regime(key, rung, settings),
         **_volatility_fields(key, rung, settings),
         **freshness,
     )
@@ -132,8 +132,9 @@ def _ath_fields(rung: Bars, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _regime_fields(key: str, rung: Bars, settings: Settings) -> dict[str, Any]:
-    """The running bull/bear phase by the rung's own rule (as the analysis dates it)."""
+def running_regime(key: str, rung: Bars, settings: Settings) -> dict[str, Any]:
+    """The running bull/bear phase by the rung's own rule (as the analysis dates it): the
+    RungState fields regime, regime_since and regime_return, or {} when none is dated."""
     import dataclasses
 
     from app.analysis import AnalysisParams
