@@ -95,9 +95,12 @@ def build_parser(frontend: Frontend = HEADLESS) -> argparse.ArgumentParser:
     _add_fetch(commands)
     _add_status(commands)
     _add_export(commands)
+    from app.ladder.command import add_alerts_parser, add_scan_parser
     from app.report import add_analyze_parser
 
     add_analyze_parser(commands)
+    add_scan_parser(commands)
+    add_alerts_parser(commands)
     return parser
 
 
@@ -201,7 +204,8 @@ def _import(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.fetch import refresh
+    from app.ladder.command import print_new_alerts
+    from app.ladder.watch import refresh_with_alerts
     from app.settings_file import load_settings
 
     loaded = load_settings(paths.ensure().config)
@@ -210,9 +214,10 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
     settings = loaded.settings
     keys: list[str] = [InstrumentKey(k) for k in args.keys] or list(settings.instruments)
     timeout = args.timeout if args.timeout is not None else settings.fetch_timeout_s
-    outcomes = refresh(
-        paths.database, keys, full=args.full, timeout_s=timeout, progress=_print_progress
+    watched = refresh_with_alerts(
+        paths.database, keys, settings, full=args.full, timeout_s=timeout, progress=_print_progress
     )
+    outcomes = watched.outcomes
     for outcome in outcomes:
         if outcome.skipped:
             print(f"{outcome.key}: imported series, nothing to fetch")
@@ -222,6 +227,7 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
                 print(f"riskcurve: {outcome.key}: {note}", file=sys.stderr)
         else:
             print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
+    print_new_alerts(watched.alerts, watched.alert_error)
     return exit_code_of_all([o.error for o in outcomes if not o.ok and o.error is not None])
 
 
@@ -263,10 +269,24 @@ def _analyze(args: argparse.Namespace, paths: AppPaths) -> int:
     return run_analyze(args, paths)
 
 
+def _scan(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.ladder.command import run_scan
+
+    return run_scan(args, paths)
+
+
+def _alerts(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.ladder.command import run_alerts
+
+    return run_alerts(args, paths)
+
+
 _COMMANDS = {
     "import": _import,
     "fetch": _fetch,
     "status": _status,
     "export-csv": _export,
     "analyze": _analyze,
+    "scan": _scan,
+    "alerts": _alerts,
 }

@@ -24,17 +24,20 @@ from app.setting_kinds import (
     DOWNLOADS,
     VIEW,
     Choice,
-    DayList,
     Flag,
     Key,
     KeyDates,
-    KeyList,
     Number,
     Percent,
     Setting,
     Text,
     Whole,
 )
+from app.setting_lists import ChoiceList, DayList, KeyList
+
+#: What a refresh can alert about (app.ladder.alerts): a breakout (a new all-time high after
+#: at least the minimum consolidation), any new all-time high, a bull/bear regime turn.
+ALERT_KINDS = ("breakout", "new_high", "regime_turn")
 
 #: The settings file's format version (app.settings_file migrates older files).
 SCHEMA_VERSION = 2
@@ -156,6 +159,14 @@ class Settings:
         "More instruments to download and keep cached",
         affects=(DOWNLOADS,),
     )
+    ladder: tuple[str, ...] = setting(
+        ("yahoo:^GSPC", "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"),
+        KeyList(10, min_items=2, distinct=True),
+        "Ladder",
+        "Markets in risk-curve order, safest first: each rung is scanned as a leader of the "
+        "rungs below it",
+        affects=(DOWNLOADS,),
+    )
     basis: str = setting(
         "close", Choice(("close", "high")), "Breakout basis", "Price that sets an all-time high"
     )
@@ -224,6 +235,22 @@ class Settings:
         "Download new bars when the app starts",
         affects=(DOWNLOADS,),
     )
+    refresh_hours: int = setting(
+        0,
+        Whole(0, 24),
+        "Refresh every",
+        "While the window is open, download new bars this often (0 = never)",
+        unit="hours",
+        affects=(DOWNLOADS,),
+    )
+    alert_kinds: tuple[str, ...] = setting(
+        ALERT_KINDS,
+        ChoiceList(ALERT_KINDS),
+        "Alerts",
+        "What a refresh tells you about: a rung's breakout, any new all-time high of a rung, "
+        "a rung's regime turn (empty: no alerts)",
+        affects=(DOWNLOADS,),
+    )
     fetch_timeout_s: float = setting(
         60.0,
         Number(5, 600),
@@ -250,9 +277,10 @@ class Settings:
         kept as it is, for validate() to name."""
         object.__setattr__(self, "leader", _canonical(self.leader))
         object.__setattr__(self, "follower", _canonical(self.follower))
-        if isinstance(self.extra_instruments, tuple):
-            extra = tuple(_canonical(k) for k in self.extra_instruments)
-            object.__setattr__(self, "extra_instruments", extra)
+        for name in ("extra_instruments", "ladder"):
+            if isinstance(getattr(self, name), tuple):
+                keys = tuple(_canonical(k) for k in getattr(self, name))
+                object.__setattr__(self, name, keys)
         if isinstance(self.per_instrument, Mapping) and not all(
             type(k) is InstrumentKey for k in self.per_instrument
         ):
@@ -306,8 +334,10 @@ class Settings:
 
     @property
     def instruments(self) -> tuple[str, ...]:
-        """Every instrument to keep cached, leader and follower first, without repeats."""
-        return tuple(dict.fromkeys((self.leader, self.follower, *self.extra_instruments)))
+        """Every instrument to keep cached, leader and follower first, then the extra ones and
+        the ladder's rungs, without repeats."""
+        keys = (self.leader, self.follower, *self.extra_instruments, *self.ladder)
+        return tuple(dict.fromkeys(keys))
 
 
 def _rows(cls: type) -> tuple[Setting, ...]:

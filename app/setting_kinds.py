@@ -12,7 +12,6 @@ still the rule's ("must be a whole number from 1 to 10,000 days"), never a secon
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -274,80 +273,10 @@ class Key(Kind):
             raise SettingsError(field, str(exc)) from None
 
     def from_json(self, value: Any) -> Any:
-        return _key_or_value(value)
+        return key_or_value(value)
 
     def parse(self, text: str) -> Any:
-        return _key_or_value(text.strip())
-
-
-@dataclass(frozen=True)
-class KeyList(Kind):
-    """Instrument keys, at most `max_items`."""
-
-    max_items: int
-
-    def check(self, field: str, value: Any, unit: str) -> None:
-        if not isinstance(value, tuple):
-            raise SettingsError(field, "must be a list of instrument keys")
-        if len(value) > self.max_items:
-            raise SettingsError(field, f"at most {self.max_items} instruments")
-        for key in value:
-            Key().check(field, key, unit)
-
-    def range_text(self, unit: str) -> str:
-        return f"up to {self.max_items}, separated by commas"
-
-    def from_json(self, value: Any) -> Any:
-        return tuple(_key_or_value(v) for v in value) if isinstance(value, list) else value
-
-    def to_json(self, value: Any) -> Any:
-        return [str(k) for k in value]
-
-    def parse(self, text: str) -> Any:
-        return tuple(_key_or_value(t) for t in split_items(text))
-
-    def format(self, value: Any) -> str:
-        return ", ".join(value)
-
-
-@dataclass(frozen=True)
-class DayList(Kind):
-    """Increasing whole numbers of days, 1 to `max_items` of them."""
-
-    low: int
-    high: int
-    max_items: int
-
-    def check(self, field: str, value: Any, unit: str) -> None:
-        if not isinstance(value, tuple) or not value:
-            raise SettingsError(field, "must be a list of day counts such as 30, 90, 180, 365")
-        if len(value) > self.max_items:
-            raise SettingsError(field, f"at most {self.max_items} horizons")
-        for h in value:
-            if isinstance(h, bool) or not isinstance(h, int) or not self.low <= h <= self.high:
-                raise SettingsError(
-                    field, f"each must be a whole number from {self.low} to {self.high:,}"
-                )
-        if any(b <= a for a, b in itertools.pairwise(value)):
-            raise SettingsError(field, "must be increasing, without repeats")
-
-    def range_text(self, unit: str) -> str:
-        return (
-            f"up to {self.max_items} increasing whole numbers from {self.low} to "
-            f"{self.high:,} {unit}".rstrip()
-        )
-
-    def from_json(self, value: Any) -> Any:
-        return tuple(value) if isinstance(value, list) else value
-
-    def to_json(self, value: Any) -> Any:
-        return list(value)
-
-    def parse(self, text: str) -> Any:
-        return tuple(Whole(self.low, self.high).parse(t) for t in split_items(text))
-
-    def format(self, value: Any) -> str:
-        return ", ".join(str(h) for h in value)
+        return key_or_value(text.strip())
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -391,7 +320,7 @@ class KeyDates(Kind):
         return [{"date": k.date, "label": k.label, "kind": k.kind} for k in value]
 
 
-def _key_or_value(value: Any) -> Any:
+def key_or_value(value: Any) -> Any:
     """The parsed key, or the value unchanged for check() to explain."""
     from app.instruments import InstrumentKey
 

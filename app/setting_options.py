@@ -17,13 +17,13 @@ from app.config import INSTRUMENT_SETTINGS, SETTINGS, Settings
 from app.setting_kinds import (
     ANALYSIS,
     Choice,
-    DayList,
     Flag,
     Key,
     Percent,
     Setting,
     Whole,
 )
+from app.setting_lists import DayList
 
 ROLES = ("leader", "follower")
 

@@ -14,6 +14,7 @@ The package is cut along its jobs:
 - `schema`: the tables, migrations, opening a file and telling a damaged one from a good one;
 - `classify`: what a failed SQLite call means for the user (by SQLite's error code);
 - `rows`: turning rows into bars frames and instrument summaries and back;
+- `alerts`: the ladder's alerts table (one row per event, stored once);
 - `store`: `Cache`, the one object the rest of the app talks to.
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.cache.classify import as_cache_error, is_damage, rollback
 from app.errors import CacheError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 5.0
 
 SCHEMA_V1 = """
@@ -49,8 +49,28 @@ CREATE TABLE bars (
 ) WITHOUT ROWID;
 """
 
+# Version 2: the ladder's alerts (app.ladder.alerts). One row per event; the UNIQUE key is what
+# makes an event alert once: kind, instrument and the event's trading day. `detail` is JSON
+# (the market's name and, for a breakout, the pair verdicts); last_day and last_close are the
+# newest bar the alert was computed from.
+ALERTS_V2 = """
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    event_day INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    text TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    last_day INTEGER NOT NULL,
+    last_close REAL NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (kind, key, event_day)
+);
+"""
+
 # Index i holds the script that takes a database from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, ALERTS_V2)
 
 
 class DamagedDatabase(Exception):

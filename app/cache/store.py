@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.cache import schema
+from app.cache.alerts import AlertRow, insert_new, row_from, select_sql
 from app.cache.classify import as_cache_error, rollback
 from app.cache.rows import (
     INFO_COLUMNS,
@@ -178,6 +179,21 @@ class Cache:
                 "UPDATE instruments SET last_error=?, last_error_kind=? WHERE id=?",
                 (str(error), error.kind, instrument_id),
             )
+
+    def add_alerts(self, rows: list[AlertRow]) -> list[AlertRow]:
+        """Store the alerts not stored yet (by kind, key, event day), in one transaction;
+        return those that are new, with their ids."""
+        with self.transaction() as db:
+            return insert_new(db, rows)
+
+    def alerts(self, *, unread_only: bool = False) -> list[AlertRow]:
+        """Stored alerts, newest event first."""
+        return [row_from(r) for r in self._read(select_sql(unread_only))]
+
+    def mark_alerts_read(self, ids: list[int]) -> None:
+        """Mark alerts as seen (the window's Alerts list does; the command line never does)."""
+        with self.transaction() as db:
+            db.executemany("UPDATE alerts SET read=1 WHERE id=?", [(i,) for i in ids])
 
     def delete_instrument(self, key: str) -> bool:
         """Remove an instrument and all its bars; False when it was not cached."""

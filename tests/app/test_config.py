@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,39 @@ def test_changed_parts_follow_what_each_row_affects():
     # An extra instrument's regime rule is not analysed; its name is shown (Data tab).
     assert changed_parts(base, base.with_instrument("yahoo:^GSPC", bull_threshold=0.3)) == set()
     assert changed_parts(base, base.with_instrument("yahoo:^GSPC", label="S&P")) == {"display"}
+
+
+def test_the_ladder_is_two_to_ten_distinct_keys_in_their_canonical_spelling():
+    settings = Settings().with_changes(ladder=("yahoo:^gspc", "ccxt:Bitstamp:btc/usd"))
+    assert settings.ladder == ("yahoo:^GSPC", "ccxt:bitstamp:BTC/USD")
+    for ladder, message in (
+        (("yahoo:^RUT",), "ladder: must have 2 to 10 instruments (got 1)"),
+        (tuple(f"csv:s{i}" for i in range(11)), "ladder: must have 2 to 10 instruments"),
+        (("yahoo:^RUT", "yahoo:^rut"), "ladder: lists yahoo:^RUT twice"),
+        (("yahoo:^RUT", "nonsense"), "ladder: Instrument key 'nonsense' must start with"),
+    ):
+        with pytest.raises(SettingsError, match=re.escape(message)):
+            Settings().with_changes(ladder=ladder)
+
+
+def test_the_ladders_rungs_are_kept_cached():
+    settings = Settings().with_changes(ladder=("yahoo:^IXIC", "yahoo:^RUT"))
+    assert settings.instruments[-1] == "yahoo:^IXIC"
+    assert settings.instruments.count("yahoo:^RUT") == 1
+
+
+def test_alert_kinds_and_refresh_hours_are_checked_and_round_trip(tmp_path):
+    assert Settings().alert_kinds == ("breakout", "new_high", "regime_turn")
+    assert Settings().refresh_hours == 0  # off by default
+    with pytest.raises(SettingsError, match="alert_kinds: each must be one of breakout"):
+        Settings().with_changes(alert_kinds=("breakout", "crash"))
+    with pytest.raises(SettingsError, match="alert_kinds: must list each one once"):
+        Settings().with_changes(alert_kinds=("breakout", "breakout"))
+    with pytest.raises(SettingsError, match=re.escape("refresh_hours: must be from 0 to 24 hours")):
+        Settings().with_changes(refresh_hours=25)
+    settings = Settings().with_changes(alert_kinds=("regime_turn",), refresh_hours=6)
+    save_settings(tmp_path, settings)
+    saved = json.loads((tmp_path / SETTINGS_FILE).read_text())
+    assert saved["alert_kinds"] == ["regime_turn"] and saved["refresh_hours"] == 6
+    assert load_settings(tmp_path).settings == settings
+    assert Settings().with_changes(alert_kinds=()).alert_kinds == ()  # no alerts at all

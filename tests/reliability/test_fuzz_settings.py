@@ -33,7 +33,8 @@ from app.config import (
 )
 from app.errors import InvalidKeyError, SettingsError
 from app.instruments import InstrumentKey, parse_key
-from app.setting_kinds import Choice, DayList, Flag, Key, KeyDates, KeyList, Number, Text, Whole
+from app.setting_kinds import Choice, Flag, Key, KeyDates, Number, Text, Whole
+from app.setting_lists import ChoiceList, DayList, KeyList
 from app.settings_file import SETTINGS_FILE, load_settings
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
 from widgets.dialogs import settings_values as sv
@@ -117,6 +118,8 @@ def _kind_values(kind) -> st.SearchStrategy:
         return keys
     if isinstance(kind, KeyList):
         return st.lists(keys, max_size=4) | st.lists(st.just("csv:x"), min_size=49, max_size=52)
+    if isinstance(kind, ChoiceList):
+        return st.lists(st.sampled_from([*kind.choices, "Breakout", ""]), max_size=4)
     if isinstance(kind, DayList):
         return st.lists(st.integers(-2, 4_000) | st.booleans() | st.floats(0, 100), max_size=10)
     if isinstance(kind, KeyDates):
@@ -243,13 +246,31 @@ def _key_dates(value: Any) -> Any:
     return tuple(out)
 
 
+def _ladder(value: Any) -> Any:
+    ok = (
+        type(value) is list
+        and 2 <= len(value) <= 10
+        and all(type(k) is str and _key_ok(k) for k in value)
+    )
+    if not ok or len({InstrumentKey(k) for k in value}) < len(value):
+        return MISSING
+    return tuple(InstrumentKey(k) for k in value)
+
+
+def _alert_kinds(value: Any) -> Any:
+    choices = SETTING["alert_kinds"].kind.choices
+    ok = type(value) is list and all(type(k) is str and k in choices for k in value)
+    return tuple(value) if ok and len(set(value)) == len(value) else MISSING
+
+
 def expected(name: str, value: Any) -> Any:
     """The value Settings must hold after loading {name: value}, or MISSING when invalid."""
     if name == "schema_version":  # version 1 files are migrated, newer ones refused
         return SCHEMA_VERSION if type(value) is int and 1 <= value <= SCHEMA_VERSION else MISSING
     if name == "headline_horizon":
         return value if type(value) is int and value in DEFAULTS.horizons else MISSING
-    if name in SETTING and not isinstance(SETTING[name].kind, Key | KeyList | DayList | KeyDates):
+    lists = Key | KeyList | ChoiceList | DayList | KeyDates
+    if name in SETTING and not isinstance(SETTING[name].kind, lists):
         return _scalar(SETTING[name].kind, value)
     if name in ("leader", "follower"):
         return _instrument(name, value)
@@ -261,6 +282,8 @@ def expected(name: str, value: Any) -> Any:
         )
         return tuple(InstrumentKey(k) for k in value) if ok else MISSING
     checks = {
+        "ladder": _ladder,
+        "alert_kinds": _alert_kinds,
         "horizons": _horizons,
         "per_instrument": _per_instrument,
         "extra_key_dates": _key_dates,

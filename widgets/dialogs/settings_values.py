@@ -15,7 +15,8 @@ from typing import Any
 from app.config import INSTRUMENT_SETTINGS, SETTINGS, Settings
 from app.errors import InvalidKeyError, SettingsError
 from app.instruments import parse_key
-from app.setting_kinds import ANALYSIS, Key, KeyList, Setting
+from app.setting_kinds import ANALYSIS, Key, Setting
+from app.setting_lists import KeyList
 
 ROLES = ("leader", "follower")
 MARKETS, ANALYSIS_PAGE, REGIMES, DOWNLOADS_PAGE = "Markets", "Analysis", "Regimes", "Downloads"
