@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 
 from app.paths import AppPaths
 
@@ -11,11 +12,19 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
 
 
 def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Logger:
-    """Log to paths.log_file (1 MB × 3 files). Safe to call twice: handlers are not doubled."""
+    """Log to paths.log_file (1 MB × 3 files). Safe to call twice: handlers are not doubled.
+
+    A second call for another data folder moves the log there (the old handler is closed), so
+    one process that runs commands on several folders logs each into its own folder.
+    """
     root = logging.getLogger("riskcurve")
     root.setLevel(level)
-    if any(getattr(h, "_riskcurve", False) for h in root.handlers):
-        return root
+    target = os.path.abspath(paths.log_file)
+    for old in [h for h in root.handlers if getattr(h, "_riskcurve", False)]:
+        if getattr(old, "baseFilename", None) == target:
+            return root
+        root.removeHandler(old)
+        old.close()
     try:
         paths.log.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
