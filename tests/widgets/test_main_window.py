@@ -99,11 +99,11 @@ def test_adding_an_instrument_fetches_only_the_new_one(qtbot, window, monkeypatc
         return tasks.FetchReport([], tasks.list_instruments(db))
 
     monkeypatch.setattr(tasks, "refresh", fake_refresh)
-    new = window.settings.with_changes(extra_instruments=("yahoo:^GSPC",))
+    new = window.settings.with_changes(extra_instruments=("yahoo:^IXIC",))
     with qtbot.waitSignal(window.session.fetchFinished, timeout=10_000):
         parts = window.apply_settings(new)
     assert parts == {"instruments"}
-    assert fetched == [("yahoo:^GSPC",)]
+    assert fetched == [("yahoo:^IXIC",)]
 
 
 def test_selecting_a_signal_centres_every_chart_on_it(qtbot, window):
