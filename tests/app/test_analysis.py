@@ -47,6 +47,8 @@ def test_full_run_has_every_documented_column_and_timing():
     assert list(result.breakouts.columns) == [
         *("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above"),
         *horizon_columns,
+        *(f"era_pct_{h}d" for h in PARAMS.horizons),
+        "rough_data",
         "bull_near",
         "days_to_follower_ath",
     ]
