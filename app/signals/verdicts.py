@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from app.formatting import multiples_range
+
 MIN_EVENTS = 5  # below this the verdict refuses to conclude anything
 SIGNIFICANCE = 0.05
 #: The verdict in one word, for tables and the ladder's pair matrix (see verdict_kind()).
@@ -98,12 +100,11 @@ def verdict(e: Evidence) -> str:
 def _facts(e: Evidence) -> str:
     era = "a random day of the same era" if e.era_days else "a random day"
     against = "their era" if e.era_days else "the whole history"
-    low, high = e.ci
     return (
         f"after {e.n} breakouts the follower returned {e.geo_mean:+.1%} as a geometric mean "
         f"(median {e.median:+.1%}, arithmetic mean {e.mean:+.1%}, {e.share_positive:.0%} "
         f"positive) against {e.era_base_geo_mean:+.1%} for {era} ({e.base_geo_mean:+.1%} "
-        f"over the whole history); 95% interval against {against}: ×{low:.2f} to ×{high:.2f}"
+        f"over the whole history); 95% interval against {against}: {multiples_range(*e.ci)}"
     )
 
 
