@@ -11,18 +11,20 @@ The "+1" counts the observed set as one of the sets, so p is never 0 and stays a
 p-value for any B. Leave-one-out: the same two p-values without event j, for every j, from the
 same B x n draw matrix (the null sum without column j against the observed sum without event
 j), so fragility costs O(B·n) instead of n new bootstraps. Draws come from a fresh
-`numpy.random.default_rng(seed)`: a p-value depends on the seed, not on other horizons.
+`numpy.random.default_rng(seed)` (see null_draws): a p-value depends on the seed, not on
+other horizons.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from app.signals.era import EraPools
 
-_DRAW_CELLS = 250_000  # draws per chunk: small enough to stay in the CPU cache
+_DRAW_CELLS = 2_000_000  # draws held in memory at once (16 MB of values)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,25 @@ def empty_test(n: int) -> NullTest:
     return NullTest(float("nan"), float("nan"), nan, nan.copy())
 
 
+def null_draws(pools: EraPools, draws: int, seed: int) -> Iterator[np.ndarray]:
+    """The null sets' log returns, in blocks of shape (events, sets in the block).
+
+    Blocks hold up to _DRAW_CELLS values; within a block each event in turn draws its days
+    from its own pool (uniform, with replacement). One bounded draw per event and block is
+    about three times faster than one draw with per-element bounds.
+    """
+    n = pools.lo.size
+    rng = np.random.default_rng(seed)
+    dtype = np.int32 if pools.base.size < 2**31 else np.int64
+    rows = max(1, _DRAW_CELLS // max(n, 1))
+    for done in range(0, draws, rows):
+        size = min(rows, draws - done)
+        picks = np.empty((n, size), dtype=dtype)
+        for j in range(n):
+            picks[j] = rng.integers(pools.lo[j], pools.hi[j], size=size, dtype=dtype)
+        yield pools.base[picks]
+
+
 def era_null_test(event_logs: np.ndarray, pools: EraPools, draws: int, seed: int) -> NullTest:
     """p_high, p_low and their leave-one-out values (see the module doc); NaN without data.
 
@@ -53,18 +74,15 @@ def era_null_test(event_logs: np.ndarray, pools: EraPools, draws: int, seed: int
     tolerance = 1e-12 * max(1.0, float(np.abs(event_logs).sum()))
     counts = np.zeros(2, dtype=np.int64)
     loo_counts = np.zeros((2, n), dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    rows = max(1, _DRAW_CELLS // n)
-    for done in range(0, draws, rows):
-        values = pools.base[rng.integers(pools.lo, pools.hi, size=(min(rows, draws - done), n))]
-        excess = values.sum(axis=1) - total  # null sum minus observed sum, per set
+    column = event_logs[:, None]
+    for values in null_draws(pools, draws, seed):
+        excess = values.sum(axis=0) - total  # null sum minus observed sum, per set
         counts += (np.count_nonzero(excess >= -tolerance), np.count_nonzero(excess <= tolerance))
         # Without event j: (null sum - value_j) vs (total - event_j), i.e. value_j - event_j
         # against this set's excess.
-        values -= event_logs
-        column = excess[:, None]
-        loo_counts[0] += np.count_nonzero(values <= column + tolerance, axis=0)
-        loo_counts[1] += np.count_nonzero(values >= column - tolerance, axis=0)
+        values -= column
+        loo_counts[0] += np.count_nonzero(values <= excess + tolerance, axis=1)
+        loo_counts[1] += np.count_nonzero(values >= excess - tolerance, axis=1)
     p_high, p_low = (counts + 1) / (draws + 1)
     loo = (loo_counts + 1) / (draws + 1)
     if n < 2:

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from app.signals.era import EraPools
 from app.signals.event_study import (
     SUMMARY_COLUMNS,
     TEXT_COLUMNS,
@@ -18,6 +19,7 @@ from app.signals.event_study import (
 )
 from app.signals.forward import forward_returns
 from app.signals.interval import t_quantile
+from app.signals.null_test import null_draws
 
 # Follower: 30 daily bars, log closes from known steps (so every return is known exactly).
 DAYS = np.arange(30, dtype=np.int64)
@@ -49,7 +51,10 @@ def test_statistic_era_base_and_p_value_by_their_definitions():
     assert e.era_base_geo_mean == pytest.approx(np.expm1(pool_means).mean())
     assert e.base_geo_mean == pytest.approx(math.exp(base.mean()) - 1)
     assert study.base_n == 27 and study.base_mean == pytest.approx(np.expm1(base).mean())
-    null = base[np.random.default_rng(5).integers(lo, hi, size=(1_000, 3))].mean(axis=1)
+    # The null sets: per set one day from each event's own pool (see null_draws).
+    picks = np.concatenate(list(null_draws(EraPools(base, lo, hi), 1_000, 5)), axis=1)
+    assert all(np.isin(picks[j], base[lo[j] : hi[j]]).all() for j in range(3))
+    null = picks.mean(axis=0)
     assert e.p_high == (1 + np.count_nonzero(null >= logs.mean() - 1e-12)) / 1_001
     assert e.p_low == (1 + np.count_nonzero(null <= logs.mean() + 1e-12)) / 1_001
     excess = logs - pool_means

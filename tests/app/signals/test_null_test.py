@@ -7,7 +7,7 @@ import pytest
 
 import app.signals.null_test as nt
 from app.signals.era import EraPools
-from app.signals.null_test import era_null_test, holm, two_sided
+from app.signals.null_test import era_null_test, holm, null_draws, two_sided
 
 
 def _pools() -> EraPools:
@@ -17,9 +17,10 @@ def _pools() -> EraPools:
 
 
 def _reference_draws(pools: EraPools, n: int, draws: int, seed: int) -> np.ndarray:
-    """The draw matrix by the definition: for each set, one day from each event's own pool."""
-    rng = np.random.default_rng(seed)
-    return pools.base[rng.integers(pools.lo, pools.hi, size=(draws, n))]
+    """The draw matrix (sets x events) that the test is computed from."""
+    matrix = np.concatenate(list(null_draws(pools, draws, seed)), axis=1).T
+    assert matrix.shape == (draws, n)
+    return matrix
 
 
 def test_p_values_follow_their_definition():
@@ -55,13 +56,23 @@ def test_leave_one_out_matches_dropping_each_event_from_the_same_draws():
     assert test.p_high < 0.05 < test.loo_high[0] == test.loo_high.max()
 
 
-def test_chunked_draws_give_the_same_numbers(monkeypatch):
+def test_each_event_draws_uniformly_from_its_own_pool():
+    base = np.arange(10, dtype=float)
+    pools = EraPools(base, np.array([0, 6]), np.array([4, 10]))
+    matrix = _reference_draws(pools, 2, 40_000, 3)
+    for j, (lo, hi) in enumerate(((0, 4), (6, 10))):
+        values, counts = np.unique(matrix[:, j], return_counts=True)
+        assert values.tolist() == list(range(lo, hi))
+        assert counts / 40_000 == pytest.approx([0.25] * 4, abs=0.01)  # 4 SE ≈ 0.009
+    assert abs(np.corrcoef(matrix[:, 0], matrix[:, 1])[0, 1]) < 0.02  # independent events
+
+
+def test_blocks_of_draws_give_the_definition(monkeypatch):
+    monkeypatch.setattr(nt, "_DRAW_CELLS", 35)  # 7 sets per block
     pools, events = _pools(), np.array([0.15, -0.02, 0.08, 0.20, 0.01])
-    whole = era_null_test(events, pools, 3_000, 11)
-    monkeypatch.setattr(nt, "_DRAW_CELLS", 35)  # 7 sets per chunk
-    chunked = era_null_test(events, pools, 3_000, 11)
-    assert (chunked.p_high, chunked.p_low) == (whole.p_high, whole.p_low)
-    assert np.array_equal(chunked.loo_high, whole.loo_high)
+    null = _reference_draws(pools, events.size, 3_000, 11).mean(axis=1)
+    test = era_null_test(events, pools, 3_000, 11)
+    assert test.p_high == (1 + np.count_nonzero(null >= events.mean() - 1e-12)) / 3_001
 
 
 def test_no_data_gives_nan_and_one_event_has_no_leave_one_out():
