@@ -26,7 +26,6 @@ from app.errors import (
 )
 from app.formatting import clean_number, is_missing, multiples_range, percent
 from app.formatting import p_value as p_value_text
-from app.signals.verdicts import MIN_EVENTS, SIGNIFICANCE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -237,22 +236,12 @@ def analysis_document(
 
 
 def event_study_method(result: AnalysisResult) -> dict[str, Any]:
-    """How the summary's statistics were computed, with every parameter they depend on."""
+    """The event study's method and parameters (app.signals.event_study.method_record)."""
+    from app.signals.event_study import method_record
+
     p = result.params
-    return {
-        "statistic": "mean log return ln(1 + r) of the events; geo_mean = exp(log_mean) - 1",
-        "null": "one random day from each event's era pool per set, with replacement",
-        "era_days": p.era_days,
-        "bootstrap_draws": p.bootstrap_draws,
-        "seed": p.seed,
-        "p_value": "(1 + sets with mean log return >= the events') / (draws + 1)",
-        "p_adjusted": "Holm over the horizons of the two-sided p (2 x the smaller side)",
-        "p_leave_one_out_max": "largest two-sided p, same direction, without one event",
-        "interval": "95% t-interval (n - 1 df) of the excess log return over the era, exp()",
-        "significance": SIGNIFICANCE,
-        "min_events": MIN_EVENTS,
-        "non_overlapping": p.non_overlapping,
-    }
+    record = method_record(p.era_days, p.bootstrap_draws, p.seed)
+    return {**record, "non_overlapping": p.non_overlapping}
 
 
 def _instrument_entry(key: str, bars: pd.DataFrame, sources: Mapping[str, str]) -> dict:

@@ -34,8 +34,8 @@ from app.signals.era import (
 )
 from app.signals.interval import excess_interval
 from app.signals.null_test import NullTest, era_null_test, holm, two_sided
+from app.signals.verdicts import MIN_EVENTS, SIGNIFICANCE, Evidence, verdict, verdict_kind
 from app.signals.verdicts import VERDICT_KINDS as VERDICT_KINDS  # re-exported for its readers
-from app.signals.verdicts import Evidence, verdict, verdict_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,25 +135,39 @@ def study_horizon(
     all_pools = era_pools(event_days, base_days, base, null.era_days)
     picked = np.flatnonzero(used)
     pools = EraPools(base, all_pools.lo[picked], all_pools.hi[picked])
-    logs = all_logs[picked]
+    evidence = _evidence(horizon, fwd[picked], all_logs[picked], pools, event_days[picked], null)
+    base_n, base_mean, base_median, base_share = describe(np.expm1(base))
+    log_mean = float(np.mean(all_logs[picked])) if picked.size else float("nan")
+    era_pct = pool_percentiles(all_pools, all_logs)
+    return HorizonStudy(evidence, base_n, base_mean, base_median, base_share, log_mean, era_pct)
+
+
+def _evidence(
+    horizon: int,
+    fwd: np.ndarray,
+    logs: np.ndarray,
+    pools: EraPools,
+    event_days: np.ndarray,
+    null: NullSettings,
+) -> Evidence:
+    """Everything the verdict needs but the Holm adjustment (summary_rows adds it)."""
+    n, mean, median, share = describe(fwd)
     test = era_null_test(logs, pools, null.draws, null.seed)
     era_means = pool_mean_logs(pools)
-    n, mean, median, share = describe(fwd[picked])
-    base_n, base_mean, base_median, base_share = describe(np.expm1(base))
-    log_mean = float(np.mean(logs)) if n else float("nan")
-    loo_max, fragile = _fragility(test, event_days[picked])
-    evidence = Evidence(
+    loo_max, fragile = _fragility(test, event_days)
+    nan = float("nan")
+    return Evidence(
         horizon=int(horizon),
         n=n,
-        geo_mean=float(np.expm1(log_mean)),
+        geo_mean=float(np.expm1(np.mean(logs))) if n else nan,
         median=median,
         mean=mean,
         share_positive=share,
-        era_base_geo_mean=float(np.mean(np.expm1(era_means))) if n else float("nan"),
-        base_geo_mean=float(np.expm1(np.mean(base))) if base_n else float("nan"),
+        era_base_geo_mean=float(np.mean(np.expm1(era_means))) if n else nan,
+        base_geo_mean=float(np.expm1(np.mean(pools.base))) if pools.base.size else nan,
         p_high=test.p_high,
         p_low=test.p_low,
-        p_adjusted=float("nan"),  # needs every horizon: summary_rows fills it in
+        p_adjusted=nan,
         p_leave_one_out_max=loo_max,
         fragile_event=fragile,
         ci=_interval(logs - era_means),
@@ -161,8 +175,6 @@ def study_horizon(
         draws=null.draws,
         era_days=null.era_days,
     )
-    era_pct = pool_percentiles(all_pools, all_logs)
-    return HorizonStudy(evidence, base_n, base_mean, base_median, base_share, log_mean, era_pct)
 
 
 def _fragility(test: NullTest, event_days: np.ndarray) -> tuple[float, str | None]:
@@ -226,3 +238,20 @@ def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     if not rows:
         frame = frame.astype({c: float for c in SUMMARY_COLUMNS if c not in TEXT_COLUMNS})
     return frame
+
+
+def method_record(era_days: int, draws: int, seed: int) -> dict[str, object]:
+    """How the summary's statistics are computed, with the parameters they depend on."""
+    return {
+        "statistic": "mean log return ln(1 + r) of the events; geo_mean = exp(log_mean) - 1",
+        "null": "one random day from each event's era pool per set, with replacement",
+        "era_days": era_days,
+        "bootstrap_draws": draws,
+        "seed": seed,
+        "p_value": "(1 + sets with mean log return >= the events') / (draws + 1)",
+        "p_adjusted": "Holm over the horizons of the two-sided p (2 x the smaller side)",
+        "p_leave_one_out_max": "largest two-sided p, same direction, without one event",
+        "interval": "95% t-interval (n - 1 df) of the excess log return over the era, exp()",
+        "significance": SIGNIFICANCE,
+        "min_events": MIN_EVENTS,
+    }
