@@ -91,11 +91,21 @@ class AnalysisResult:
     - leader, follower: the input bars (index date; open, high, low, close, volume).
     - leader_ath: running all-time high of the leader's basis (index date).
     - breakouts: one row per breakout, columns date, level, prior_ath_date, prior_ath,
-      gap_days, pct_above, then for each horizon h: fwd_{h}d, best_{h}d, worst_{h}d; then
-      bull_near (float 1.0/0.0, NaN when unknown), days_to_follower_ath (float, NaN if none).
+      gap_days, pct_above, then for each horizon h: fwd_{h}d, best_{h}d, worst_{h}d; then for
+      each h era_pct_{h}d (0..1: share of the event's era pool whose return is at most the
+      event's), rough_data (1.0 when the follower's bars in the event's longest measured
+      window lack open/high/low/close or leave more than a normal week (7 days for markets
+      trading every day, else 5) without a bar; 0.0 clean; NaN no window); then bull_near
+      (float 1.0/0.0, NaN when unknown), days_to_follower_ath (float, NaN if none).
       The table keeps every breakout; with non_overlapping the summary leaves some out.
-    - summary: one row per horizon, columns horizon, n_events, mean, median, share_positive,
-      base_n, base_mean, base_median, base_share_positive, p_value, verdict (str).
+    - summary: one row per horizon (definitions in app.signals.event_study), columns horizon,
+      n_events, mean (arithmetic), median, share_positive, base_n, base_mean, base_median,
+      base_share_positive (the all-history base rate), p_value (era-matched: share of null
+      sets at least as high, (1 + hits) / (B + 1)), log_mean, geo_mean (exp(log_mean) - 1),
+      base_geo_mean (all history), era_base_geo_mean (mean of the events' era-pool geometric
+      means), p_adjusted (Holm over the horizons of the two-sided p), p_leave_one_out_max,
+      fragile_event (YYYY-MM-DD, or None), ci_low, ci_high (95 % interval of the excess over
+      the era, as multiples), verdict (str), verdict_kind (one of VERDICT_KINDS).
     - leader_regimes, follower_regimes: columns start, end, kind ("bull"/"bear"), return.
       The first phase starts on the first bar (its real start lies before the data) and the
       last one is still running (it ends on the last bar); see app.signals.regimes.

@@ -192,7 +192,11 @@ class Settings:
         unit="days",
     )
     non_overlapping: bool = setting(
-        False, Flag(), "Non-overlapping events", "Drop events inside an earlier event's window"
+        False,
+        Flag(),
+        "Non-overlapping events",
+        "Drop events inside an earlier event's window (only matters when a horizon exceeds "
+        "the minimum consolidation: breakouts are at least that many days apart)",
     )
     era_days: int = setting(
         730,

@@ -22,6 +22,25 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+#: Significant digits kept in output files: far beyond what any input price carries, and few
+#: enough that float noise (90.95200000000001) disappears.
+FILE_DIGITS = 10
+
+
+def clean_number(value: float) -> int | float:
+    """A number as output files hold it: 10 significant digits, whole numbers as integers.
+
+    372.0 -> 372, 90.95200000000001 -> 90.952, 0.1 + 0.2 -> 0.3; integers pass unchanged.
+    Non-finite values are the caller's business (files write them as empty/null).
+    """
+    if isinstance(value, int):
+        return value
+    rounded = float(f"{float(value):.{FILE_DIGITS}g}")
+    if rounded.is_integer() and abs(rounded) < 2**53:
+        return int(rounded)
+    return rounded
+
+
 def percent(fraction: float | None, decimals: int = 1, *, signed: bool = False) -> str:
     """A fraction as a percentage: 0.173 -> "17.3%" ("+17.3%" when `signed`); missing -> ""."""
     if is_missing(fraction):
@@ -64,6 +83,13 @@ def multiple(value: float | None) -> str:
     if is_missing(value):
         return ""
     return f"{float(value):,.2f}×"  # type: ignore[arg-type]
+
+
+def multiples_range(low: float | None, high: float | None) -> str:
+    """An interval of multiples, as the event study's 95 % interval: "×0.67 to ×3.07"."""
+    if is_missing(low) or is_missing(high):
+        return ""
+    return f"×{float(low):.2f} to ×{float(high):.2f}"  # type: ignore[arg-type]
 
 
 def p_value(value: float | None) -> str:

@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import numbers
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -25,7 +24,8 @@ from app.errors import (
     UnknownInstrumentError,
     exit_code,
 )
-from app.formatting import is_missing, percent
+from app.formatting import clean_number, is_missing, multiples_range, percent
+from app.formatting import p_value as p_value_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -129,15 +129,16 @@ def _describe_source(info: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: dates as YYYY-MM-DD, numbers exactly (shortest round-trip), missing empty."""
+    """A CSV cell: dates as YYYY-MM-DD, numbers clean (app.formatting.clean_number: 10
+    significant digits, whole numbers without ".0"), missing empty."""
     if is_missing(value):
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return str(int(value))
-    if isinstance(value, numbers.Real):
-        return repr(float(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return repr(clean_number(float(value)))
     return str(value)
 
 
@@ -152,7 +153,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
-        return float(value)
+        return clean_number(float(value))
     return str(value)
 
 
@@ -171,8 +172,15 @@ def frame_csv_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) ->
 
 
 def event_columns(result: AnalysisResult) -> list[str]:
-    """The events table's columns: the breakout fields, then fwd_<h>d for each horizon."""
-    return [*EVENT_COLUMNS, *(f"fwd_{h}d" for h in result.params.horizons)]
+    """The events table's columns: the breakout fields, fwd_<h>d for each horizon, then each
+    event's era percentile per horizon (era_pct_<h>d) and the rough-data mark."""
+    horizons = result.params.horizons
+    return [
+        *EVENT_COLUMNS,
+        *(f"fwd_{h}d" for h in horizons),
+        *(f"era_pct_{h}d" for h in horizons),
+        "rough_data",
+    ]
 
 
 def breakouts_csv_text(result: AnalysisResult) -> str:
@@ -212,6 +220,7 @@ def analysis_document(
         "riskcurve_version": __version__,
         "seed": result.seed,
         "parameters": json.loads(json.dumps(dataclasses.asdict(result.params))),
+        "event_study": event_study_method(result),
         "instruments": {
             "leader": _instrument_entry(result.leader_key, result.leader, sources),
             "follower": _instrument_entry(result.follower_key, result.follower, sources),
@@ -224,6 +233,15 @@ def analysis_document(
         "cycles": _records(result.cycles),
         "notes": list(result.notes),
     }
+
+
+def event_study_method(result: AnalysisResult) -> dict[str, Any]:
+    """The event study's method and parameters (app.signals.event_study.method_record)."""
+    from app.signals.event_study import method_record
+
+    p = result.params
+    record = method_record(p.era_days, p.bootstrap_draws, p.seed)
+    return {**record, "non_overlapping": p.non_overlapping}
 
 
 def _instrument_entry(key: str, bars: pd.DataFrame, sources: Mapping[str, str]) -> dict:
@@ -313,13 +331,18 @@ def format_table(result: AnalysisResult) -> str:
     head += ["base mean", "base median", "base positive", "p-value"]
     rows = [_summary_cells(r) for r in result.summary.itertuples(index=False)]
     lines += _aligned([head, *rows])
+    era = f"random days within {p.era_days} days" if p.era_days else "random days of any era"
+    lines += ["", f"Against their era ({era}; {p.bootstrap_draws:,} draws)"]
+    head = ["horizon", "geo mean", "era base", "all days", "p adjusted", "p without one"]
+    head += ["rests on", "95% interval"]
+    rows = [_era_cells(r) for r in result.summary.itertuples(index=False)]
+    lines += _aligned([head, *rows])
     lines += ["", *(f"  {v}" for v in result.summary["verdict"])]
     lines += ["", _state_line(result), *(f"Note: {n}" for n in result.notes)]
     return "\n".join(lines) + "\n"
 
 
 def _summary_cells(r: Any) -> list[str]:
-    p_value = "" if math.isnan(r.p_value) else f"{r.p_value:.3f}"
     return [
         f"{r.horizon}d",
         str(r.n_events),
@@ -327,7 +350,18 @@ def _summary_cells(r: Any) -> list[str]:
         _pct(r.share_positive, 0),
         *(_pct(v) for v in (r.base_mean, r.base_median)),
         _pct(r.base_share_positive, 0),
-        p_value,
+        p_value_text(r.p_value),
+    ]
+
+
+def _era_cells(r: Any) -> list[str]:
+    return [
+        f"{r.horizon}d",
+        *(_pct(v) for v in (r.geo_mean, r.era_base_geo_mean, r.base_geo_mean)),
+        p_value_text(r.p_adjusted),
+        p_value_text(r.p_leave_one_out_max),
+        r.fragile_event or "",
+        multiples_range(r.ci_low, r.ci_high),
     ]
 
 

@@ -10,7 +10,11 @@ Modules:
 - common: array helpers (price on or before a day, log returns, rolling sums).
 - breakouts: all-time highs and breakouts after a consolidation.
 - forward: follower returns after events, base-rate returns of every day.
-- event_study: per-horizon statistics, bootstrap p-value, plain-language verdict.
+- event_study: per-horizon statistics against the era-matched null, Holm across horizons.
+- era: each event's era pool (the follower days it is compared with), means, percentiles.
+- null_test: the era-matched bootstrap p-values, leave-one-out, Holm adjustment.
+- interval: the t-interval of the excess over the era (exact t quantile).
+- verdicts: the verdict rule, its kind and its plain sentence.
 - regimes: Lunde–Timmermann bull/bear dating.
 - correlation: rolling correlation of daily log returns, weekly lead-lag scan.
 - cycles: halving cycles and aligned curves.

@@ -1,28 +1,45 @@
-"""The event study: what the follower did after the events, against any random day.
+"""The event study: what the follower did after the events, against random days of their era.
 
-Per horizon h: the events' forward returns (see app.signals.forward) and the base rate (the
-same return from every follower bar whose horizon fits). The p-value is the share of B random
-sets of base-rate days, each the size of the event sample, whose mean return is at least the
-events' mean. Sets are drawn with replacement (a bootstrap): with thousands of base days and a
-handful of events the difference to drawing without replacement is negligible, and it keeps
-B = 10,000 draws one vectorised array operation. Each horizon draws from a fresh
-`numpy.random.default_rng(seed)`, so its p-value depends on the seed only, not on which other
-horizons were asked for.
+Per horizon h (exact definitions; tests pin them):
+- each event's log return ln(1 + r), r from app.signals.forward; the statistic is their mean
+  (`log_mean`), shown as a geometric mean exp(log_mean) - 1 (`geo_mean`) beside the median,
+  the arithmetic mean (`mean`) and the share positive;
+- the era-matched null (app.signals.null_test) compares that mean with B sets of one random
+  day from each event's own era pool (app.signals.era); `p_value` is the share of sets at
+  least as high, (1 + hits) / (B + 1);
+- `p_adjusted`: Holm over the horizons asked for, of the two-sided p (twice the smaller
+  one-sided p), so that "unusually strong or weak at any horizon" keeps its 5 % meaning;
+- `p_leave_one_out_max`: the largest two-sided p, in the observed direction, with one event
+  left out, and `fragile_event` the event whose removal gives it;
+- `ci_low`/`ci_high`: 95 % t-interval of the events' excess log return over their era pool's
+  mean, as multiples (app.signals.interval);
+- the all-history base rate (`base_*`, every follower day whose horizon fits) stays beside the
+  era base rate (`era_base_geo_mean`, the mean of the events' era-pool geometric means).
+The verdict and its kind come from app.signals.verdicts.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.signals.forward import base_rate_returns
+from app.signals.era import (
+    EraPools,
+    base_log_returns,
+    era_pools,
+    pool_mean_logs,
+    pool_percentiles,
+)
+from app.signals.interval import excess_interval
+from app.signals.null_test import NullTest, era_null_test, holm, two_sided
+from app.signals.verdicts import MIN_EVENTS, SIGNIFICANCE, Evidence, verdict, verdict_kind
+from app.signals.verdicts import VERDICT_KINDS as VERDICT_KINDS  # re-exported for its readers
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MIN_EVENTS = 5  # below this the verdict refuses to conclude anything
-SIGNIFICANCE = 0.05
 SUMMARY_COLUMNS = (
     "horizon",
     "n_events",
@@ -34,20 +51,32 @@ SUMMARY_COLUMNS = (
     "base_median",
     "base_share_positive",
     "p_value",
+    "log_mean",
+    "geo_mean",
+    "base_geo_mean",
+    "era_base_geo_mean",
+    "p_adjusted",
+    "p_leave_one_out_max",
+    "fragile_event",
+    "ci_low",
+    "ci_high",
     "verdict",
     "verdict_kind",
 )
-#: The verdict in one word, for tables and the ladder's pair matrix (see verdict_kind()).
-VERDICT_KINDS = (
-    "no_data",
-    "too_few",
-    "no_base",
-    "not_distinguishable",
-    "suggestive",
-    "unusually_strong",
-    "unusually_weak",
-)
-_DRAW_CELLS = 2_000_000  # bootstrap indices held in memory at once
+TEXT_COLUMNS = ("fragile_event", "verdict", "verdict_kind")
+
+
+@dataclass(frozen=True)
+class HorizonStudy:
+    """One horizon measured; `evidence` lacks only the Holm adjustment (see summary_rows)."""
+
+    evidence: Evidence
+    base_n: int
+    base_mean: float
+    base_median: float
+    base_share_positive: float
+    log_mean: float
+    era_pct: np.ndarray  # per event given (all of them, used or not), NaN without data
 
 
 def non_overlapping_mask(event_days: np.ndarray, has_data: np.ndarray, horizon: int) -> np.ndarray:
@@ -67,30 +96,6 @@ def non_overlapping_mask(event_days: np.ndarray, has_data: np.ndarray, horizon: 
     return keep
 
 
-def bootstrap_p_value(
-    event_returns: np.ndarray, base_returns: np.ndarray, draws: int, seed: int
-) -> float:
-    """Share of `draws` random same-size sets of base days whose mean >= the events' mean.
-
-    NaN when there are no events or no base days. Ties count as "at least as high"; a tiny
-    tolerance absorbs the different summation order of the two means.
-    """
-    n, pool = len(event_returns), len(base_returns)
-    if n == 0 or pool == 0 or draws < 1:
-        return float("nan")
-    target = float(np.mean(event_returns))
-    tolerance = 1e-12 * max(1.0, abs(target))
-    rng = np.random.default_rng(seed)
-    rows = max(1, _DRAW_CELLS // n)
-    hits, done = 0, 0
-    while done < draws:
-        size = min(rows, draws - done)
-        means = base_returns[rng.integers(0, pool, size=(size, n))].mean(axis=1)
-        hits += int(np.count_nonzero(means >= target - tolerance))
-        done += size
-    return hits / draws
-
-
 def describe(returns: np.ndarray) -> tuple[int, float, float, float]:
     """n, mean, median and share of positive returns (NaN statistics when empty)."""
     if returns.size == 0:
@@ -103,91 +108,126 @@ def describe(returns: np.ndarray) -> tuple[int, float, float, float]:
     )
 
 
-def summarize_horizon(
+@dataclass(frozen=True)
+class NullSettings:
+    """How the null is drawn: era half-width in days (0 = whole history), B, seed."""
+
+    era_days: int
+    draws: int
+    seed: int
+
+
+def study_horizon(
     horizon: int,
-    event_returns: np.ndarray,
-    days: np.ndarray,
-    close: np.ndarray,
-    draws: int,
-    seed: int,
-) -> dict[str, object]:
-    """One summary row: event statistics, base rate, p-value and verdict (NaN returns dropped)."""
-    events = event_returns[~np.isnan(event_returns)]
-    base = base_rate_returns(days, close, horizon)
-    n, mean, median, share = describe(events)
-    base_n, base_mean, base_median, base_share = describe(base)
-    p_value = bootstrap_p_value(events, base, draws, seed)
+    event_days: np.ndarray,
+    fwd: np.ndarray,
+    used: np.ndarray,
+    follower: tuple[np.ndarray, np.ndarray],
+    null: NullSettings,
+) -> HorizonStudy:
+    """Measure one horizon: statistics of the `used` events, their null test and interval.
+
+    `fwd` holds every event's forward return (NaN without data); era percentiles are given
+    for all events with data, the test uses the events in `used` only.
+    """
+    base_days, base = base_log_returns(*follower, horizon)
+    all_logs = np.log1p(fwd)
+    all_pools = era_pools(event_days, base_days, base, null.era_days)
+    picked = np.flatnonzero(used)
+    pools = EraPools(base, all_pools.lo[picked], all_pools.hi[picked])
+    evidence = _evidence(horizon, fwd[picked], all_logs[picked], pools, event_days[picked], null)
+    base_n, base_mean, base_median, base_share = describe(np.expm1(base))
+    log_mean = float(np.mean(all_logs[picked])) if picked.size else float("nan")
+    era_pct = pool_percentiles(all_pools, all_logs)
+    return HorizonStudy(evidence, base_n, base_mean, base_median, base_share, log_mean, era_pct)
+
+
+def _evidence(
+    horizon: int,
+    fwd: np.ndarray,
+    logs: np.ndarray,
+    pools: EraPools,
+    event_days: np.ndarray,
+    null: NullSettings,
+) -> Evidence:
+    """Everything the verdict needs but the Holm adjustment (summary_rows adds it)."""
+    n, mean, median, share = describe(fwd)
+    test = era_null_test(logs, pools, null.draws, null.seed)
+    era_means = pool_mean_logs(pools)
+    loo_max, fragile = _fragility(test, event_days)
+    nan = float("nan")
+    return Evidence(
+        horizon=int(horizon),
+        n=n,
+        geo_mean=float(np.expm1(np.mean(logs))) if n else nan,
+        median=median,
+        mean=mean,
+        share_positive=share,
+        era_base_geo_mean=float(np.mean(np.expm1(era_means))) if n else nan,
+        base_geo_mean=float(np.expm1(np.mean(pools.base))) if pools.base.size else nan,
+        p_high=test.p_high,
+        p_low=test.p_low,
+        p_adjusted=nan,
+        p_leave_one_out_max=loo_max,
+        fragile_event=fragile,
+        ci=_interval(logs - era_means),
+        horizons_tested=0,
+        draws=null.draws,
+        era_days=null.era_days,
+    )
+
+
+def _fragility(test: NullTest, event_days: np.ndarray) -> tuple[float, str | None]:
+    """The largest leave-one-out two-sided p in the observed direction, and whose it is."""
+    loo = test.loo_high if test.p_high <= test.p_low else test.loo_low
+    if loo.size == 0 or np.all(np.isnan(loo)):
+        return float("nan"), None
+    worst = int(np.nanargmax(loo))
+    return min(1.0, 2.0 * float(loo[worst])), str(np.datetime64(int(event_days[worst]), "D"))
+
+
+def _interval(excess: np.ndarray) -> tuple[float, float]:
+    if excess.size < 2 or not np.all(np.isfinite(excess)):
+        return float("nan"), float("nan")
+    return excess_interval(excess)
+
+
+def summary_rows(studies: list[HorizonStudy]) -> list[dict[str, object]]:
+    """The summary rows: Holm across the studied horizons, then each horizon's verdict."""
+    two = np.array([two_sided(s.evidence.p_high, s.evidence.p_low) for s in studies])
+    adjusted = holm(two)
+    tested = int(np.count_nonzero(~np.isnan(two)))
+    rows = []
+    for study, p_adj in zip(studies, adjusted, strict=True):
+        e = replace(study.evidence, p_adjusted=float(p_adj), horizons_tested=tested)
+        rows.append(_row(study, e))
+    return rows
+
+
+def _row(study: HorizonStudy, e: Evidence) -> dict[str, object]:
     return {
-        "horizon": int(horizon),
-        "n_events": n,
-        "mean": mean,
-        "median": median,
-        "share_positive": share,
-        "base_n": base_n,
-        "base_mean": base_mean,
-        "base_median": base_median,
-        "base_share_positive": base_share,
-        "p_value": p_value,
-        "verdict": verdict(horizon, n, mean, median, share, base_n, base_mean, p_value, draws),
-        "verdict_kind": verdict_kind(n, base_n, p_value),
+        "horizon": e.horizon,
+        "n_events": e.n,
+        "mean": e.mean,
+        "median": e.median,
+        "share_positive": e.share_positive,
+        "base_n": study.base_n,
+        "base_mean": study.base_mean,
+        "base_median": study.base_median,
+        "base_share_positive": study.base_share_positive,
+        "p_value": e.p_high,
+        "log_mean": study.log_mean,
+        "geo_mean": e.geo_mean,
+        "base_geo_mean": e.base_geo_mean,
+        "era_base_geo_mean": e.era_base_geo_mean,
+        "p_adjusted": e.p_adjusted,
+        "p_leave_one_out_max": e.p_leave_one_out_max,
+        "fragile_event": e.fragile_event,
+        "ci_low": e.ci[0],
+        "ci_high": e.ci[1],
+        "verdict": verdict(e),
+        "verdict_kind": verdict_kind(e),
     }
-
-
-def verdict_kind(n: int, base_n: int, p_value: float) -> str:
-    """The verdict sentence's conclusion as one of VERDICT_KINDS (same rule as verdict())."""
-    if n == 0:
-        return "no_data"
-    if n < MIN_EVENTS:
-        return "too_few"
-    if base_n == 0 or np.isnan(p_value):
-        return "no_base"
-    if p_value < SIGNIFICANCE:
-        return "unusually_strong"
-    if p_value > 1 - SIGNIFICANCE:
-        return "unusually_weak"
-    return "not_distinguishable"
-
-
-def verdict(
-    horizon: int,
-    n: int,
-    mean: float,
-    median: float,
-    share_positive: float,
-    base_n: int,
-    base_mean: float,
-    p_value: float,
-    draws: int,
-) -> str:
-    """One plain sentence that never overstates a handful of events."""
-    head = f"{horizon} days:"
-    if n == 0:
-        return f"{head} no breakout has {horizon} days of follower data yet, nothing to measure."
-    if n < MIN_EVENTS:
-        events = "event" if n == 1 else "events"
-        return f"{head} only {n} {events}, too few to conclude anything, whatever the numbers say."
-    if base_n == 0 or np.isnan(p_value):
-        return f"{head} no base rate to compare with (the follower's history is too short)."
-    facts = (
-        f"after {n} breakouts the follower returned {mean:+.1%} on average "
-        f"(median {median:+.1%}, {share_positive:.0%} positive) against {base_mean:+.1%} "
-        f"for any day"
-    )
-    share_text = "none" if p_value == 0 else f"{p_value:.1%}"
-    if p_value < SIGNIFICANCE:
-        return (
-            f"{head} {facts}, unusually strong: {share_text} of {draws:,} random sets of days "
-            "did as well."
-        )
-    if p_value > 1 - SIGNIFICANCE:
-        return (
-            f"{head} {facts}, unusually weak: {p_value:.1%} of {draws:,} random sets of days "
-            "did at least as well."
-        )
-    return (
-        f"{head} {facts}, not distinguishable from any random day ({p_value:.0%} of "
-        f"{draws:,} random sets of days did as well)."
-    )
 
 
 def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -196,5 +236,22 @@ def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
     frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     if not rows:
-        frame = frame.astype({c: float for c in SUMMARY_COLUMNS if not c.startswith("verdict")})
+        frame = frame.astype({c: float for c in SUMMARY_COLUMNS if c not in TEXT_COLUMNS})
     return frame
+
+
+def method_record(era_days: int, draws: int, seed: int) -> dict[str, object]:
+    """How the summary's statistics are computed, with the parameters they depend on."""
+    return {
+        "statistic": "mean log return ln(1 + r) of the events; geo_mean = exp(log_mean) - 1",
+        "null": "one random day from each event's era pool per set, with replacement",
+        "era_days": era_days,
+        "bootstrap_draws": draws,
+        "seed": seed,
+        "p_value": "(1 + sets with mean log return >= the events') / (draws + 1)",
+        "p_adjusted": "Holm over the horizons of the two-sided p (2 x the smaller side)",
+        "p_leave_one_out_max": "largest two-sided p, same direction, without one event",
+        "interval": "95% t-interval (n - 1 df) of the excess log return over the era, exp()",
+        "significance": SIGNIFICANCE,
+        "min_events": MIN_EVENTS,
+    }

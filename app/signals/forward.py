@@ -79,12 +79,17 @@ def base_rate_returns(days: np.ndarray, close: np.ndarray, horizon: int) -> np.n
     is a real close, so the base rate is built from real closes too, and a weekday market's
     Friday close is not counted three times (Friday, Saturday, Sunday starts).
     """
-    if days.size == 0:
-        return np.empty(0, dtype=float)
-    fits = days + horizon <= days[-1]
-    starts = np.flatnonzero(fits)
-    ends = index_on_or_before(days, days[starts] + horizon)
+    starts, ends = base_windows(days, horizon)
     return close[ends] / close[starts] - 1.0
+
+
+def base_windows(days: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end bar indexes of every base-rate window (see base_rate_returns)."""
+    if days.size == 0:
+        empty = np.empty(0, dtype=np.intp)
+        return empty, empty.copy()
+    starts = np.flatnonzero(days + horizon <= days[-1])
+    return starts, index_on_or_before(days, days[starts] + horizon)
 
 
 def days_to_next_record(event_days: np.ndarray, days: np.ndarray, close: np.ndarray) -> np.ndarray:
@@ -104,4 +109,35 @@ def days_to_next_record(event_days: np.ndarray, days: np.ndarray, close: np.ndar
     position = np.searchsorted(record_days, event_days, side="left")
     found = (position < record_days.size) & (event_days >= days[0])
     out[found] = record_days[position[found]] - event_days[found]
+    return out
+
+
+def rough_windows(
+    event_days: np.ndarray,
+    window_days: np.ndarray,
+    days: np.ndarray,
+    complete: np.ndarray,
+    normal_week: int,
+) -> np.ndarray:
+    """1.0 where the follower's bars in an event's window are rough, 0.0 where clean, else NaN.
+
+    The window of an event on day d is (d, d + window_days], priced from the bar on or before
+    d through the bar on or before d + window_days (window_days NaN: no window, NaN result).
+    It is rough when one of those bars lacks open, high, low or close (`complete` False), or
+    when more than `normal_week` days pass without a bar: between two of its bars, from the
+    first bar to d, or from the last bar to the window's end. Prefix counts make it O(bars).
+    """
+    out = np.full(event_days.size, np.nan)
+    measured = ~np.isnan(window_days)
+    if days.size == 0 or not measured.any():
+        return out
+    d = np.asarray(event_days, dtype=np.int64)[measured]
+    stop = d + window_days[measured].astype(np.int64)
+    first, last = index_on_or_before(days, d), index_on_or_before(days, stop)
+    incomplete = np.concatenate(([0], np.cumsum(~complete)))
+    long_gaps = np.concatenate(([0, 0], np.cumsum(np.diff(days) > normal_week)))
+    rough = incomplete[last + 1] - incomplete[first] > 0  # bars first..last
+    rough |= long_gaps[last + 1] - long_gaps[first + 1] > 0  # gaps ending at first+1..last
+    rough |= (d - days[first] > normal_week) | (stop - days[last] > normal_week)
+    out[measured] = rough.astype(float)
     return out

@@ -29,11 +29,13 @@ BULL_NEAR_DAYS = 180
 
 @dataclass(frozen=True)
 class Bars:
-    """One instrument as plain arrays: epoch days, close, high (NaN where unknown)."""
+    """One instrument as plain arrays: epoch days, close, high (NaN where unknown), and
+    whether each bar has all of open, high, low and close (for the rough-data mark)."""
 
     days: np.ndarray
     close: np.ndarray
     high: np.ndarray
+    complete: np.ndarray
 
     @classmethod
     def of(cls, frame: pd.DataFrame, role: str) -> Bars:
@@ -46,7 +48,10 @@ class Bars:
             raise AnalysisError(f"the {role} bars are not in date order or repeat a date")
         if not np.all(np.isfinite(close) & (close > 0)):
             raise AnalysisError(f"the {role} has a missing, zero or negative close")
-        return cls(days, close, frame["high"].to_numpy(dtype=float))
+        from app.bars import PRICE_COLUMNS
+
+        complete = np.isfinite(frame[list(PRICE_COLUMNS)].to_numpy(dtype=float)).all(axis=1)
+        return cls(days, close, frame["high"].to_numpy(dtype=float), complete)
 
 
 def dated_series(days: np.ndarray, values: np.ndarray, name: str) -> pd.Series:
@@ -78,33 +83,58 @@ def breakout_notes(lead: Bars, breakouts: pd.DataFrame, params: AnalysisParams) 
 def event_study_part(
     breakouts: pd.DataFrame, foll: Bars, params: AnalysisParams, notes: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Add fwd/best/worst columns per horizon; return the summary and days to follower ATH."""
-    from app.signals.event_study import non_overlapping_mask, summarize_horizon, summary_frame
+    """Add per-horizon fwd/best/worst and era_pct columns, then rough_data; return the
+    summary and the days to the follower's next all-time high."""
+    from app.signals.event_study import NullSettings, study_horizon, summary_frame, summary_rows
     from app.signals.forward import days_to_next_record, forward_returns
 
     event_days = event_days_of(breakouts)
     if foll.days.size == 0:
         notes.append("The follower has no bars: the event study is empty.")
-    rows = []
+    null = NullSettings(params.era_days, params.bootstrap_draws, params.seed)
+    studies, era_pct = [], {}
+    longest = np.full(event_days.size, np.nan)  # the longest horizon each event has data for
     for h in params.horizons:
         fr = forward_returns(event_days, foll.days, foll.close, h)
         breakouts[f"fwd_{h}d"], breakouts[f"best_{h}d"] = fr.fwd, fr.best
         breakouts[f"worst_{h}d"] = fr.worst
-        used = ~np.isnan(fr.fwd)
-        if params.non_overlapping:
-            kept = non_overlapping_mask(event_days, used, h)
-            if kept.sum() < used.sum():
-                notes.append(
-                    f"{h} days: {int(used.sum() - kept.sum())} of {int(used.sum())} events "
-                    f"left out because they start within {h} days of an earlier one."
-                )
-            used = kept
-        rows.append(
-            summarize_horizon(
-                h, fr.fwd[used], foll.days, foll.close, params.bootstrap_draws, params.seed
-            )
+        has_data = ~np.isnan(fr.fwd)
+        longest[has_data] = np.fmax(longest[has_data], h)
+        used = _used_events(event_days, has_data, h, params.non_overlapping, notes)
+        studies.append(study_horizon(h, event_days, fr.fwd, used, (foll.days, foll.close), null))
+        era_pct[f"era_pct_{h}d"] = studies[-1].era_pct
+    for name, values in era_pct.items():
+        breakouts[name] = values
+    breakouts["rough_data"] = _rough_data(event_days, longest, foll, params)
+    summary = summary_frame(summary_rows(studies))
+    return summary, days_to_next_record(event_days, foll.days, foll.close)
+
+
+def _used_events(
+    event_days: np.ndarray, has_data: np.ndarray, h: int, non_overlapping: bool, notes: list[str]
+) -> np.ndarray:
+    """The events the summary uses: those with data, without overlaps when asked."""
+    from app.signals.event_study import non_overlapping_mask
+
+    if not non_overlapping:
+        return has_data
+    kept = non_overlapping_mask(event_days, has_data, h)
+    if kept.sum() < has_data.sum():
+        notes.append(
+            f"{h} days: {int(has_data.sum() - kept.sum())} of {int(has_data.sum())} events "
+            f"left out because they start within {h} days of an earlier one."
         )
-    return summary_frame(rows), days_to_next_record(event_days, foll.days, foll.close)
+    return kept
+
+
+def _rough_data(
+    event_days: np.ndarray, longest: np.ndarray, foll: Bars, params: AnalysisParams
+) -> np.ndarray:
+    """rough_data over each event's longest measured window (it holds the shorter ones)."""
+    from app.signals.forward import rough_windows
+
+    normal_week = 7 if params.follower_trades_every_day else 5
+    return rough_windows(event_days, longest, foll.days, foll.complete, normal_week)
 
 
 def regimes_part(

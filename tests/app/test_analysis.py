@@ -47,6 +47,8 @@ def test_full_run_has_every_documented_column_and_timing():
     assert list(result.breakouts.columns) == [
         *("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above"),
         *horizon_columns,
+        *(f"era_pct_{h}d" for h in PARAMS.horizons),
+        "rough_data",
         "bull_near",
         "days_to_follower_ath",
     ]
@@ -102,6 +104,22 @@ def test_hand_computed_pair():
     assert result.summary["n_events"].tolist() == [1, 1, 0]
     assert "too few" in result.summary["verdict"][0]
     assert any("halving" in note for note in result.notes)
+
+
+def test_rough_follower_bars_in_a_window_mark_the_event():
+    leader = bars_on([0, 50, 100, 101], [100.0, 90.0, 101.0, 102.0])  # one breakout, day 100
+    f_days = np.arange(0, 201)
+    follower = bars_on(f_days, 10.0 + f_days * 0.01)
+    params = AnalysisParams(min_gap_days=100, horizons=(30, 60), headline_horizon=60)
+    clean = _run(leader, follower, params, ())
+    assert clean.breakouts["rough_data"].tolist() == [0.0]
+    # A straight line: later days gain less, so days 100..170 of the 171 base days do no better.
+    assert clean.breakouts["era_pct_30d"].iloc[0] == pytest.approx(71 / 171)
+    gappy = follower.drop(follower.index[140:149])  # 9 days without a bar, inside 100..160
+    assert _run(leader, gappy, params, ()).breakouts["rough_data"].tolist() == [1.0]
+    no_low = follower.copy()
+    no_low.iloc[155, no_low.columns.get_loc("low")] = np.nan  # day 155: inside the 60-day window
+    assert _run(leader, no_low, params, ()).breakouts["rough_data"].tolist() == [1.0]
 
 
 def test_weekend_only_follower_against_a_weekday_leader():

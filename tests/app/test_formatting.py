@@ -50,3 +50,30 @@ def test_data_age_is_said_only_when_older_than_a_week():
     assert data_age_note(dt.date(2026, 11, 25), today).startswith("data as of 2026-11-25, 8 days")
     assert data_age_note(None, today) == ""
     assert data_age_note(dt.datetime(2026, 2, 20, 0, 0), today).startswith("data as of 2026-02-20")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (372.0, 372),
+        (90.95200000000001, 90.952),
+        (0.1 + 0.2, 0.3),
+        (-0.0, 0),
+        (7, 7),
+        (1 / 3, 0.3333333333),
+        (123456.78901234, 123456.789),
+        (2.5e-9, 2.5e-9),
+    ],
+)
+def test_clean_numbers_keep_ten_significant_digits_and_whole_numbers_whole(value, expected):
+    from app.formatting import clean_number
+
+    got = clean_number(value)
+    assert got == expected and type(got) is type(expected)
+
+
+def test_multiples_range():
+    from app.formatting import multiples_range
+
+    assert multiples_range(0.6718, 3.0679) == "×0.67 to ×3.07"
+    assert multiples_range(float("nan"), 2.0) == ""

@@ -10,7 +10,9 @@ import pytest
 from app.cache import Cache
 from app.cli import main
 from app.config import Settings
+from app.report import frame_csv_text
 from app.settings_file import save_settings
+from app.signals.event_study import SUMMARY_COLUMNS
 from tests.app.signals.helpers import bars_on
 
 LEADER, FOLLOWER = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
@@ -43,10 +45,12 @@ def test_csv_output_has_exactly_the_documented_columns(cached, capsys):
         capsys, "--format", "csv", "--horizons", "30,90,250", "--headline-horizon", "90"
     )
     assert code == 0, err
-    pct = repr(101 / 100 - 1)
+    # Clean numbers: 101 not 101.0, 0.01 not 0.010000000000000009 (101 / 100 - 1). The era
+    # percentiles and the rough-data mark follow the forward returns.
     assert out == (
-        "date,level,prior_ath_date,prior_ath,gap_days,pct_above,fwd_30d,fwd_90d,fwd_250d\n"
-        f"1970-04-11,101.0,1970-01-01,100.0,100,{pct},0.5,0.5,\n"
+        "date,level,prior_ath_date,prior_ath,gap_days,pct_above,fwd_30d,fwd_90d,fwd_250d,"
+        "era_pct_30d,era_pct_90d,era_pct_250d,rough_data\n"
+        "1970-04-11,101,1970-01-01,100,100,0.01,0.5,0.5,,1,1,,0\n"
     )
 
 
@@ -56,7 +60,7 @@ def test_options_override_settings(cached, capsys):
     code, out, _ = _analyze(
         capsys, "--format", "csv", "--basis", "high", "--horizons", "30", "--headline-horizon", "30"
     )
-    assert code == 0 and out.splitlines()[0].endswith("pct_above,fwd_30d")
+    assert code == 0 and out.splitlines()[0].endswith("pct_above,fwd_30d,era_pct_30d,rough_data")
 
 
 def test_every_analysis_setting_is_an_option(cached, capsys):
@@ -90,6 +94,8 @@ def test_table_output_is_readable(cached, capsys):
     assert "Breakouts (1)" in out and "1970-04-11" in out
     assert "30 days: only 1 event, too few to conclude anything" in out
     assert "Leader now: 90.00 on 1970-07-19" in out
+    assert "Against their era (random days within 730 days; 200 draws)" in out
+    assert "p adjusted" in out and "95% interval" in out
     assert all(line == line.rstrip() for line in out.splitlines())
 
 
@@ -111,6 +117,17 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     assert doc["instruments"]["follower"]["source"].startswith("ccxt")
     assert doc["breakouts"][0]["fwd_365d"] is None  # missing is null, never NaN
     assert doc["generated_at"].endswith("+00:00")
+    # A whole number in a float column (NaN elsewhere) is written as an integer.
+    days_to_ath = doc["breakouts"][0]["days_to_follower_ath"]
+    assert days_to_ath == 30 and isinstance(days_to_ath, int)
+    method = doc["event_study"]
+    assert (method["era_days"], method["bootstrap_draws"], method["seed"]) == (
+        730,
+        200,
+        Settings().seed,
+    )
+    assert "Holm" in method["p_adjusted"] and method["significance"] == 0.05
+    assert set(doc["summary"][0]) == set(SUMMARY_COLUMNS)
     names = sorted(p.name for p in out_dir.iterdir())
     assert names == sorted(
         [
@@ -131,6 +148,9 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     assert (out_dir / "events.csv").read_text() == csv_out
     summary = (out_dir / "summary.csv").read_text().splitlines()
     assert summary[0].startswith("horizon,n_events,mean,median,share_positive,base_n")
+    assert summary[0] == ",".join(SUMMARY_COLUMNS)
+    for column in ("log_mean", "geo_mean", "era_base_geo_mean", "p_adjusted", "ci_low"):
+        assert column in summary[0].split(",")
     assert len(summary) == 5
     assert (out_dir / "regimes.csv").read_text().startswith("role,key,start,end,kind,return")
     assert (out_dir / "correlation.csv").read_text().startswith("date,correlation\n")
@@ -215,3 +235,17 @@ def test_table_lists_notes_when_a_part_is_empty(paths, capsys):
     assert code == 0
     assert "Breakouts (0)\n  none" in out
     assert "Note: No breakout: the leader never set an all-time high (close) 365" in out
+
+
+def test_output_files_hold_clean_numbers():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "days_to_peak": [372.0, np.nan],  # an integer column made float by a missing value
+            "multiple": [90.95200000000001, 0.1 + 0.2],
+            "n": [3, 4],
+            "tiny": [1e-7 * (1 + 1e-13), -0.0],
+        }
+    )
+    assert frame_csv_text(frame) == "days_to_peak,multiple,n,tiny\n372,90.952,3,1e-07\n,0.3,4,0\n"

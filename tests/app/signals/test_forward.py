@@ -112,3 +112,22 @@ def test_forward_returns_agree_with_a_plain_loop(data, events, horizon):
         np.testing.assert_allclose(
             [fr.fwd[i], fr.best[i], fr.worst[i]], expected, rtol=1e-12, equal_nan=True
         )
+
+
+def test_rough_windows_mark_incomplete_bars_and_long_gaps():
+    from app.signals.forward import rough_windows
+
+    days = np.array([0, 1, 2, 3, 4, 5, 6, 14, 15, 16, 17, 18, 19, 20], dtype=np.int64)
+    complete = np.ones(days.size, dtype=bool)
+    complete[11] = False  # day 18 lacks a price
+    events = np.array([0, 1, 13, 20], dtype=np.int64)
+    windows = np.array([5.0, 14.0, 4.0, np.nan])
+    got = rough_windows(events, windows, days, complete, 7)
+    # 0..5: clean. 1..15: the gap 6 -> 14 is 8 days > 7. 13..17 is priced from day 6, so the
+    # same gap lies inside it. 20: no window, unknown.
+    assert got[:3].tolist() == [0.0, 1.0, 1.0] and np.isnan(got[3])
+    assert rough_windows(np.array([15]), np.array([4.0]), days, complete, 7)[0] == 1.0  # day 18
+    # No bar inside 10..12: priced from day 6 at both ends, 6 days stale at the end: clean for
+    # a market that trades every day (7), rough for one whose normal week is 5.
+    assert rough_windows(np.array([10]), np.array([2.0]), days, complete, 7)[0] == 0.0
+    assert rough_windows(np.array([10]), np.array([2.0]), days, complete, 5)[0] == 1.0
