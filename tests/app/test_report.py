@@ -24,10 +24,12 @@ def cached(paths):
     leader_close[100] = 101.0  # one breakout: 100 days after the record on day 0
     follower_days = np.arange(0, 301)
     follower_close = np.where(follower_days < 130, 10.0, 15.0)
+    follower_close[20:40] = 6.5  # a bear to day 20, then a bull from there
     with Cache.open(paths.database) as cache:
         cache.store_bars(LEADER, bars_on(leader_days, leader_close), source="yahoo")
         cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close), source="ccxt")
     settings = Settings(corr_window=5, vol_window=5, min_gap_days=100, bootstrap_draws=200)
+    settings = settings.with_instrument(FOLLOWER, censor_days=0)  # the turn on day 20 counts
     save_settings(paths.config, settings)
     return paths
 
@@ -43,10 +45,11 @@ def test_csv_output_has_exactly_the_documented_columns(cached, capsys):
         capsys, "--format", "csv", "--horizons", "30,90,250", "--headline-horizon", "90"
     )
     assert code == 0, err
-    pct = repr(101 / 100 - 1)
+    pct, since = repr(101 / 100 - 1), repr(10 / 6.5 - 1)
     assert out == (
-        "date,level,prior_ath_date,prior_ath,gap_days,pct_above,fwd_30d,fwd_90d,fwd_250d\n"
-        f"1970-04-11,101.0,1970-01-01,100.0,100,{pct},0.5,0.5,\n"
+        "date,level,prior_ath_date,prior_ath,gap_days,pct_above,fwd_30d,fwd_90d,fwd_250d,"
+        "regime,regime_start,regime_days,regime_return,regime_days_left,regime_running\n"
+        f"1970-04-11,101.0,1970-01-01,100.0,100,{pct},0.5,0.5,,bull,1970-01-21,80,{since},,true\n"
     )
 
 
@@ -56,7 +59,7 @@ def test_options_override_settings(cached, capsys):
     code, out, _ = _analyze(
         capsys, "--format", "csv", "--basis", "high", "--horizons", "30", "--headline-horizon", "30"
     )
-    assert code == 0 and out.splitlines()[0].endswith("pct_above,fwd_30d")
+    assert code == 0 and "pct_above,fwd_30d,regime," in out.splitlines()[0]
 
 
 def test_every_analysis_setting_is_an_option(cached, capsys):
@@ -81,6 +84,10 @@ def test_every_analysis_setting_is_an_option(cached, capsys):
     assert parameters["leader_regime"]["bull"] == 0.25
     assert parameters["follower_regime"]["bear"] == 0.40
     assert parameters["follower_regime"]["censor_days"] == 30
+    for role in ("leader_regime", "follower_regime"):  # every censoring rule, per role
+        assert {"censor_days", "min_cycle_days", "min_phase_days", "min_phase_move"} <= set(
+            parameters[role]
+        )
     assert "bull_window_days" not in parameters
 
 
@@ -90,6 +97,8 @@ def test_table_output_is_readable(cached, capsys):
     assert "Breakouts (1)" in out and "1970-04-11" in out
     assert "30 days: only 1 event, too few to conclude anything" in out
     assert "Leader now: 90.00 on 1970-07-19" in out
+    assert "bull, 80 d, +54%" in out  # the follower's phase at the breakout
+    assert "100% of the follower's dated days are bull days" in out
     assert all(line == line.rstrip() for line in out.splitlines())
 
 
@@ -110,6 +119,8 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     }
     assert doc["instruments"]["follower"]["source"].startswith("ccxt")
     assert doc["breakouts"][0]["fwd_365d"] is None  # missing is null, never NaN
+    assert type(doc["breakouts"][0]["regime_days"]) is int and doc["breakouts"][0]["regime_running"]
+    assert doc["follower_bull_share"] == 1.0
     assert doc["generated_at"].endswith("+00:00")
     names = sorted(p.name for p in out_dir.iterdir())
     assert names == sorted(
