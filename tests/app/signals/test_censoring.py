@@ -166,3 +166,21 @@ def test_first_extreme_agrees_with_argmax(values, data):
         patch.setattr(censoring, "_BLOCK", 4)
         assert FirstExtreme(array).at(lo, hi) == lo + int(np.argmax(array[lo : hi + 1]))
         assert FirstExtreme(-array).at(lo, hi) == lo + int(np.argmin(array[lo : hi + 1]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    prices=st.lists(st.sampled_from([70.0, 80.0, 90.0, 100.0, 125.0]), min_size=2, max_size=300),
+    cycle=st.sampled_from([0, 20, 60]),
+    phase=st.sampled_from([0, 5, 30]),
+)
+def test_prices_full_of_ties_are_censored_by_the_same_rules(prices, cycle, phase):
+    close = np.array(prices)
+    days = np.arange(close.size)
+    rule = RegimeRule(0.1, 0.1, 3, cycle, phase, 0.3)
+    candidates = regime_phases(close, 0.1, 0.1)
+    if not candidates:
+        return
+    phases = censor_phases(days, close, candidates, rule)
+    _check_invariants(days, close, phases, rule)
+    assert censor_phases(days, close, phases, rule) == phases
