@@ -21,16 +21,20 @@ Only complete phases (between two dated turns) can be removed by 2 and 3: the fi
 starts before the data and the last is still running. Removing a phase removes its two
 turning points, so its neighbours (of the same kind) merge and peaks and troughs still
 alternate. After every removal each affected turn moves to the highest close (a peak) or the
-lowest close (a trough) strictly between its neighbouring turns (the first bar and the last
-bar stand in for the missing neighbours of the first and last turn); ties pick the first bar.
+lowest close (a trough) strictly between its neighbouring turns (for the first turn: from the
+first bar on; for the last: up to the last bar); ties pick the first bar. A turn that moves
+puts its neighbours up for the same check, until none moves.
 
 Order, for determinism: the removable phase with the smallest absolute log move goes first
 (ties: the earlier one), since removing it can change what else is removable; this repeats
 until a full pass finds nothing to remove and no turn to move. Censoring its own output
 therefore changes nothing.
 
-Cost: a heap of removable phases (O(turns · log turns)) and range-extreme queries answered in
-O(block) from a block sparse table built in O(bars) — no rescan of long phases as they grow.
+Cost: O(bars) vectorised to find the candidate turns that are not yet on their extremes, then a
+heap of removable phases (O(turns · log turns)). After a removal the two remaining neighbours
+take the more extreme of the removed turns' places in O(1) (each was the extreme of its own
+range); any further move searches its range, by a scan when it is short and otherwise through
+a block sparse table built once in O(bars), so a long phase is never rescanned as it grows.
 """
 
 from __future__ import annotations
