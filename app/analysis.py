@@ -93,10 +93,15 @@ class AnalysisResult:
     - breakouts: one row per breakout, columns date, level, prior_ath_date, prior_ath,
       gap_days, pct_above, then for each horizon h: fwd_{h}d, best_{h}d, worst_{h}d; then for
       each h era_pct_{h}d (0..1: share of the event's era pool whose return is at most the
-      event's), rough_data (1.0 when the follower's bars in the event's longest measured
-      window lack open/high/low/close or leave more than a normal week (7 days for markets
-      trading every day, else 5) without a bar; 0.0 clean; NaN no window); then bull_near
-      (float 1.0/0.0, NaN when unknown), days_to_follower_ath (float, NaN if none).
+      event's); then the follower's phase on the breakout day (app.signals.regimes.regime_at):
+      regime ("bull"/"bear", "" when unknown: outside the follower's data or in its first,
+      undated phase), regime_start (date), regime_days (float whole days since it began, NaN
+      when unknown), regime_return (follower return since it began), regime_days_left (days
+      until it ended, NaN while running or unknown), regime_running (bool); then rough_data
+      (1.0 when the follower's bars in the event's longest measured window lack
+      open/high/low/close or leave more than a normal week (7 days for markets trading every
+      day, else 5) without a bar; 0.0 clean; NaN no window); then days_to_follower_ath
+      (float, NaN if none).
       The table keeps every breakout; with non_overlapping the summary leaves some out.
     - summary: one row per horizon (definitions in app.signals.event_study), columns horizon,
       n_events, mean (arithmetic), median, share_positive, base_n, base_mean, base_median,
@@ -107,8 +112,12 @@ class AnalysisResult:
       fragile_event (YYYY-MM-DD, or None), ci_low, ci_high (95 % interval of the excess over
       the era, as multiples), verdict (str), verdict_kind (one of VERDICT_KINDS).
     - leader_regimes, follower_regimes: columns start, end, kind ("bull"/"bear"), return.
+      Turning points by the Lunde–Timmermann rule, then censored (app.signals.censoring:
+      censor_days, min_cycle_days, min_phase_days, min_phase_move of each role's RegimeRule).
       The first phase starts on the first bar (its real start lies before the data) and the
       last one is still running (it ends on the last bar); see app.signals.regimes.
+    - follower_bull_share: share of the follower's days in its dated phases that are bull
+      days (the base rate of the breakouts' regime column; NaN with no dated phase).
     - correlation: rolling correlation of daily log returns on dates both markets traded,
       indexed by the window's last date (empty when the window does not fit the data).
     - lead_lag: columns lag (-12..12), corr, n, band (1.96/sqrt(n)); lag k pairs the leader's
@@ -142,6 +151,7 @@ class AnalysisResult:
     follower_vol: pd.Series
     leader_vol_pct: float
     follower_vol_pct: float
+    follower_bull_share: float
     leader_state: LeaderState
     key_dates: tuple[KeyDate, ...]
     seed: int
@@ -210,8 +220,11 @@ def _run_parts(
         out["summary"], days_to_ath = p.event_study_part(breakouts, foll, params, notes)
     with _timed(timings, "regimes"):
         regimes = p.regimes_part(lead, foll, breakouts, params, keys, notes)
-        out["leader_regimes"], out["follower_regimes"], breakouts["bull_near"] = regimes
+        out["leader_regimes"], out["follower_regimes"] = regimes.leader, regimes.follower
+        for column in regimes.at_breakouts.columns:
+            breakouts[column] = regimes.at_breakouts[column].to_numpy()
         breakouts["days_to_follower_ath"] = days_to_ath
+        out["follower_bull_share"] = regimes.follower_bull_share
         out["breakouts"] = breakouts
     with _timed(timings, "correlation"):
         out["correlation"] = p.correlation_part(lead, foll, params.corr_window, notes)

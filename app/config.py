@@ -94,7 +94,7 @@ class InstrumentSettings:
         180,
         Whole(0, 1_825),
         "Censor at the ends",
-        "No turning point is dated within this many days of the first or last bar",
+        "No turning point is dated within this many days of the first bar",
         unit="days",
     )
     min_cycle_days: int = setting(

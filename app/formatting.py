@@ -99,6 +99,13 @@ def p_value(value: float | None) -> str:
     return f"{float(value):.3f}"  # type: ignore[arg-type]
 
 
+def phase(kind: str, days: float | None, since: float | None) -> str:
+    """A market's bull or bear phase on a day: "bull, 243 d, +180%" ("" when kind is "")."""
+    if not kind:
+        return ""
+    return f"{kind}, {whole(days)} d, {change(since, 0)}"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 breakout", "3 breakouts" (with thousands separators)."""
     return f"{count:,} {word if count == 1 else many or word + 's'}"

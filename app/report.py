@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import numbers
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -24,7 +25,7 @@ from app.errors import (
     UnknownInstrumentError,
     exit_code,
 )
-from app.formatting import clean_number, is_missing, multiples_range, percent
+from app.formatting import clean_number, is_missing, multiples_range, percent, phase
 from app.formatting import p_value as p_value_text
 
 if TYPE_CHECKING:
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json")
 EVENT_COLUMNS = ("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above")
+#: The follower's phase at each breakout (app.signals.regimes.regime_at), after fwd_<h>d.
+REGIME_EVENT_COLUMNS = (
+    "regime",
+    "regime_start",
+    "regime_days",
+    "regime_return",
+    "regime_days_left",
+    "regime_running",
+)
+#: Whole numbers of days held as floats (NaN when missing), written as integers.
+WHOLE_DAY_COLUMNS = ("regime_days", "regime_days_left")
 
 
 def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -135,7 +147,9 @@ def _cell(value: Any) -> str:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return repr(clean_number(float(value)))
@@ -168,17 +182,30 @@ def _csv_text(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
 def frame_csv_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> str:
     """Selected columns of a frame as CSV text (see _cell for the value format)."""
     columns = list(frame.columns if columns is None else columns)
-    return _csv_text(columns, frame[columns].itertuples(index=False, name=None))
+    return _csv_text(columns, _with_whole_days(frame[columns]).itertuples(index=False, name=None))
+
+
+def _with_whole_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with WHOLE_DAY_COLUMNS as Python ints (None when missing): 243, not 243.0."""
+    present = [c for c in WHOLE_DAY_COLUMNS if c in frame.columns]
+    if not present:
+        return frame
+    frame = frame.copy()
+    for column in present:
+        frame[column] = [None if is_missing(v) else int(v) for v in frame[column]]
+    return frame
 
 
 def event_columns(result: AnalysisResult) -> list[str]:
     """The events table's columns: the breakout fields, fwd_<h>d for each horizon, then each
-    event's era percentile per horizon (era_pct_<h>d) and the rough-data mark."""
+    event's era percentile per horizon (era_pct_<h>d), the follower's phase at the breakout
+    and the rough-data mark."""
     horizons = result.params.horizons
     return [
         *EVENT_COLUMNS,
         *(f"fwd_{h}d" for h in horizons),
         *(f"era_pct_{h}d" for h in horizons),
+        *REGIME_EVENT_COLUMNS,
         "rough_data",
     ]
 
@@ -227,7 +254,8 @@ def analysis_document(
         },
         "key_dates": [dataclasses.asdict(k) for k in result.key_dates],
         "leader_state": {k: _json_value(v) for k, v in state.items()},
-        "breakouts": _records(result.breakouts),
+        "breakouts": _records(_with_whole_days(result.breakouts)),
+        "follower_bull_share": _json_value(result.follower_bull_share),
         "summary": _records(result.summary),
         "lead_lag": _records(result.lead_lag),
         "cycles": _records(result.cycles),
@@ -319,13 +347,16 @@ def format_table(result: AnalysisResult) -> str:
     ]
     head = ["date", "level", "prior ATH", "on", "gap d", "above"]
     head += [f"{h}d" for h in p.horizons]
+    head += ["follower phase"]
     rows = [
         [_cell(r.date), f"{r.level:,.2f}", f"{r.prior_ath:,.2f}", _cell(r.prior_ath_date)]
         + [str(r.gap_days), _pct(r.pct_above, 2)]
         + [_pct(getattr(r, f"fwd_{h}d")) for h in p.horizons]
+        + [phase(r.regime, r.regime_days, r.regime_return) or "unknown"]
         for r in result.breakouts.itertuples(index=False)
     ]
     lines += _aligned([head, *rows]) if rows else ["  none"]
+    lines.append(_bull_share_line(result))
     lines += ["", "Event study: follower return after breakouts vs. every day (base rate)"]
     head = ["horizon", "events", "mean", "median", "positive"]
     head += ["base mean", "base median", "base positive", "p-value"]
@@ -379,6 +410,17 @@ def _aligned(rows: list[list[str]]) -> list[str]:
         cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
         lines.append("  ".join(cells).rstrip())
     return lines
+
+
+def _bull_share_line(result: AnalysisResult) -> str:
+    """The base rate of the follower-phase column."""
+    share = result.follower_bull_share
+    if math.isnan(share):
+        return "Follower phase: no bull or bear phase of the follower can be dated."
+    return (
+        f"Follower phase: on the breakout day (days since it began, return since then); "
+        f"{_pct(share, 0)} of the follower's dated days are bull days."
+    )
 
 
 def _state_line(result: AnalysisResult) -> str:

@@ -143,7 +143,7 @@ def running_regime(key: str, rung: Bars, settings: Settings) -> dict[str, Any]:
 
     params = AnalysisParams.from_settings(dataclasses.replace(settings, leader=key))
     no_events = find_breakouts(rung.days[:0], rung.close[:0], settings.min_gap_days)
-    phases, _, _ = regimes_part(rung, rung, no_events, params, (key, key), [])
+    phases = regimes_part(rung, rung, no_events, params, (key, key), []).leader
     if phases.empty:
         return {}
     start_day = int(phases["start"].to_numpy(dtype="datetime64[D]").astype(np.int64)[-1])

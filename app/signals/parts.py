@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from app.signals.cycles import Cycles
 
 LEAD_LAG_WEEKS = 12
-#: ± days around a breakout in which a follower bull start counts as "near" (bull_near).
-BULL_NEAR_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -137,6 +135,17 @@ def _rough_data(
     return rough_windows(event_days, longest, foll.days, foll.complete, normal_week)
 
 
+@dataclass(frozen=True)
+class RegimeParts:
+    """What regimes_part adds to the result: both markets' phases, the follower's phase at
+    each breakout (columns REGIME_AT_COLUMNS) and the follower's share of bull days."""
+
+    leader: pd.DataFrame
+    follower: pd.DataFrame
+    at_breakouts: pd.DataFrame
+    follower_bull_share: float
+
+
 def regimes_part(
     lead: Bars,
     foll: Bars,
@@ -144,32 +153,27 @@ def regimes_part(
     params: AnalysisParams,
     keys: tuple[str, str],
     notes: list[str],
-) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Leader and follower phases, and bull_near for each breakout."""
-    from app.signals.regimes import bull_near, bull_start_days, regime_frame, regime_phases
+) -> RegimeParts:
+    """Leader and follower phases (censored), and the follower's phase at each breakout."""
+    from app.signals.regimes import bull_share, phases_of, regime_at, regime_frame
 
     phases = {}
     for role, bars, rule, key in (
         ("leader", lead, params.leader_regime, keys[0]),
         ("follower", foll, params.follower_regime, keys[1]),
     ):
-        phases[role] = regime_phases(bars.close, rule.bull, rule.bear)
+        phases[role] = phases_of(bars.days, bars.close, rule)
         if not phases[role] and bars.days.size:
             notes.append(
                 f"{key} never rose {rule.bull:.0%} or fell {rule.bear:.0%}: no bull or bear "
                 "phase can be dated."
             )
-    has_days = foll.days.size > 0
-    near = bull_near(
-        event_days_of(breakouts),
-        bull_start_days(foll.days, phases["follower"]),
-        int(foll.days[0]) if has_days else None,
-        int(foll.days[-1]) if has_days else None,
-        BULL_NEAR_DAYS,
+    return RegimeParts(
+        leader=regime_frame(lead.days, lead.close, phases["leader"]),
+        follower=regime_frame(foll.days, foll.close, phases["follower"]),
+        at_breakouts=regime_at(event_days_of(breakouts), foll.days, foll.close, phases["follower"]),
+        follower_bull_share=bull_share(phases["follower"]),
     )
-    leader_frame = regime_frame(lead.days, lead.close, phases["leader"])
-    follower_frame = regime_frame(foll.days, foll.close, phases["follower"])
-    return leader_frame, follower_frame, near
 
 
 def correlation_part(lead: Bars, foll: Bars, window: int, notes: list[str]) -> pd.Series:

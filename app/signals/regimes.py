@@ -1,4 +1,10 @@
-"""Bull and bear phases by the Lunde–Timmermann rule.
+"""Bull and bear phases: the Lunde–Timmermann rule for candidate turning points, then censoring.
+
+`phases_of` is what the analysis uses: the threshold rule below proposes turning points and
+app.signals.censoring keeps those that make phases of a meaningful length and size (rules and
+their settings there). `regime_at` reads the phase a market was in on given days.
+
+The threshold rule (`regime_phases`):
 
 A bull phase runs from a trough until the close falls `bear` (e.g. 20 %) below the highest
 close since that trough; the highest close is the peak that ends it. A bear phase runs from a
@@ -17,6 +23,10 @@ Phases share their boundary bars (a bull ends on the peak where the next bear st
 The scan jumps from turning point to turning point with vectorised running maxima/minima over
 windows that double until the next confirmation is found: O(bars) in all, with a Python loop
 over phases only.
+
+Dated phases: the first phase starts on the first bar, before which its real start lies, so
+only the phases after it start on a dated turning point. A day belongs to the phase that
+ends on or after it and starts before it (a peak day is the last day of its bull phase).
 """
 
 from __future__ import annotations
@@ -143,32 +153,77 @@ def regime_frame(
     )
 
 
-def bull_start_days(days: np.ndarray, phases: list[tuple[int, int, str]]) -> np.ndarray:
-    """Days on which a bull phase began at a dated trough (not the first bar of the data)."""
-    starts = [days[s] for s, _, kind in phases if kind == "bull" and s > 0]
-    return np.asarray(starts, dtype=np.int64)
+def phases_of(days: np.ndarray, close: np.ndarray, rule: RegimeRule) -> list[tuple[int, int, str]]:
+    """The censored phases of one instrument (candidates by the threshold rule, censored)."""
+    from app.signals.censoring import censor_phases
+
+    return censor_phases(days, close, regime_phases(close, rule.bull, rule.bear), rule)
 
 
-def bull_near(
-    event_days: np.ndarray,
-    bull_starts: np.ndarray,
-    first_day: int | None,
-    last_day: int | None,
-    window: int,
-) -> np.ndarray:
-    """1.0 if a bull phase began within ±window days of each event, 0.0 if not, NaN if unknown.
+REGIME_AT_COLUMNS = (
+    "regime",
+    "regime_start",
+    "regime_days",
+    "regime_return",
+    "regime_days_left",
+    "regime_running",
+)
 
-    Unknown: the follower's history does not cover the whole window and no bull start was
-    found in the part it covers (one may lie outside the data, or may still come).
+
+def regime_at(
+    event_days: np.ndarray, days: np.ndarray, close: np.ndarray, phases: list[tuple[int, int, str]]
+) -> pd.DataFrame:
+    """The dated phase each event day falls in (columns REGIME_AT_COLUMNS, one row per event).
+
+    regime "bull"/"bear" ("" when unknown: before the first bar, after the last bar, or in the
+    first phase, whose start is not dated); regime_start the turning point's day; regime_days
+    the calendar days from it to the event; regime_return the close on the event day (the last
+    bar on or before it) over the close at the turning point, minus 1; regime_days_left the
+    calendar days from the event to the phase's end (NaN while it is still running, and when
+    unknown); regime_running whether the event falls in the last phase, still running.
     """
+    import pandas as pd
+
     event_days = np.asarray(event_days, dtype=np.int64)
-    out = np.full(event_days.size, np.nan)
-    if first_day is None or last_day is None or event_days.size == 0:
-        return out
-    position = np.searchsorted(bull_starts, event_days - window, side="left")
-    padded = np.append(bull_starts, np.iinfo(np.int64).max)
-    found = padded[position] <= event_days + window
-    covered = (event_days - window >= first_day) & (event_days + window <= last_day)
-    out[covered] = 0.0
-    out[found] = 1.0
-    return out
+    days = np.asarray(days, dtype=np.int64)
+    columns = _unknown_regimes(event_days.size)
+    dated = phases[1:] if days.size else []
+    if dated:
+        first_bar = np.array([s for s, _, _ in dated], dtype=np.intp)
+        start_day, end_day = days[first_bar], days[np.array([e for _, e, _ in dated])]
+        phase = np.searchsorted(start_day, event_days, side="left") - 1
+        known = (phase >= 0) & (event_days <= days[-1])
+        k, on = phase[known], event_days[known]
+        running = k == len(dated) - 1
+        columns["regime"][known] = np.array([kind for _, _, kind in dated], dtype=object)[k]
+        columns["regime_start"][known] = as_dates(start_day[k])
+        columns["regime_days"][known] = on - start_day[k]
+        bar = np.searchsorted(days, on, side="right") - 1
+        columns["regime_return"][known] = close[bar] / close[first_bar[k]] - 1
+        columns["regime_days_left"][known] = np.where(running, np.nan, end_day[k] - on)
+        columns["regime_running"][known] = running
+    return pd.DataFrame(columns, columns=list(REGIME_AT_COLUMNS))
+
+
+def _unknown_regimes(count: int) -> dict[str, np.ndarray]:
+    return {
+        "regime": np.full(count, "", dtype=object),
+        "regime_start": np.full(count, np.datetime64("NaT"), dtype="datetime64[s]"),
+        "regime_days": np.full(count, np.nan),
+        "regime_return": np.full(count, np.nan),
+        "regime_days_left": np.full(count, np.nan),
+        "regime_running": np.zeros(count, dtype=bool),
+    }
+
+
+def bull_share(phases: list[tuple[int, int, str]]) -> float:
+    """Share of the bars in dated phases that are bull days (NaN with no dated phase).
+
+    The base rate of `regime_at(...)["regime"] == "bull"`: a bar counts in the phase that
+    ends on or after it and starts before it, as there; the first, undated phase is left out.
+    """
+    dated = phases[1:]
+    total = sum(end - start for start, end, _ in dated)
+    if total == 0:
+        return float("nan")
+    return sum(end - start for start, end, kind in dated if kind == "bull") / total

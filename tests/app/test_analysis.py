@@ -49,9 +49,11 @@ def test_full_run_has_every_documented_column_and_timing():
         *horizon_columns,
         *(f"era_pct_{h}d" for h in PARAMS.horizons),
         "rough_data",
-        "bull_near",
+        *("regime", "regime_start", "regime_days", "regime_return"),
+        *("regime_days_left", "regime_running"),
         "days_to_follower_ath",
     ]
+    assert 0 <= result.follower_bull_share <= 1
     assert len(result.breakouts) > 0
     assert result.summary["horizon"].tolist() == list(PARAMS.horizons)
     assert list(result.summary.columns)[-2:] == ["verdict", "verdict_kind"]
@@ -88,7 +90,7 @@ def test_hand_computed_pair():
         horizons=(30, 60, 120),
         headline_horizon=60,
         bootstrap_draws=200,
-        follower_regime=RegimeRule(bull=0.2, bear=0.2),
+        follower_regime=RegimeRule(bull=0.2, bear=0.2, censor_days=0, min_phase_days=0),
     )
     result = _run(leader, bars_on(f_days, f_close), params, ())
     row = result.breakouts.iloc[0]
@@ -97,7 +99,8 @@ def test_hand_computed_pair():
     assert np.isnan(row["fwd_120d"])  # day 220 is after the follower's last day
     assert row["best_60d"] == 1.0 and row["worst_60d"] == pytest.approx(-0.2)
     assert row["days_to_follower_ath"] == 50
-    assert row["bull_near"] == 1.0  # the bull began on day 140, 40 days after (within 180)
+    assert row["regime"] == "" and not row["regime_running"]  # day 100: the undated first phase
+    assert result.follower_bull_share == 1.0  # only the running bull from day 140 is dated
     phases = result.follower_regimes
     assert phases["kind"].tolist() == ["bear", "bull"]
     assert phases["start"].tolist() == [pd.Timestamp("1970-01-01"), pd.Timestamp("1970-05-21")]

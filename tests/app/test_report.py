@@ -26,10 +26,12 @@ def cached(paths):
     leader_close[100] = 101.0  # one breakout: 100 days after the record on day 0
     follower_days = np.arange(0, 301)
     follower_close = np.where(follower_days < 130, 10.0, 15.0)
+    follower_close[20:40] = 6.5  # a bear to day 20, then a bull from there
     with Cache.open(paths.database) as cache:
         cache.store_bars(LEADER, bars_on(leader_days, leader_close), source="yahoo")
         cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close), source="ccxt")
     settings = Settings(corr_window=5, vol_window=5, min_gap_days=100, bootstrap_draws=200)
+    settings = settings.with_instrument(FOLLOWER, censor_days=0)  # the turn on day 20 counts
     save_settings(paths.config, settings)
     return paths
 
@@ -46,11 +48,14 @@ def test_csv_output_has_exactly_the_documented_columns(cached, capsys):
     )
     assert code == 0, err
     # Clean numbers: 101 not 101.0, 0.01 not 0.010000000000000009 (101 / 100 - 1). The era
-    # percentiles and the rough-data mark follow the forward returns.
+    # percentiles, the follower's phase and the rough-data mark follow the forward returns.
     assert out == (
         "date,level,prior_ath_date,prior_ath,gap_days,pct_above,fwd_30d,fwd_90d,fwd_250d,"
-        "era_pct_30d,era_pct_90d,era_pct_250d,rough_data\n"
-        "1970-04-11,101,1970-01-01,100,100,0.01,0.5,0.5,,1,1,,0\n"
+        "era_pct_30d,era_pct_90d,era_pct_250d,"
+        "regime,regime_start,regime_days,regime_return,regime_days_left,regime_running,"
+        "rough_data\n"
+        "1970-04-11,101,1970-01-01,100,100,0.01,0.5,0.5,,0.926199262,0.9052132701,,"
+        "bull,1970-01-21,80,0.5384615385,,true,0\n"
     )
 
 
@@ -60,7 +65,10 @@ def test_options_override_settings(cached, capsys):
     code, out, _ = _analyze(
         capsys, "--format", "csv", "--basis", "high", "--horizons", "30", "--headline-horizon", "30"
     )
-    assert code == 0 and out.splitlines()[0].endswith("pct_above,fwd_30d,era_pct_30d,rough_data")
+    assert code == 0 and out.splitlines()[0].endswith(
+        "fwd_30d,era_pct_30d,regime,regime_start,"
+        "regime_days,regime_return,regime_days_left,regime_running,rough_data"
+    )
 
 
 def test_every_analysis_setting_is_an_option(cached, capsys):
@@ -85,6 +93,10 @@ def test_every_analysis_setting_is_an_option(cached, capsys):
     assert parameters["leader_regime"]["bull"] == 0.25
     assert parameters["follower_regime"]["bear"] == 0.40
     assert parameters["follower_regime"]["censor_days"] == 30
+    for role in ("leader_regime", "follower_regime"):  # every censoring rule, per role
+        assert {"censor_days", "min_cycle_days", "min_phase_days", "min_phase_move"} <= set(
+            parameters[role]
+        )
     assert "bull_window_days" not in parameters
 
 
@@ -96,6 +108,8 @@ def test_table_output_is_readable(cached, capsys):
     assert "Leader now: 90.00 on 1970-07-19" in out
     assert "Against their era (random days within 730 days; 200 draws)" in out
     assert "p adjusted" in out and "95% interval" in out
+    assert "bull, 80 d, +54%" in out  # the follower's phase at the breakout
+    assert "100% of the follower's dated days are bull days" in out
     assert all(line == line.rstrip() for line in out.splitlines())
 
 
@@ -116,6 +130,8 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     }
     assert doc["instruments"]["follower"]["source"].startswith("ccxt")
     assert doc["breakouts"][0]["fwd_365d"] is None  # missing is null, never NaN
+    assert type(doc["breakouts"][0]["regime_days"]) is int and doc["breakouts"][0]["regime_running"]
+    assert doc["follower_bull_share"] == 1.0
     assert doc["generated_at"].endswith("+00:00")
     # A whole number in a float column (NaN elsewhere) is written as an integer.
     days_to_ath = doc["breakouts"][0]["days_to_follower_ath"]

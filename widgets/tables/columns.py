@@ -6,9 +6,12 @@ built (and tested) without widgets. The frames come from AnalysisResult (see its
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from app import formatting as fmt
 from app.data_age import age_days
 from app.formatting import is_missing
 from widgets.tables.models import Column, format_value
@@ -48,13 +51,21 @@ BREAKOUT_FIRST = [
         "pct",
     ),
 ]
+REGIME_TIP = (
+    "The follower's bull or bear phase on the breakout day: which, how many days it had run "
+    "and the follower's return since it began. Empty where unknown: before the follower's data "
+    "or in its first phase, which began before the data. Phases: turns of the Settings → bull "
+    "and bear thresholds, censored (min. cycle, min. phase and move, censor at the start). "
+    "Hover a row for the dates."
+)
 BREAKOUT_LAST = [
+    Column("regime_at_breakout", "Regime at breakout", REGIME_TIP, "text"),
     Column(
-        "bull_near",
-        "Bull near",
-        "Did a bull phase of the follower begin within the ± window around the breakout "
-        "(Settings → bull window)?",
-        "flag",
+        "regime_end",
+        "Phase ended",
+        "How many days after the breakout the follower's phase ended; running: it has not "
+        "ended yet",
+        "text",
     ),
     Column(
         "days_to_follower_ath",
@@ -66,8 +77,11 @@ BREAKOUT_LAST = [
 ]
 
 
-def breakout_columns(horizons: Sequence[int]) -> list[Column]:
-    """The Signals table: one row per breakout of the leader, forward returns of the follower."""
+def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> list[Column]:
+    """The Signals table: one row per breakout of the leader, forward returns of the follower.
+
+    `bull_share` (the follower's share of bull days) goes into the regime column's tooltip.
+    """
     forward = [
         Column(
             f"fwd_{h}d",
@@ -79,7 +93,56 @@ def breakout_columns(horizons: Sequence[int]) -> list[Column]:
         )
         for h in horizons
     ]
-    return [*BREAKOUT_FIRST, *forward, *BREAKOUT_LAST]
+    last = list(BREAKOUT_LAST)
+    if not is_missing(bull_share):
+        last[0] = dataclasses.replace(
+            last[0], tooltip=f"{REGIME_TIP} {bull_share_note(bull_share)}"
+        )
+    return [*BREAKOUT_FIRST, *forward, *last]
+
+
+def bull_share_note(bull_share: float, market: str = "The follower") -> str:
+    """The base rate of "Regime at breakout", in one sentence ("" when unknown)."""
+    if is_missing(bull_share):
+        return ""
+    return (
+        f"{market} was in a bull phase on {fmt.percent(bull_share, 0)} of its days with a "
+        "dated phase: the share a breakout on a random day would show."
+    )
+
+
+def breakout_frame(breakouts: pd.DataFrame) -> pd.DataFrame:
+    """The breakouts with the regime's display columns (regime_at_breakout, regime_end)."""
+    frame = breakouts.copy()
+    frame["regime_at_breakout"] = [
+        fmt.phase(kind, days, since)
+        for kind, days, since in zip(
+            _column(frame, "regime", ""),
+            _column(frame, "regime_days", math.nan),
+            _column(frame, "regime_return", math.nan),
+            strict=True,
+        )
+    ]
+    frame["regime_end"] = [
+        _phase_end(kind, left, running)
+        for kind, left, running in zip(
+            _column(frame, "regime", ""),
+            _column(frame, "regime_days_left", math.nan),
+            _column(frame, "regime_running", False),
+            strict=True,
+        )
+    ]
+    return frame
+
+
+def _column(frame: pd.DataFrame, name: str, missing: object) -> list:
+    return frame[name].tolist() if name in frame.columns else [missing] * len(frame)
+
+
+def _phase_end(kind: str, days_left: float, running: bool) -> str:
+    if not kind:
+        return ""
+    return "running" if running else f"{fmt.whole(days_left)} d later"
 
 
 SUMMARY_COLUMNS = [
@@ -183,7 +246,8 @@ DATA_COLUMNS = [
 
 
 def breakout_row_tips(breakouts: pd.DataFrame, horizons: Sequence[int]) -> list[str]:
-    """Per row: the best and worst follower close within each horizon (shown on hover)."""
+    """Per row: the best and worst follower close within each horizon and the follower's
+    phase with its dates (shown on hover)."""
     tips = []
     for _, row in breakouts.iterrows():
         parts = []
@@ -194,8 +258,30 @@ def breakout_row_tips(breakouts: pd.DataFrame, horizons: Sequence[int]) -> list[
                     f"{h} d: best {format_value(best, 'return')}, "
                     f"worst {format_value(worst, 'return')}"
                 )
-        tips.append("\n".join(parts))
+        parts.append(_phase_tip(row))
+        tips.append("\n".join(p for p in parts if p))
     return tips
+
+
+def _phase_tip(row: pd.Series) -> str:
+    """ "Follower: bull phase since 2018-12-15 (699 d, +404%); ended 2021-11-08, 360 d later"."""
+    import pandas as pd
+
+    kind = row.get("regime")
+    if not isinstance(kind, str) or not kind:
+        return ""
+    since = format_value(row.get("regime_start"), "date")
+    text = (
+        f"Follower: {kind} phase since {since} ({fmt.whole(row.get('regime_days'))} d, "
+        f"{fmt.change(row.get('regime_return'), 0)})"
+    )
+    if row.get("regime_running"):
+        return f"{text}; still running"
+    left = row.get("regime_days_left")
+    if is_missing(left):
+        return text
+    ended = row["date"] + pd.Timedelta(days=float(left))
+    return f"{text}; ended {format_value(ended, 'date')}, {fmt.whole(left)} d later"
 
 
 def instrument_state(info: InstrumentInfo, stale_after_days: int, fetching: bool = False) -> str:

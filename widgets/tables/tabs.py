@@ -190,7 +190,9 @@ class SignalsTab(EmptyOr):
         frame = result.breakouts
         self._result = result
         self.model.set_frame(
-            frame, cols.breakout_row_tips(frame, horizons), cols.breakout_columns(horizons)
+            cols.breakout_frame(frame),
+            cols.breakout_row_tips(frame, horizons),
+            cols.breakout_columns(horizons, result.follower_bull_share),
         )
         self._apply_filter()
         self.show_content()
@@ -210,7 +212,8 @@ class SignalsTab(EmptyOr):
         hidden = total - shown
         if hidden:
             text += f" · {hidden} earlier, before {follower} has data: hidden"
-        self.summary.setText(text)
+        base_rate = cols.bull_share_note(result.follower_bull_share, follower)
+        self.summary.setText(f"{text}\nRegime at breakout: {base_rate}" if base_rate else text)
         earlier = 0 if start is None else int((result.breakouts["date"] < start).sum())
         self.show_all.setVisible(earlier > 0)
         self.export_button.setEnabled(shown > 0)

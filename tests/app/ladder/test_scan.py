@@ -73,7 +73,9 @@ def test_rung_state_of_the_leader(scan):
     wave = scan.rung("csv:wave")
     assert wave.last_breakout is None and 0 < wave.volatility_pct <= 1
     assert wave.drawdown < 0 and wave.regime in ("bull", "bear")
-    assert wave.regime_since is not None and wave.regime_since <= wave.last_date
+    # A 97-day wave has no cycle long enough for the censored phases (min_cycle_days 480):
+    # its one phase is the first, undated one, which began before the data.
+    assert wave.regime_since is None
 
 
 def test_pairs_are_leader_above_follower_unless_all_are_asked_for(scan):

@@ -1,4 +1,5 @@
-"""Lunde–Timmermann phases: hand-dated turning points, the ends of the data, bull_near."""
+"""Lunde–Timmermann phases: hand-dated turning points, the ends of the data; the phase at a
+day and the share of bull days."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from hypothesis import strategies as st
 from app.errors import AnalysisError
 from app.signals import regimes
 from app.signals.regimes import (
+    REGIME_AT_COLUMNS,
     REGIME_COLUMNS,
-    bull_near,
-    bull_start_days,
+    RegimeRule,
+    bull_share,
+    phases_of,
+    regime_at,
     regime_frame,
     regime_phases,
 )
@@ -83,23 +87,64 @@ def test_fast_scan_agrees_with_the_bar_by_bar_state_machine(steps, bull, bear):
     assert regime_phases(close, bull, bear) == loop_regimes(close, bull, bear)
 
 
-def test_bull_starts_exclude_the_first_bar():
-    phases = [(0, 3, "bull"), (3, 5, "bear"), (5, 9, "bull")]
-    assert bull_start_days(np.arange(100, 110), phases).tolist() == [105]
+PHASES = [(0, 3, "bull"), (3, 5, "bear"), (5, 9, "bull")]  # on bars 0..9, days 100..109
+CLOSE = np.array([1.0, 2.0, 3.0, 4.0, 3.0, 2.0, 2.5, 3.0, 3.5, 4.0])
 
 
-def test_bull_near_within_the_window_missing_when_not_covered():
-    starts = np.array([100, 400])
-    events = np.array([280, 300, 250, 590, 30, 700])
-    out = bull_near(events, starts, first_day=0, last_day=760, window=100)
-    # 280: 400 is 120 away, 100 is 180 away -> 0. 300: 400 is 100 away -> 1 (inclusive).
-    # 250: nothing within 100 -> 0. 590: nothing, covered (490..690) -> 0.
-    # 30: 100 is 70 away -> 1 although the window starts before the data.
-    # 700: window 600..800 runs past the last day and nothing found -> unknown.
-    assert out[:5].tolist() == [0.0, 1.0, 0.0, 0.0, 1.0]
-    assert np.isnan(out[5])
-    assert np.isnan(bull_near(np.array([5]), np.array([], dtype=np.int64), 100, 200, 10)).all()
-    assert np.isnan(bull_near(np.array([5]), starts, None, None, 10)).all()
+def test_regime_at_dated_phases_only_and_a_peak_day_ends_its_bull():
+    days = np.arange(100, 110)
+    events = np.array([99, 101, 103, 104, 105, 107, 109, 110])
+    out = regime_at(events, days, CLOSE, PHASES)
+    assert list(out.columns) == list(REGIME_AT_COLUMNS)
+    # 99 before the data, 101 and 103 in the first (undated) bull, 110 after the last bar.
+    assert out["regime"].tolist() == ["", "", "", "bear", "bear", "bull", "bull", ""]
+    assert out["regime_start"].dt.strftime("%Y-%m-%d").fillna("").tolist()[3:5] == [
+        "1970-04-14", "1970-04-14",
+    ]  # fmt: skip
+    assert out["regime_start"].isna().tolist() == [True, True, True, False, False, False, False,
+                                                   True]  # fmt: skip
+    np.testing.assert_array_equal(out["regime_days"][3:7], [1, 2, 2, 4])
+    np.testing.assert_allclose(out["regime_return"][3:7], [3 / 4 - 1, 2 / 4 - 1, 3 / 2 - 1, 1.0])
+    # The bear ends on day 105: 1 and 0 days left; the last bull is still running.
+    np.testing.assert_array_equal(out["regime_days_left"][3:5], [1, 0])
+    assert out["regime_days_left"][5:].isna().all()
+    assert out["regime_running"].tolist() == [False] * 5 + [True, True, False]
+    assert out.loc[[0, 1, 2, 7], ["regime_days", "regime_return"]].isna().all().all()
+
+
+def test_regime_at_uses_the_last_close_on_or_before_the_event_day():
+    days = np.array([0, 10, 20, 30])
+    phases = [(0, 1, "bear"), (1, 3, "bull")]
+    out = regime_at(np.array([15]), days, np.array([4.0, 2.0, 3.0, 5.0]), phases)
+    assert out["regime"][0] == "bull" and out["regime_days"][0] == 5
+    assert out["regime_return"][0] == 0.0  # day 15 has no bar: the close of day 10
+
+
+def test_regime_at_without_dated_phases_or_data_is_unknown():
+    for days, close, phases in (
+        (np.arange(5), np.ones(5), [(0, 4, "bull")]),
+        (np.arange(5), np.ones(5), []),
+        (np.array([], dtype=np.int64), np.array([]), []),
+    ):
+        out = regime_at(np.array([2, 3]), days, close, phases)
+        assert out["regime"].tolist() == ["", ""] and not out["regime_running"].any()
+        assert out["regime_days"].isna().all() and out["regime_start"].isna().all()
+    assert regime_at(np.array([], dtype=np.int64), np.arange(10), CLOSE, PHASES).empty
+
+
+def test_bull_share_counts_the_days_of_dated_phases():
+    # Dated: the bear's days 4, 5 and the bull's days 6..9 -> 4 of 6 are bull days.
+    assert bull_share(PHASES) == pytest.approx(4 / 6)
+    assert np.isnan(bull_share([(0, 9, "bull")])) and np.isnan(bull_share([]))
+
+
+def test_phases_of_censors_the_threshold_phases():
+    close = np.array([100.0, 130.0, 100.0, 125.0, 126.0])  # turns on days 1 and 2
+    days = np.arange(5)
+    assert phases_of(days, close, RegimeRule(censor_days=0, min_phase_days=0)) == (
+        regime_phases(close, 0.2, 0.2)
+    )
+    assert phases_of(days, close, RegimeRule()) == [(0, 4, "bull")]  # both within 180 days
 
 
 @settings(max_examples=120, deadline=None)

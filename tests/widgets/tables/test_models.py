@@ -217,3 +217,45 @@ def test_small_sample_warning_names_the_rule(result):
     else:
         assert warning == ""
     assert len(cols.summary_verdicts(result)) == len(result.params.horizons)
+
+
+def _regime_breakouts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-11-13", "2011-04-27", "2025-09-18"]),
+            "regime": ["bull", "", "bear"],
+            "regime_start": pd.to_datetime(["2018-12-15", None, "2025-03-01"]),
+            "regime_days": [699.0, np.nan, 201.0],
+            "regime_return": [4.041, np.nan, -0.2],
+            "regime_days_left": [360.0, np.nan, np.nan],
+            "regime_running": [False, False, True],
+        }
+    )
+
+
+def test_regime_at_breakout_reads_kind_days_and_return_and_when_it_ended():
+    frame = _regime_breakouts()
+    model = DataFrameModel(cols.breakout_columns((30,), bull_share=0.729))
+    model.set_frame(cols.breakout_frame(frame), cols.breakout_row_tips(frame, (30,)))
+    fields = [c.field for c in model.columns]
+    regime, ended = fields.index("regime_at_breakout"), fields.index("regime_end")
+    assert model.columns[regime].title == "Regime at breakout"
+    texts = [(model.index(r, regime).data(), model.index(r, ended).data()) for r in range(3)]
+    assert texts == [
+        ("bull, 699 d, +404%", "360 d later"),
+        ("", ""),
+        ("bear, 201 d, -20%", "running"),
+    ]
+    tips = [model.index(r, regime).data(Qt.ItemDataRole.ToolTipRole) for r in range(3)]
+    assert tips[0] == (
+        "Follower: bull phase since 2018-12-15 (699 d, +404%); ended 2021-11-08, 360 d later"
+    )
+    assert not tips[1] and tips[2].endswith("still running")
+    header = model.headerData(regime, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "bull phase on 73% of its days" in header  # the base rate beside the column
+
+
+def test_breakout_frame_without_regime_columns_leaves_the_cells_empty():
+    frame = cols.breakout_frame(pd.DataFrame({"date": pd.to_datetime(["2020-01-01"])}))
+    assert frame["regime_at_breakout"].tolist() == [""] and frame["regime_end"].tolist() == [""]
+    assert cols.bull_share_note(float("nan")) == ""
