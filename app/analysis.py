@@ -101,6 +101,9 @@ class AnalysisResult:
       last one is still running (it ends on the last bar); see app.signals.regimes.
     - correlation: rolling correlation of daily log returns on dates both markets traded,
       indexed by the window's last date (empty when the window does not fit the data).
+    - correlation_by_year: columns period ("2010", …, "all"), corr, n: the same daily log
+      returns' correlation per calendar year of the return's end date and over the whole
+      history (the "all" row is always there; corr NaN below 3 pairs).
     - lead_lag: columns lag (-12..12), corr, n, band (1.96/sqrt(n)); lag k pairs the leader's
       week t with the follower's week t+k.
     - cycles: one row per halving cycle, columns halving_date, next_halving_date,
@@ -124,6 +127,7 @@ class AnalysisResult:
     leader_regimes: pd.DataFrame
     follower_regimes: pd.DataFrame
     correlation: pd.Series
+    correlation_by_year: pd.DataFrame
     lead_lag: pd.DataFrame
     cycles: pd.DataFrame
     cycle_curves: dict[str, pd.Series]
@@ -205,6 +209,7 @@ def _run_parts(
         out["breakouts"] = breakouts
     with _timed(timings, "correlation"):
         out["correlation"] = p.correlation_part(lead, foll, params.corr_window, notes)
+        out["correlation_by_year"] = p.correlation_by_year_part(lead, foll, notes)
     with _timed(timings, "lead_lag"):
         out["lead_lag"] = p.lead_lag_part(lead, foll, notes)
     with _timed(timings, "cycles"):

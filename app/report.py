@@ -55,7 +55,7 @@ def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--out",
         metavar="DIR",
         help="also write events.csv, summary.csv, regimes.csv, cycles.csv, correlation.csv, "
-        "lead_lag.csv and analysis.json into DIR (created if needed)",
+        "correlation_by_year.csv, lead_lag.csv and analysis.json into DIR (created if needed)",
     )
     cmd.add_argument(
         "--force", action="store_true", help="replace those files if DIR already has them"
@@ -220,6 +220,7 @@ def analysis_document(
         "leader_state": {k: _json_value(v) for k, v in state.items()},
         "breakouts": _records(result.breakouts),
         "summary": _records(result.summary),
+        "correlation_by_year": _records(result.correlation_by_year),
         "lead_lag": _records(result.lead_lag),
         "cycles": _records(result.cycles),
         "notes": list(result.notes),
@@ -258,6 +259,7 @@ ANALYSIS_FILES = (
     "regimes.csv",
     "cycles.csv",
     "correlation.csv",
+    "correlation_by_year.csv",
     "lead_lag.csv",
     "analysis.json",
 )
@@ -279,6 +281,7 @@ def write_analysis_files(
         regimes_csv_text(result),
         frame_csv_text(result.cycles),
         correlation_csv_text(result),
+        frame_csv_text(result.correlation_by_year),
         frame_csv_text(result.lead_lag),
         analysis_json_text(result, sources),
     )

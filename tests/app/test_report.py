@@ -96,7 +96,7 @@ def test_table_output_is_readable(cached, capsys):
 def test_json_output_and_out_files(cached, capsys, tmp_path):
     out_dir = tmp_path / "results"
     code, out, err = _analyze(capsys, "--format", "json", "--out", str(out_dir))
-    assert code == 0 and "Wrote 7 files" in err
+    assert code == 0 and "Wrote 8 files" in err
     doc = json.loads(out)
     assert doc["seed"] == Settings().seed
     assert doc["parameters"]["horizons"] == [30, 90, 180, 365]
@@ -116,6 +116,7 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
         [
             "analysis.json",
             "correlation.csv",
+            "correlation_by_year.csv",
             "cycles.csv",
             "events.csv",
             "lead_lag.csv",
@@ -134,6 +135,9 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     assert len(summary) == 5
     assert (out_dir / "regimes.csv").read_text().startswith("role,key,start,end,kind,return")
     assert (out_dir / "correlation.csv").read_text().startswith("date,correlation\n")
+    by_year = (out_dir / "correlation_by_year.csv").read_text().splitlines()
+    assert by_year[0] == "period,corr,n" and by_year[-1].startswith("all,")
+    assert [r["period"] for r in doc["correlation_by_year"]][-1] == "all"
 
 
 @pytest.mark.parametrize(

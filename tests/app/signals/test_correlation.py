@@ -9,12 +9,13 @@ import pytest
 from app.errors import AnalysisError
 from app.signals.correlation import (
     aligned_log_returns,
+    correlation_by_year,
     lead_lag,
     pearson,
     rolling_correlation,
     weekly_closes,
 )
-from tests.app.signals.helpers import day, days
+from tests.app.signals.helpers import day, days, iso
 
 
 def test_returns_are_taken_between_common_dates():
@@ -106,3 +107,49 @@ def test_lead_lag_on_fewer_weeks_than_lags():
     assert table.loc[table["lag"].abs() >= 3, "n"].eq(0).all()
     assert table.loc[table["lag"] == 0, "n"].item() == 3
     assert table["corr"].isna().all()  # a flat follower correlates with nothing
+
+
+def test_correlation_by_year_splits_by_the_year_a_return_ends_in():
+    # Daily bars from 2019-12-20 to 2021-01-10: the follower copies the leader in 2020 and
+    # mirrors it in 2019 and 2021, so the years come out +1, -1, -1 and the whole history mixed.
+    all_days = np.arange(day("2019-12-20"), day("2021-01-10") + 1)
+    steps = np.random.default_rng(4).normal(0, 0.02, all_days.size - 1)
+    year_of_end = np.array([int(iso(d)[:4]) for d in all_days[1:]])
+    sign = np.where(year_of_end == 2020, 1.0, -1.0)
+    leader = 100 * np.exp(np.concatenate([[0.0], np.cumsum(steps)]))
+    follower = 100 * np.exp(np.concatenate([[0.0], np.cumsum(sign * steps)]))
+    table = correlation_by_year(all_days, leader, all_days, follower)
+    assert list(table.columns) == ["period", "corr", "n"]
+    assert table["period"].tolist() == ["2019", "2020", "2021", "all"]
+    # 2019-12-21..31 end in 2019 (11 returns); 2020-01-01's return (from Dec 31) is 2020's.
+    assert table["n"].tolist() == [11, 366, 10, all_days.size - 1]
+    np.testing.assert_allclose(table["corr"].iloc[:3], [-1.0, 1.0, -1.0])
+    assert table["corr"].iloc[3] == pytest.approx(pearson(steps, sign * steps))
+    assert -1.0 < table["corr"].iloc[3] < 1.0
+
+
+def test_correlation_by_year_uses_common_dates_only():
+    # The leader skips the weekend: Friday-to-Monday is one return for both markets.
+    leader_days = days("2024-01-05", "2024-01-08", "2024-01-09", "2024-01-10")
+    follower_days = days(
+        "2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09", "2024-01-10"
+    )
+    leader = np.array([100.0, 110, 99, 108.9])
+    follower = np.array([50.0, 80, 20, 55, 49.5, 54.45])  # weekend swings leave no trace
+    table = correlation_by_year(leader_days, leader, follower_days, follower)
+    assert table["n"].tolist() == [3, 3]
+    assert table["corr"].tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_correlation_by_year_edges():
+    two = days("2023-12-30", "2023-12-31", "2024-01-01", "2024-01-02")
+    table = correlation_by_year(two, np.array([1.0, 2, 3, 5]), two, np.array([1.0, 3, 2, 4]))
+    assert table["period"].tolist() == ["2023", "2024", "all"]
+    assert table["n"].tolist() == [1, 2, 3]
+    assert np.isnan(table["corr"].iloc[:2]).all()  # below 3 pairs: no correlation, not 0
+    assert not np.isnan(table["corr"].iloc[2])
+    flat = correlation_by_year(two, np.ones(4), two, np.array([1.0, 3, 2, 4]))
+    assert np.isnan(flat["corr"]).all()
+    none = correlation_by_year(two, np.ones(4), two + 400, np.ones(4))
+    assert none["period"].tolist() == ["all"] and none["n"].tolist() == [0]
+    assert np.isnan(none["corr"].item())
