@@ -104,8 +104,10 @@ class AnalysisResult:
     - correlation_by_year: columns period ("2010", …, "all"), corr, n: the same daily log
       returns' correlation per calendar year of the return's end date and over the whole
       history (the "all" row is always there; corr NaN below 3 pairs).
-    - lead_lag: columns lag (-12..12), corr, n, band (1.96/sqrt(n)); lag k pairs the leader's
-      week t with the follower's week t+k.
+    - lead_lag: columns lag (-12..12), corr, n, band (1.96/sqrt(n), for one lag alone),
+      band_corrected (the Bonferroni band for all 25 lags, 3.09/sqrt(n)), clears_corrected
+      (bool: |corr| above band_corrected); lag k pairs the leader's week t with the
+      follower's week t+k (app.signals.correlation).
     - cycles: one row per halving cycle, columns halving_date, next_halving_date,
       halving_price, peak_date, peak_close, multiple, days_to_peak, multiple_at_current_day.
     - cycle_curves: halving date (YYYY-MM-DD) -> Series indexed by days since halving (int)

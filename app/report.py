@@ -129,9 +129,12 @@ def _describe_source(info: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: dates as YYYY-MM-DD, numbers exactly (shortest round-trip), missing empty."""
+    """A CSV cell: dates as YYYY-MM-DD, numbers exactly (shortest round-trip), flags as
+    true/false (as in JSON), missing empty."""
     if is_missing(value):
         return ""
+    if isinstance(value, bool):  # frames hand over Python bools (itertuples, tolist)
+        return "true" if value else "false"
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -204,6 +207,7 @@ def analysis_document(
     import dataclasses
 
     from app import __version__
+    from app.signals.correlation import lead_lag_note
 
     generated_at = generated_at or dt.datetime.now(dt.UTC)
     state = dataclasses.asdict(result.leader_state)
@@ -222,6 +226,7 @@ def analysis_document(
         "summary": _records(result.summary),
         "correlation_by_year": _records(result.correlation_by_year),
         "lead_lag": _records(result.lead_lag),
+        "lead_lag_note": lead_lag_note(result.lead_lag),
         "cycles": _records(result.cycles),
         "notes": list(result.notes),
     }
@@ -293,7 +298,10 @@ def write_analysis_files(
 
 
 def format_table(result: AnalysisResult) -> str:
-    """Breakouts, the event study with its verdicts, the leader's state and notes, as text."""
+    """Breakouts, the event study with its verdicts, the lead-lag note, the leader's state and
+    notes, as text."""
+    from app.signals.correlation import lead_lag_note
+
     p = result.params
     lines = [
         f"{result.leader_key} (leader) -> {result.follower_key} (follower)",
@@ -317,6 +325,7 @@ def format_table(result: AnalysisResult) -> str:
     rows = [_summary_cells(r) for r in result.summary.itertuples(index=False)]
     lines += _aligned([head, *rows])
     lines += ["", *(f"  {v}" for v in result.summary["verdict"])]
+    lines += ["", lead_lag_note(result.lead_lag)]
     lines += ["", _state_line(result), *(f"Note: {n}" for n in result.notes)]
     return "\n".join(lines) + "\n"
 

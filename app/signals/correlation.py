@@ -9,7 +9,11 @@ Weekly: each market's last close of each week ending Friday (pandas "W-FRI"), lo
 between consecutive weeks (NaN when either week has no close), and for k in -max_lag..max_lag
 the correlation of the leader's week t with the follower's week t + k over the weeks where
 both are known. k > 0 asks "does the follower move k weeks after the leader?". The band
-1.96/sqrt(n) is the approximate 95 % range of a correlation of unrelated series.
+1.96/sqrt(n) is the approximate 95 % range of a correlation of unrelated series, for one lag
+looked at alone. Scanning 2K + 1 lags, about one in twenty of them clears that band by chance,
+so each lag also gets the Bonferroni band z/sqrt(n) with z the standard normal quantile at
+1 - 0.05 / (2 (2K + 1)) (3.09 for K = 12): a lag that clears it is unusual even after looking
+at every lag (`clears_corrected`).
 
 By era: the daily returns on common dates (as above), grouped by the calendar year of the
 day each return ends on, one correlation per year and one over the whole history, so a change
@@ -19,6 +23,7 @@ is visible instead of averaged into one figure.
 
 from __future__ import annotations
 
+import statistics
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +34,8 @@ from app.signals.common import log_returns, window_sums
 if TYPE_CHECKING:
     import pandas as pd
 
-LEAD_LAG_COLUMNS = ("lag", "corr", "n", "band")
+LEAD_LAG_COLUMNS = ("lag", "corr", "n", "band", "band_corrected", "clears_corrected")
+LEAD_LAG_LEVEL = 0.05  # two-sided, for the whole scan (Bonferroni) and for one lag alone
 CORRELATION_BY_YEAR_COLUMNS = ("period", "corr", "n")
 WHOLE_HISTORY = "all"  # the `period` of the row over every common date
 _DEGENERATE = 1e-12  # a window whose variance is this small relative to its spread is flat
@@ -153,7 +159,10 @@ def lead_lag(
     follower_close: np.ndarray,
     max_lag: int = 12,
 ) -> pd.DataFrame:
-    """Columns lag, corr, n, band for lags -max_lag..max_lag (see module doc)."""
+    """Columns lag, corr, n, band, band_corrected, clears_corrected for lags -max_lag..max_lag.
+
+    See the module doc; bands are NaN and clears_corrected False where a lag has no pairs.
+    """
     import pandas as pd
 
     lw, lc = weekly_closes(leader_days, leader_close)
@@ -171,6 +180,58 @@ def lead_lag(
             both = ~(np.isnan(x) | np.isnan(y))
             pairs[i] = int(np.count_nonzero(both))
             corr[i] = pearson(x[both], y[both])
-    with np.errstate(divide="ignore"):
-        band = np.where(pairs > 0, 1.96 / np.sqrt(np.maximum(pairs, 1)), np.nan)
-    return pd.DataFrame({"lag": lags, "corr": corr, "n": pairs, "band": band})
+    root_n = np.where(pairs > 0, np.sqrt(np.maximum(pairs, 1)), np.nan)
+    band, corrected = 1.96 / root_n, corrected_z(lags.size) / root_n
+    with np.errstate(invalid="ignore"):
+        clears = np.abs(corr) > corrected  # NaN compares False: no pairs, no claim
+    return pd.DataFrame(
+        {
+            "lag": lags,
+            "corr": corr,
+            "n": pairs,
+            "band": band,
+            "band_corrected": corrected,
+            "clears_corrected": clears,
+        }
+    )
+
+
+def corrected_z(lags_tested: int) -> float:
+    """The two-sided Bonferroni z for `lags_tested` lags at LEAD_LAG_LEVEL (3.09 for 25)."""
+    tail = LEAD_LAG_LEVEL / (2 * max(lags_tested, 1))
+    return statistics.NormalDist().inv_cdf(1 - tail)
+
+
+def lead_lag_note(table: pd.DataFrame) -> str:
+    """One plain sentence: which lags clear the corrected band, and which only the per-lag one."""
+    if table.empty or table["corr"].isna().all():
+        return "Lead-lag: too few common weeks to compare the two markets."
+    count = len(table)
+    with np.errstate(invalid="ignore"):
+        loose = table.loc[(table["corr"].abs() > table["band"]) & ~table["clears_corrected"]]
+    strong = table.loc[table["clears_corrected"]]
+    text = f"Lead-lag ({count} weekly lags tested): "
+    if strong.empty:
+        text += "no lag clears the band corrected for testing them all"
+    else:
+        text += f"{_lags(strong)} {_clear(strong)} the band corrected for testing them all"
+    if not loose.empty:
+        text += (
+            f"; {_lags(loose)} {_clear(loose)} only the per-lag ±1.96/√n band, which about "
+            "one lag in 20 clears by chance"
+        )
+    return text + "."
+
+
+def _clear(rows: pd.DataFrame) -> str:
+    return "clears" if len(rows) == 1 else "clear"
+
+
+def _lags(rows: pd.DataFrame) -> str:
+    """ "+1 week (+0.21), −3 weeks (−0.12)": lag > 0 means the follower moves after the leader."""
+    parts = []
+    for lag, corr in zip(rows["lag"], rows["corr"], strict=True):
+        weeks = "week" if abs(int(lag)) == 1 else "weeks"
+        label = "the same week" if lag == 0 else f"{int(lag):+d} {weeks}"
+        parts.append(f"{label} ({float(corr):+.2f})")
+    return ", ".join(parts)

@@ -90,6 +90,7 @@ def test_table_output_is_readable(cached, capsys):
     assert "Breakouts (1)" in out and "1970-04-11" in out
     assert "30 days: only 1 event, too few to conclude anything" in out
     assert "Leader now: 90.00 on 1970-07-19" in out
+    assert "\nLead-lag: too few common weeks to compare the two markets." in out
     assert all(line == line.rstrip() for line in out.splitlines())
 
 
@@ -138,6 +139,10 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     by_year = (out_dir / "correlation_by_year.csv").read_text().splitlines()
     assert by_year[0] == "period,corr,n" and by_year[-1].startswith("all,")
     assert [r["period"] for r in doc["correlation_by_year"]][-1] == "all"
+    assert doc["lead_lag_note"].startswith("Lead-lag: ")
+    lead_lag_rows = (out_dir / "lead_lag.csv").read_text().splitlines()
+    assert lead_lag_rows[0] == "lag,corr,n,band,band_corrected,clears_corrected"
+    assert all(row.endswith(",false") for row in lead_lag_rows[1:])  # a flag, not 0.0
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,8 +11,10 @@ import pytest
 from app.errors import AnalysisError
 from app.signals.correlation import (
     aligned_log_returns,
+    corrected_z,
     correlation_by_year,
     lead_lag,
+    lead_lag_note,
     pearson,
     rolling_correlation,
     weekly_closes,
@@ -153,3 +157,62 @@ def test_correlation_by_year_edges():
     none = correlation_by_year(two, np.ones(4), two + 400, np.ones(4))
     assert none["period"].tolist() == ["all"] and none["n"].tolist() == [0]
     assert np.isnan(none["corr"].item())
+
+
+def test_lead_lag_has_both_bands_and_says_which_lags_clear_the_corrected_one():
+    rng = np.random.default_rng(3)
+    fridays = day("2020-01-03") + 7 * np.arange(300)
+    leader_returns = rng.normal(0, 0.03, 300)
+    # The follower repeats the leader 2 weeks later, under as much noise again.
+    follower_returns = np.roll(leader_returns, 2) + rng.normal(0, 0.03, 300)
+    leader = 100 * np.exp(np.cumsum(leader_returns))
+    follower = 100 * np.exp(np.cumsum(follower_returns))
+    table = lead_lag(fridays, leader, fridays, follower, max_lag=12)
+    assert list(table.columns) == [
+        "lag",
+        "corr",
+        "n",
+        "band",
+        "band_corrected",
+        "clears_corrected",
+    ]
+    z = 3.0902323  # the standard normal quantile at 1 - 0.05 / (2 * 25)
+    np.testing.assert_allclose(table["band"], 1.96 / np.sqrt(table["n"]))
+    np.testing.assert_allclose(table["band_corrected"], z / np.sqrt(table["n"]), rtol=1e-6)
+    assert table["clears_corrected"].dtype == bool
+    expected = (table["corr"].abs() > table["band_corrected"]).tolist()
+    assert table["clears_corrected"].tolist() == expected
+    assert table.loc[table["clears_corrected"], "lag"].tolist() == [2]
+
+
+def test_corrected_z_is_bonferroni_over_the_lags():
+    assert corrected_z(1) == pytest.approx(1.959964, abs=1e-6)  # one lag: the usual 1.96
+    assert corrected_z(25) == pytest.approx(3.0902323, abs=1e-6)
+    for lags in (1, 9, 25):  # the upper tail beyond z is 0.05 / (2 * lags)
+        tail = 0.5 * math.erfc(corrected_z(lags) / math.sqrt(2))
+        assert tail == pytest.approx(0.05 / (2 * lags), rel=1e-9)
+
+
+def _scan(corr, n=100):
+    table = pd.DataFrame({"lag": np.arange(-2, 3), "corr": corr, "n": n})
+    table["band"] = 1.96 / np.sqrt(table["n"])
+    table["band_corrected"] = corrected_z(5) / np.sqrt(table["n"])
+    table["clears_corrected"] = table["corr"].abs() > table["band_corrected"]
+    return table
+
+
+def test_lead_lag_note_names_the_lags_of_each_band():
+    # n = 100: per-lag band 0.196, corrected (5 lags) 0.258.
+    note = lead_lag_note(_scan([0.05, -0.22, 0.01, 0.30, 0.1]))
+    assert note == (
+        "Lead-lag (5 weekly lags tested): +1 week (+0.30) clears the band corrected for testing "
+        "them all; -1 week (-0.22) clears only the per-lag ±1.96/√n band, which about one lag "
+        "in 20 clears by chance."
+    )
+    quiet = lead_lag_note(_scan([0.05, -0.22, 0.01, 0.21, 0.1]))
+    assert quiet.startswith("Lead-lag (5 weekly lags tested): no lag clears the band corrected")
+    assert "-1 week (-0.22), +1 week (+0.21) clear only the per-lag" in quiet
+    same_week = lead_lag_note(_scan([0.0, 0.0, 0.5, 0.0, 0.0]))
+    assert "the same week (+0.50) clears the band corrected" in same_week
+    assert "per-lag" not in same_week
+    assert lead_lag_note(_scan([np.nan] * 5, n=0)).startswith("Lead-lag: too few common weeks")
