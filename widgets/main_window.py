@@ -43,7 +43,8 @@ from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
-from widgets.tables.tabs import SignalsTab, StatisticsTab
+from widgets.tables.statistics_tab import StatisticsTab
+from widgets.tables.tabs import SignalsTab
 from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
