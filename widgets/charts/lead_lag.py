@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 NO_SCAN_MESSAGE = "No lead-lag scan: too few common weeks"
 
 
-class _StillView(pg.PlotWidget):
+class _StillView(pg.GraphicsLayoutWidget):
     """A plot that leaves the wheel to its scrolling parent."""
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -49,7 +49,10 @@ class LeadLagChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self._view)
-        self._plot = self._view.getPlotItem()
+        # Built as the cycles chart is (a layout widget holding our own plot item): the legend
+        # strip then goes away with the plot at exit.
+        self._plot = pg.PlotItem()
+        self._view.addItem(self._plot)
         self._plot.setMenuEnabled(False)
         self._plot.hideButtons()
         self._plot.setMouseEnabled(x=False, y=False)
