@@ -50,3 +50,12 @@ def test_data_age_is_said_only_when_older_than_a_week():
     assert data_age_note(dt.date(2026, 11, 25), today).startswith("data as of 2026-11-25, 8 days")
     assert data_age_note(None, today) == ""
     assert data_age_note(dt.datetime(2026, 2, 20, 0, 0), today).startswith("data as of 2026-02-20")
+
+
+def test_correlations_are_signed_with_two_decimals():
+    from app.formatting import correlation
+
+    assert correlation(0.4213) == "+0.42"
+    assert correlation(-0.05) == "-0.05"
+    assert correlation(-0.001) == "0.00"  # no signed zero
+    assert correlation(float("nan")) == "" and correlation(None) == ""
