@@ -120,8 +120,13 @@ class AnalysisResult:
       days (the base rate of the breakouts' regime column; NaN with no dated phase).
     - correlation: rolling correlation of daily log returns on dates both markets traded,
       indexed by the window's last date (empty when the window does not fit the data).
-    - lead_lag: columns lag (-12..12), corr, n, band (1.96/sqrt(n)); lag k pairs the leader's
-      week t with the follower's week t+k.
+    - correlation_by_year: columns period ("2010", …, "all"), corr, n: the same daily log
+      returns' correlation per calendar year of the return's end date and over the whole
+      history (the "all" row is always there; corr NaN below 3 pairs).
+    - lead_lag: columns lag (-12..12), corr, n, band (1.96/sqrt(n), for one lag alone),
+      band_corrected (the Bonferroni band for all 25 lags, 3.09/sqrt(n)), clears_corrected
+      (bool: |corr| above band_corrected); lag k pairs the leader's week t with the
+      follower's week t+k (app.signals.correlation).
     - cycles: one row per halving cycle, columns halving_date, next_halving_date,
       halving_price, peak_date, peak_close, multiple, days_to_peak, multiple_at_current_day.
     - cycle_curves: halving date (YYYY-MM-DD) -> Series indexed by days since halving (int)
@@ -143,6 +148,7 @@ class AnalysisResult:
     leader_regimes: pd.DataFrame
     follower_regimes: pd.DataFrame
     correlation: pd.Series
+    correlation_by_year: pd.DataFrame
     lead_lag: pd.DataFrame
     cycles: pd.DataFrame
     cycle_curves: dict[str, pd.Series]
@@ -228,6 +234,7 @@ def _run_parts(
         out["breakouts"] = breakouts
     with _timed(timings, "correlation"):
         out["correlation"] = p.correlation_part(lead, foll, params.corr_window, notes)
+        out["correlation_by_year"] = p.correlation_by_year_part(lead, foll, notes)
     with _timed(timings, "lead_lag"):
         out["lead_lag"] = p.lead_lag_part(lead, foll, notes)
     with _timed(timings, "cycles"):

@@ -106,6 +106,14 @@ def phase(kind: str, days: float | None, since: float | None) -> str:
     return f"{kind}, {whole(days)} d, {change(since, 0)}"
 
 
+def correlation(value: float | None) -> str:
+    """A correlation, signed with two decimals ("+0.42", "-0.05", "0.00"); missing -> ""."""
+    if is_missing(value):
+        return ""
+    text = f"{float(value):+.2f}"  # type: ignore[arg-type]
+    return text if text.strip("+-0.") else "0.00"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 breakout", "3 breakouts" (with thousands separators)."""
     return f"{count:,} {word if count == 1 else many or word + 's'}"

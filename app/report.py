@@ -67,7 +67,7 @@ def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--out",
         metavar="DIR",
         help="also write events.csv, summary.csv, regimes.csv, cycles.csv, correlation.csv, "
-        "lead_lag.csv and analysis.json into DIR (created if needed)",
+        "correlation_by_year.csv, lead_lag.csv and analysis.json into DIR (created if needed)",
     )
     cmd.add_argument(
         "--force", action="store_true", help="replace those files if DIR already has them"
@@ -145,13 +145,13 @@ def _cell(value: Any) -> str:
     significant digits, whole numbers without ".0"), missing empty."""
     if is_missing(value):
         return ""
+    if isinstance(value, bool):  # frames hand over Python bools (itertuples, tolist)
+        return "true" if value else "false"
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, numbers.Integral):
         return str(int(value))
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real):
         return repr(clean_number(float(value)))
     return str(value)
 
@@ -239,6 +239,7 @@ def analysis_document(
     import dataclasses
 
     from app import __version__
+    from app.signals.correlation import lead_lag_note
 
     generated_at = generated_at or dt.datetime.now(dt.UTC)
     state = dataclasses.asdict(result.leader_state)
@@ -257,7 +258,9 @@ def analysis_document(
         "breakouts": _records(_with_whole_days(result.breakouts)),
         "follower_bull_share": _json_value(result.follower_bull_share),
         "summary": _records(result.summary),
+        "correlation_by_year": _records(result.correlation_by_year),
         "lead_lag": _records(result.lead_lag),
+        "lead_lag_note": lead_lag_note(result.lead_lag),
         "cycles": _records(result.cycles),
         "notes": list(result.notes),
     }
@@ -304,6 +307,7 @@ ANALYSIS_FILES = (
     "regimes.csv",
     "cycles.csv",
     "correlation.csv",
+    "correlation_by_year.csv",
     "lead_lag.csv",
     "analysis.json",
 )
@@ -325,6 +329,7 @@ def write_analysis_files(
         regimes_csv_text(result),
         frame_csv_text(result.cycles),
         correlation_csv_text(result),
+        frame_csv_text(result.correlation_by_year),
         frame_csv_text(result.lead_lag),
         analysis_json_text(result, sources),
     )
@@ -336,7 +341,10 @@ def write_analysis_files(
 
 
 def format_table(result: AnalysisResult) -> str:
-    """Breakouts, the event study with its verdicts, the leader's state and notes, as text."""
+    """Breakouts, the event study with its verdicts, the lead-lag note, the leader's state and
+    notes, as text."""
+    from app.signals.correlation import lead_lag_note
+
     p = result.params
     lines = [
         f"{result.leader_key} (leader) -> {result.follower_key} (follower)",
@@ -369,6 +377,7 @@ def format_table(result: AnalysisResult) -> str:
     rows = [_era_cells(r) for r in result.summary.itertuples(index=False)]
     lines += _aligned([head, *rows])
     lines += ["", *(f"  {v}" for v in result.summary["verdict"])]
+    lines += ["", lead_lag_note(result.lead_lag)]
     lines += ["", _state_line(result), *(f"Note: {n}" for n in result.notes)]
     return "\n".join(lines) + "\n"
 

@@ -36,14 +36,16 @@ from widgets.actions import create_actions
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
+from widgets.headline import HeadlineBar
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
-from widgets.notice import NoticeBar, notice_text
+from widgets.notice import NoticeBar, notice_text, notify
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
-from widgets.tables.tabs import SignalsTab, StatisticsTab
+from widgets.tables.statistics_tab import StatisticsTab
+from widgets.tables.tabs import SignalsTab
 from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
@@ -121,11 +123,13 @@ class MainWindow(QMainWindow):
         self.splitter = GripSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("main-splitter")
         top = QWidget(self.splitter)
+        self.headline = HeadlineBar(self.session.choose_headline, top)
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
         self.chart_area = ChartArea(top)
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
+        column.addWidget(self.headline)
         column.addWidget(self.notice)
         column.addWidget(self.chart_area, 1)
         self.splitter.addWidget(top)
@@ -216,7 +220,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def show_loaded(self, loaded: Loaded) -> None:
         if loaded.cache_notice:
-            self._notify("Cache replaced", loaded.cache_notice)
+            notify(self, "Cache replaced", loaded.cache_notice)
         result = loaded.result
         if result is None:
             self.show_empty(loaded.empty_message or EMPTY_MESSAGE)
@@ -232,6 +236,7 @@ class MainWindow(QMainWindow):
         self.signals_tab.show_result(result)
         self.statistics_tab.show_result(result)
         self.cycles_tab.show_result(result)
+        self.headline.show_result(result, self.settings.headline_horizon)
         name = self._name(result.leader_key)
         self.status.leader.setText(leader_state_text(name, result.leader_state))
         self.view.new_result(result, first)
@@ -256,6 +261,7 @@ class MainWindow(QMainWindow):
         self.chart_area.show_empty(message)
         for tab in (self.signals_tab, self.statistics_tab, self.cycles_tab):
             tab.clear(message)
+        self.headline.clear()
         self.status.leader.clear()
 
     def update_notice(self) -> None:
@@ -294,19 +300,11 @@ class MainWindow(QMainWindow):
         if failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
-            self._notify(title, str(error))
+            notify(self, title, str(error))
         elif failure.kind != FETCH:  # the fetch view reports its own
             self.show_empty(f"Could not show the data: {error}")
             self.status.show_message(str(error))
             QTimer.singleShot(0, self, self.drawn.emit)
-
-    def _notify(self, title: str, text: str) -> None:
-        """A non-blocking message box (never stalls workers, screenshots or tests)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     # -- import, settings, about ----------------------------------------------------------------
 

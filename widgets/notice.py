@@ -1,5 +1,6 @@
 """The notice line above the charts: what is missing or how old the data is, and the buttons
-that fix it (Import CSV…, Refresh), so an empty or partial window is never a dead end.
+that fix it (Import CSV…, Refresh), so an empty or partial window is never a dead end; and the
+window's one kind of warning box (`notify`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
 
 from app.data_age import data_age_note
 from app.instruments import parse_key
@@ -57,3 +58,10 @@ class NoticeBar(QFrame):
     def notice(self) -> str:
         """The text shown, or "" while the bar is hidden."""
         return "" if self.isHidden() else self.text.text()
+
+
+def notify(parent: QWidget, title: str, text: str) -> None:
+    """A non-blocking warning box (never stalls workers, screenshots or tests)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

@@ -9,11 +9,21 @@ Weekly: each market's last close of each week ending Friday (pandas "W-FRI"), lo
 between consecutive weeks (NaN when either week has no close), and for k in -max_lag..max_lag
 the correlation of the leader's week t with the follower's week t + k over the weeks where
 both are known. k > 0 asks "does the follower move k weeks after the leader?". The band
-1.96/sqrt(n) is the approximate 95 % range of a correlation of unrelated series.
+1.96/sqrt(n) is the approximate 95 % range of a correlation of unrelated series, for one lag
+looked at alone. Scanning 2K + 1 lags, about one in twenty of them clears that band by chance,
+so each lag also gets the Bonferroni band z/sqrt(n) with z the standard normal quantile at
+1 - 0.05 / (2 (2K + 1)) (3.09 for K = 12): a lag that clears it is unusual even after looking
+at every lag (`clears_corrected`).
+
+By era: the daily returns on common dates (as above), grouped by the calendar year of the
+day each return ends on, one correlation per year and one over the whole history, so a change
+of relationship (none in 2010-19, clearly positive since 2020 for the Russell 2000 and Bitcoin)
+is visible instead of averaged into one figure.
 """
 
 from __future__ import annotations
 
+import statistics
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +34,10 @@ from app.signals.common import log_returns, window_sums
 if TYPE_CHECKING:
     import pandas as pd
 
-LEAD_LAG_COLUMNS = ("lag", "corr", "n", "band")
+LEAD_LAG_COLUMNS = ("lag", "corr", "n", "band", "band_corrected", "clears_corrected")
+LEAD_LAG_LEVEL = 0.05  # two-sided, for the whole scan (Bonferroni) and for one lag alone
+CORRELATION_BY_YEAR_COLUMNS = ("period", "corr", "n")
+WHOLE_HISTORY = "all"  # the `period` of the row over every common date
 _DEGENERATE = 1e-12  # a window whose variance is this small relative to its spread is flat
 
 
@@ -75,6 +88,41 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.clip(np.sum(xc * yc) / np.sqrt(vx * vy), -1.0, 1.0))
 
 
+def correlation_by_year(
+    leader_days: np.ndarray,
+    leader_close: np.ndarray,
+    follower_days: np.ndarray,
+    follower_close: np.ndarray,
+) -> pd.DataFrame:
+    """Columns period ("2010", …, then "all"), corr, n: daily log-return correlation by year.
+
+    A return belongs to the year of the common date it ends on (the one from the last common
+    date of December to the first of January counts in January's year). `n` is the number of
+    return pairs; `corr` is NaN below 3 pairs or when either market is flat that year. The
+    "all" row is always there (n = 0 without common dates).
+    """
+    import pandas as pd
+
+    days, rl, rf = aligned_log_returns(leader_days, leader_close, follower_days, follower_close)
+    years = np.asarray(days, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+    periods, corr, pairs = [], [], []
+    for year in np.unique(years):
+        in_year = years == year
+        periods.append(str(1970 + int(year)))
+        corr.append(pearson(rl[in_year], rf[in_year]))
+        pairs.append(int(np.count_nonzero(in_year)))
+    periods.append(WHOLE_HISTORY)
+    corr.append(pearson(rl, rf))
+    pairs.append(int(rl.size))
+    return pd.DataFrame(
+        {
+            "period": pd.Series(periods, dtype=object),
+            "corr": np.asarray(corr, dtype=float),
+            "n": np.asarray(pairs, dtype=np.int64),
+        }
+    )
+
+
 def weekly_closes(days: np.ndarray, close: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(week numbers, last close of each week); weeks end on Friday like pandas "W-FRI".
 
@@ -111,7 +159,10 @@ def lead_lag(
     follower_close: np.ndarray,
     max_lag: int = 12,
 ) -> pd.DataFrame:
-    """Columns lag, corr, n, band for lags -max_lag..max_lag (see module doc)."""
+    """Columns lag, corr, n, band, band_corrected, clears_corrected for lags -max_lag..max_lag.
+
+    See the module doc; bands are NaN and clears_corrected False where a lag has no pairs.
+    """
     import pandas as pd
 
     lw, lc = weekly_closes(leader_days, leader_close)
@@ -129,6 +180,58 @@ def lead_lag(
             both = ~(np.isnan(x) | np.isnan(y))
             pairs[i] = int(np.count_nonzero(both))
             corr[i] = pearson(x[both], y[both])
-    with np.errstate(divide="ignore"):
-        band = np.where(pairs > 0, 1.96 / np.sqrt(np.maximum(pairs, 1)), np.nan)
-    return pd.DataFrame({"lag": lags, "corr": corr, "n": pairs, "band": band})
+    root_n = np.where(pairs > 0, np.sqrt(np.maximum(pairs, 1)), np.nan)
+    band, corrected = 1.96 / root_n, corrected_z(lags.size) / root_n
+    with np.errstate(invalid="ignore"):
+        clears = np.abs(corr) > corrected  # NaN compares False: no pairs, no claim
+    return pd.DataFrame(
+        {
+            "lag": lags,
+            "corr": corr,
+            "n": pairs,
+            "band": band,
+            "band_corrected": corrected,
+            "clears_corrected": clears,
+        }
+    )
+
+
+def corrected_z(lags_tested: int) -> float:
+    """The two-sided Bonferroni z for `lags_tested` lags at LEAD_LAG_LEVEL (3.09 for 25)."""
+    tail = LEAD_LAG_LEVEL / (2 * max(lags_tested, 1))
+    return statistics.NormalDist().inv_cdf(1 - tail)
+
+
+def lead_lag_note(table: pd.DataFrame) -> str:
+    """One plain sentence: which lags clear the corrected band, and which only the per-lag one."""
+    if table.empty or table["corr"].isna().all():
+        return "Lead-lag: too few common weeks to compare the two markets."
+    count = len(table)
+    with np.errstate(invalid="ignore"):
+        loose = table.loc[(table["corr"].abs() > table["band"]) & ~table["clears_corrected"]]
+    strong = table.loc[table["clears_corrected"]]
+    text = f"Lead-lag ({count} weekly lags tested): "
+    if strong.empty:
+        text += "no lag clears the band corrected for testing them all"
+    else:
+        text += f"{_lags(strong)} {_clear(strong)} the band corrected for testing them all"
+    if not loose.empty:
+        text += (
+            f"; {_lags(loose)} {_clear(loose)} only the per-lag ±1.96/√n band, which about "
+            "one lag in 20 clears by chance"
+        )
+    return text + "."
+
+
+def _clear(rows: pd.DataFrame) -> str:
+    return "clears" if len(rows) == 1 else "clear"
+
+
+def _lags(rows: pd.DataFrame) -> str:
+    """ "+1 week (+0.21), −3 weeks (−0.12)": lag > 0 means the follower moves after the leader."""
+    parts = []
+    for lag, corr in zip(rows["lag"], rows["corr"], strict=True):
+        weeks = "week" if abs(int(lag)) == 1 else "weeks"
+        label = "the same week" if lag == 0 else f"{int(lag):+d} {weeks}"
+        parts.append(f"{label} ({float(corr):+.2f})")
+    return ", ".join(parts)

@@ -191,6 +191,19 @@ def correlation_part(lead: Bars, foll: Bars, window: int, notes: list[str]) -> p
     return dated_series(days[window - 1 :], values, "correlation")
 
 
+def correlation_by_year_part(lead: Bars, foll: Bars, notes: list[str]) -> pd.DataFrame:
+    """Correlation of daily log returns per calendar year and over the whole history."""
+    from app.signals.correlation import correlation_by_year
+
+    table = correlation_by_year(lead.days, lead.close, foll.days, foll.close)
+    if table["corr"].isna().all():
+        notes.append(
+            "No correlation by year: no year has 3 daily returns on dates both markets traded "
+            "with both markets moving."
+        )
+    return table
+
+
 def lead_lag_part(lead: Bars, foll: Bars, notes: list[str]) -> pd.DataFrame:
     """The weekly lead-lag scan for lags -12..12."""
     from app.signals.correlation import lead_lag

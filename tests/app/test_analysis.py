@@ -61,6 +61,11 @@ def test_full_run_has_every_documented_column_and_timing():
         assert list(frame.columns) == ["start", "end", "kind", "return"] and len(frame) > 0
     assert result.lead_lag["lag"].tolist() == list(range(-12, 13))
     assert len(result.correlation) == 1_500 - 1 - 90 + 1 - _missing_common(leader, follower)
+    by_year = result.correlation_by_year
+    assert by_year["period"].tolist() == [str(y) for y in range(2015, 2021)] + ["all"]
+    common_returns = 1_500 - _missing_common(leader, follower) - 1
+    assert by_year["n"].iloc[-1] == by_year["n"].iloc[:-1].sum() == common_returns
+    assert by_year["corr"].notna().all()
     assert result.cycles["halving_date"].tolist() == [
         pd.Timestamp("2016-07-09"),
         pd.Timestamp("2020-05-11"),
@@ -136,6 +141,8 @@ def test_weekend_only_follower_against_a_weekday_leader():
     assert result.breakouts["fwd_30d"].notna().all()  # p0 is the weekend close before
     assert result.correlation.empty
     assert any("No rolling correlation" in n for n in result.notes)
+    assert result.correlation_by_year["period"].tolist() == ["all"]
+    assert any("No correlation by year" in n for n in result.notes)
     assert result.lead_lag["n"].max() > 50  # weekly buckets still pair up
 
 

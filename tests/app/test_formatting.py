@@ -77,3 +77,12 @@ def test_multiples_range():
 
     assert multiples_range(0.6718, 3.0679) == "×0.67 to ×3.07"
     assert multiples_range(float("nan"), 2.0) == ""
+
+
+def test_correlations_are_signed_with_two_decimals():
+    from app.formatting import correlation
+
+    assert correlation(0.4213) == "+0.42"
+    assert correlation(-0.05) == "-0.05"
+    assert correlation(-0.001) == "0.00"  # no signed zero
+    assert correlation(float("nan")) == "" and correlation(None) == ""

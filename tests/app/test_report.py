@@ -110,13 +110,14 @@ def test_table_output_is_readable(cached, capsys):
     assert "p adjusted" in out and "95% interval" in out
     assert "bull, 80 d, +54%" in out  # the follower's phase at the breakout
     assert "100% of the follower's dated days are bull days" in out
+    assert "\nLead-lag: too few common weeks to compare the two markets." in out
     assert all(line == line.rstrip() for line in out.splitlines())
 
 
 def test_json_output_and_out_files(cached, capsys, tmp_path):
     out_dir = tmp_path / "results"
     code, out, err = _analyze(capsys, "--format", "json", "--out", str(out_dir))
-    assert code == 0 and "Wrote 7 files" in err
+    assert code == 0 and "Wrote 8 files" in err
     doc = json.loads(out)
     assert doc["seed"] == Settings().seed
     assert doc["parameters"]["horizons"] == [30, 90, 180, 365]
@@ -149,6 +150,7 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
         [
             "analysis.json",
             "correlation.csv",
+            "correlation_by_year.csv",
             "cycles.csv",
             "events.csv",
             "lead_lag.csv",
@@ -170,6 +172,13 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     assert len(summary) == 5
     assert (out_dir / "regimes.csv").read_text().startswith("role,key,start,end,kind,return")
     assert (out_dir / "correlation.csv").read_text().startswith("date,correlation\n")
+    by_year = (out_dir / "correlation_by_year.csv").read_text().splitlines()
+    assert by_year[0] == "period,corr,n" and by_year[-1].startswith("all,")
+    assert [r["period"] for r in doc["correlation_by_year"]][-1] == "all"
+    assert doc["lead_lag_note"].startswith("Lead-lag: ")
+    lead_lag_rows = (out_dir / "lead_lag.csv").read_text().splitlines()
+    assert lead_lag_rows[0] == "lag,corr,n,band,band_corrected,clears_corrected"
+    assert all(row.endswith(",false") for row in lead_lag_rows[1:])  # a flag, not 0.0
 
 
 @pytest.mark.parametrize(

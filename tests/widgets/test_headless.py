@@ -24,6 +24,7 @@ FILES = {
     "regimes.csv",
     "cycles.csv",
     "correlation.csv",
+    "correlation_by_year.csv",
     "lead_lag.csv",
     "analysis.json",
     "charts.png",

@@ -318,6 +318,14 @@ class Session(QObject):
             self.fetch_soon(wanted)
         return parts
 
+    def choose_headline(self, horizon: int) -> None:
+        """Save `horizon` as the headline horizon, without re-analysing: every horizon's
+        verdict is already in the result, and the window writes no file that records it."""
+        new = self.settings.with_changes(headline_horizon=horizon)
+        save_settings(self.paths.config, new)
+        self.settings = new
+        self.settingsChanged.emit(new)
+
     @Slot()
     def _on_owner_destroyed(self) -> None:
         self.shutdown()

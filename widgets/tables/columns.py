@@ -78,10 +78,22 @@ BREAKOUT_LAST = [
 
 
 def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> list[Column]:
-    """The Signals table: one row per breakout of the leader, forward returns of the follower.
+    """The Signals table: one row per breakout of the leader, forward returns of the follower,
+    where each return ranks among the days of its era (`era_pct_{h}d`, when computed), and the
+    follower's phase at the breakout.
 
     `bull_share` (the follower's share of bull days) goes into the regime column's tooltip.
     """
+    era = [
+        Column(
+            f"era_pct_{h}d",
+            f"Era rank {h} d",
+            f"Where the follower's {h}-day return after this breakout ranks among the {h}-day "
+            "returns from every day of its era (90% = better than 90% of those days)",
+            "pct",
+        )
+        for h in horizons
+    ]
     forward = [
         Column(
             f"fwd_{h}d",
@@ -98,7 +110,7 @@ def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> l
         last[0] = dataclasses.replace(
             last[0], tooltip=f"{REGIME_TIP} {bull_share_note(bull_share)}"
         )
-    return [*BREAKOUT_FIRST, *forward, *last]
+    return [*BREAKOUT_FIRST, *forward, *era, *last]
 
 
 def bull_share_note(bull_share: float, market: str = "The follower") -> str:
@@ -145,6 +157,14 @@ def _phase_end(kind: str, days_left: float, running: bool) -> str:
     return "running" if running else f"{fmt.whole(days_left)} d later"
 
 
+def present(columns: Sequence[Column], frame: pd.DataFrame | None) -> list[Column]:
+    """The columns whose field the frame has: a figure the analysis did not compute is not
+    shown as an empty column."""
+    if frame is None:
+        return list(columns)
+    return [c for c in columns if c.field in frame.columns]
+
+
 SUMMARY_COLUMNS = [
     Column(
         "horizon",
@@ -153,8 +173,29 @@ SUMMARY_COLUMNS = [
         "int",
     ),
     Column("n_events", "Events", "Breakouts with enough follower history for this horizon", "int"),
-    Column("mean", "Mean", "Average follower return after the breakouts", "return"),
+    Column(
+        "geo_mean",
+        "Geo. mean",
+        "The typical compounded return after a breakout: exp(mean log return) - 1, which one "
+        "huge outlier cannot own the way it owns the plain mean",
+        "return",
+    ),
     Column("median", "Median", "Middle follower return after the breakouts", "return"),
+    Column(
+        "era_base_geo_mean",
+        "Era base",
+        "The same geometric mean from every day within the era of each breakout (Settings → "
+        "base-rate era): what the follower did anyway at that time",
+        "return",
+    ),
+    Column(
+        "ci_text",
+        "95% interval",
+        "The breakouts' return as a multiple of their era's, with 95% confidence (×1.00 = "
+        "no better than the era)",
+        "text",
+    ),
+    Column("mean", "Mean", "Average follower return after the breakouts (outlier-prone)", "return"),
     Column(
         "share_positive", "Positive", "Share of breakouts after which the follower was up", "pct"
     ),
@@ -181,6 +222,36 @@ SUMMARY_COLUMNS = [
         "at least as high as the breakouts' (small = unusual; not proof)",
         "pvalue",
     ),
+    Column(
+        "p_adjusted",
+        "p (Holm)",
+        "The p-value adjusted (Holm) for testing every horizon at once; the verdict uses this one",
+        "pvalue",
+    ),
+    Column(
+        "p_leave_one_out_max",
+        "Worst leave-one-out p",
+        "The largest p-value with one breakout left out: large means the result rests on one event",
+        "pvalue",
+    ),
+    Column(
+        "fragile_event",
+        "Rests on",
+        "The breakout whose removal weakens the result most (the leave-one-out p above)",
+        "date",
+    ),
+]
+
+CORRELATION_YEAR_COLUMNS = [
+    Column("period", "Year", "Calendar year of the daily returns; all = the whole history", "text"),
+    Column(
+        "corr",
+        "Correlation",
+        "Correlation of the two markets' daily log returns on the dates both traded (+1: they "
+        "move together, 0: unrelated)",
+        "corr",
+    ),
+    Column("n", "Days", "Daily returns on dates both markets traded", "int"),
 ]
 
 CYCLE_COLUMNS = [
@@ -330,6 +401,19 @@ def _source_name(source: str, exchange: str) -> str:
     if source == "csv":
         return "Imported CSV"
     return source
+
+
+def summary_view_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary as the Statistics tab shows it: ci_low/ci_high (multiples of what a random
+    day of the same era returned) become one text column, "×0.67 to ×3.07"."""
+    if not {"ci_low", "ci_high"} <= set(summary.columns):
+        return summary
+    frame = summary.copy()
+    frame["ci_text"] = [
+        fmt.multiples_range(lo, hi)
+        for lo, hi in zip(summary["ci_low"], summary["ci_high"], strict=True)
+    ]
+    return frame
 
 
 def summary_verdicts(result: AnalysisResult) -> list[str]:

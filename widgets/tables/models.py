@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 SORT_ROLE = Qt.ItemDataRole.UserRole
 #: The unformatted value of a cell (float, str, date), for callers such as row selection.
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
-_NUMERIC = frozenset({"return", "pct", "price", "int", "days", "multiple", "pvalue", "number"})
+_NUMERIC = frozenset(
+    {"return", "pct", "price", "int", "days", "multiple", "pvalue", "number", "corr"}
+)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -42,8 +44,8 @@ class Column:
     """One displayed column: which frame column, its title, its meaning and its format.
 
     kind: "return" (signed percentage, coloured green/red), "pct" (percentage), "price",
-    "number", "int", "days", "multiple" (×), "pvalue", "date", "datetime", "flag" (1/0 → Yes/No),
-    "text".
+    "number", "int", "days", "multiple" (×), "pvalue", "corr" (a correlation, "+0.42"), "date",
+    "datetime", "flag" (1/0 → Yes/No), "text".
     """
 
     field: str
@@ -79,6 +81,7 @@ _FORMATTERS: dict[str, Callable[[Any], str]] = {
     "days": fmt.whole,
     "multiple": fmt.multiple,
     "pvalue": fmt.p_value,
+    "corr": fmt.correlation,
 }
 
 

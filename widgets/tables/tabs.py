@@ -1,5 +1,5 @@
-"""The result tabs below the charts: Signals and Statistics (Cycles and Data have modules of
-their own), and what every tab shares: the sortable table view and the empty state.
+"""The result tabs below the charts: Signals (Statistics, Cycles and Data have modules of their
+own), and what every tab shares: the sortable table view and the empty state.
 
 Each tab shows a friendly empty state until there is something to show (`clear(message)`), and
 fills itself from an AnalysisResult (`show_result`). Tables sort through a proxy on raw values,
@@ -8,7 +8,6 @@ select whole rows (several with Shift/Ctrl) and copy them with Ctrl+C.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -23,12 +22,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -189,11 +186,10 @@ class SignalsTab(EmptyOr):
         horizons = result.params.horizons
         frame = result.breakouts
         self._result = result
-        self.model.set_frame(
-            cols.breakout_frame(frame),
-            cols.breakout_row_tips(frame, horizons),
-            cols.breakout_columns(horizons, result.follower_bull_share),
-        )
+        shown_frame = cols.breakout_frame(frame)
+        columns = cols.breakout_columns(horizons, result.follower_bull_share)
+        shown = cols.present(columns, shown_frame)
+        self.model.set_frame(shown_frame, cols.breakout_row_tips(frame, horizons), shown)
         self._apply_filter()
         self.show_content()
 
@@ -277,78 +273,3 @@ class SignalsTab(EmptyOr):
         date = current.sibling(current.row(), 0).data(RAW_ROLE)
         if date is not None:
             self.breakoutSelected.emit(date)
-
-
-class StatisticsTab(EmptyOr):
-    """The event study per horizon, its plain-language verdicts and the small-sample warning.
-
-    The table is exactly as tall as its rows (every horizon visible, no inner scroll bar); the
-    whole tab scrolls only when the window is too short for it, so nothing is ever clipped.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        content = QWidget(self)
-        self.warning = QLabel(content)
-        self.warning.setWordWrap(True)
-        self.warning.setToolTip("Few events make any average unreliable")
-        self.warning.setStyleSheet(
-            "QLabel { background: #fde68a; color: #3b2f00; border-radius: 4px; padding: 6px; }"
-        )
-        self.verdicts = QLabel(content)
-        self.verdicts.setWordWrap(True)
-        self.verdicts.setTextFormat(Qt.TextFormat.RichText)
-        self.verdicts.setToolTip("What the follower did after the leader's breakouts, per horizon")
-        self.model = DataFrameModel(cols.SUMMARY_COLUMNS, content)
-        self.table = make_table(
-            self.model,
-            content,
-            "Breakouts against the base rate, per horizon; hover a header for what a column means",
-        )
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.footer = QLabel(content)
-        self.footer.setWordWrap(True)
-        self.footer.setToolTip("How the p-values were computed, and notes from the analysis")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.warning, self.table, self.verdicts, self.footer):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        self.set_content(scroll)
-
-    def show_result(self, result: AnalysisResult) -> None:
-        warning = cols.small_sample_warning(result)
-        self.warning.setText(warning)
-        self.warning.setVisible(bool(warning))
-        items = "".join(f"<li>{html.escape(v)}</li>" for v in cols.summary_verdicts(result))
-        self.verdicts.setText(f"<ul style='margin:0'>{items}</ul>" if items else "")
-        self.model.set_frame(result.summary, cols.summary_verdicts(result))
-        fit_rows(self.table)
-        notes = " ".join(result.notes)
-        self.footer.setText(
-            f"p-values from {result.params.bootstrap_draws:,} random same-size sets of days "
-            f"(seed {result.seed}). {notes}".strip()
-        )
-        self.show_content()
-
-    def clear(self, message: str) -> None:
-        self.model.set_frame(None)
-        self.show_message(message)
-
-
-def fit_rows(view: QTableView) -> None:
-    """Make `view` exactly as large as its header, columns and rows (no inner scroll bars).
-
-    Its minimum width is its content's, so on a narrow window the tab scrolls instead of the
-    table clipping a column.
-    """
-    view.resizeColumnsToContents()
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    frame = 2 * view.frameWidth()
-    rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
-    view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
-    view.setMinimumWidth(view.horizontalHeader().length() + frame)

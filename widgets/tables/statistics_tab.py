@@ -1,0 +1,163 @@
+"""The Statistics tab: the verdicts first, then the event study per horizon, then how the two
+markets move together (the correlation by year and the lead-lag scan).
+
+The verdict sentences lead, in a larger font: they are the answer, the table is the evidence.
+The summary table shows only the columns the analysis produced (an older result, or one without
+era pools, simply has fewer). The tables are exactly as tall as their rows; the whole tab
+scrolls when the window is too short, so nothing is ever clipped.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.signals.correlation import lead_lag_note
+from widgets.tables import columns as cols
+from widgets.tables.models import DataFrameModel
+from widgets.tables.tabs import EmptyOr, make_table
+
+if TYPE_CHECKING:
+    from app.analysis import AnalysisResult
+    from widgets.charts.lead_lag import LeadLagChart
+
+CORRELATION_HEIGHT = 230  # px of the by-year table and the lead-lag chart
+VERDICT_FONT_SCALE = 1.15
+
+
+class StatisticsTab(EmptyOr):
+    """Verdicts, the event-study table, correlation by year and the lead-lag scan."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = QWidget(self)
+        self.verdicts = QLabel(content)
+        self.verdicts.setWordWrap(True)
+        self.verdicts.setTextFormat(Qt.TextFormat.RichText)
+        self.verdicts.setToolTip("What the follower did after the leader's breakouts, per horizon")
+        font = self.verdicts.font()
+        font.setPointSizeF(font.pointSizeF() * VERDICT_FONT_SCALE)
+        self.verdicts.setFont(font)
+        self.warning = QLabel(content)
+        self.warning.setWordWrap(True)
+        self.warning.setToolTip("Few events make any average unreliable")
+        self.warning.setStyleSheet(
+            "QLabel { background: #fde68a; color: #3b2f00; border-radius: 4px; padding: 6px; }"
+        )
+        self.model = DataFrameModel(cols.SUMMARY_COLUMNS, content)
+        self.table = make_table(
+            self.model,
+            content,
+            "Breakouts against the base rate, per horizon; hover a header for what a column means",
+        )
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer = QLabel(content)
+        self.footer.setWordWrap(True)
+        self.footer.setToolTip("How the p-values were computed, and notes from the analysis")
+        self.correlation = CorrelationSection(content)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.verdicts, self.warning, self.table, self.footer, self.correlation):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.set_content(scroll)
+
+    def show_result(self, result: AnalysisResult) -> None:
+        warning = cols.small_sample_warning(result)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        verdicts = cols.summary_verdicts(result)
+        items = "".join(f"<li>{html.escape(v)}</li>" for v in verdicts)
+        self.verdicts.setText(f"<ul style='margin:0'>{items}</ul>" if items else "")
+        frame = cols.summary_view_frame(result.summary)
+        self.model.set_frame(frame, verdicts, cols.present(cols.SUMMARY_COLUMNS, frame))
+        fit_rows(self.table)
+        notes = " ".join(result.notes)
+        self.footer.setText(
+            f"p-values from {result.params.bootstrap_draws:,} random sets of days "
+            f"(seed {result.seed}). {notes}".strip()
+        )
+        self.correlation.show_result(result)
+        self.show_content()
+
+    def clear(self, message: str) -> None:
+        self.model.set_frame(None)
+        self.show_message(message)
+
+
+class CorrelationSection(QWidget):
+    """The correlation of daily returns per year beside the lead-lag chart, and its note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("<b>How the two markets move together</b>", self)
+        self.model = DataFrameModel(cols.CORRELATION_YEAR_COLUMNS, self)
+        self.table = make_table(
+            self.model,
+            self,
+            "Correlation of the two markets' daily log returns, per calendar year and over the "
+            "whole history",
+        )
+        self.table.setFixedHeight(CORRELATION_HEIGHT)
+        self.chart: LeadLagChart = _lead_lag_chart(self)
+        self.chart.setFixedHeight(CORRELATION_HEIGHT)
+        self.chart.setMinimumWidth(320)
+        self.chart.setToolTip(
+            "Correlation of the leader's weekly return with the follower's k weeks later; bars "
+            "beyond the dotted band are unusual even after testing every lag"
+        )
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setToolTip("Which lags clear the band for one lag, and the corrected band")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.table)
+        row.addWidget(self.chart, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+
+    def show_result(self, result: AnalysisResult) -> None:
+        self.model.set_frame(result.correlation_by_year)
+        self.table.resizeColumnsToContents()
+        frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+        self.table.setFixedWidth(self.table.horizontalHeader().length() + frame)
+        self.chart.set_table(result.lead_lag)
+        self.note.setText(lead_lag_note(result.lead_lag))
+
+
+def _lead_lag_chart(parent: QWidget) -> LeadLagChart:
+    from widgets.charts.lead_lag import LeadLagChart
+
+    return LeadLagChart(parent)
+
+
+def fit_rows(view: QTableView) -> None:
+    """Make `view` exactly as large as its header, columns and rows (no inner scroll bars).
+
+    Its minimum width is its content's, so on a narrow window the tab scrolls instead of the
+    table clipping a column.
+    """
+    view.resizeColumnsToContents()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    frame = 2 * view.frameWidth()
+    rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+    view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
+    view.setMinimumWidth(view.horizontalHeader().length() + frame)
