@@ -38,11 +38,13 @@ from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
-from widgets.notice import NoticeBar, notice_text
+from widgets.ladder_view import LadderView
+from widgets.notice import NoticeBar, notice_text, notify
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
+from widgets.tables.ladder_tab import LadderTab
 from widgets.tables.tabs import SignalsTab, StatisticsTab
 from widgets.view_controls import ViewControls
 
@@ -78,7 +80,7 @@ class MainWindow(QMainWindow):
         self.session = Session(paths, settings, self)
         self.layout_store = window_layout.store(paths)
         self.stopped_cleanly = True
-        self._after_first_draw: Callable[[], object] | None = None
+        self._after_first_draw: list[Callable[[], object]] = []
         self._build()
         self.view = ViewControls(
             self.menu_actions, self.chart_area, self.session, self.layout_store, self.signals_tab
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.fetch_view = FetchView(
             self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
         )
+        self.ladder_view = LadderView(self.session, self.ladder_tab, self.apply_settings)
         self._connect()
         self._update_title()
         self.remember_layout = remember_layout
@@ -111,9 +114,11 @@ class MainWindow(QMainWindow):
         self.statistics_tab = StatisticsTab(self.tabs)
         self.cycles_tab = CyclesTab(self.tabs)
         self.data_tab = DataTab(self.tabs)
+        self.ladder_tab = LadderTab(self.tabs)
         for tab, title, tip in (
             (self.signals_tab, "Signals", "The leader's breakouts and the follower's returns"),
             (self.statistics_tab, "Statistics", "Event study against the base rate, per horizon"),
+            (self.ladder_tab, "Ladder", "Every rung of the ladder, and every pair's verdict"),
             (self.cycles_tab, "Cycles", "Bitcoin halving cycles side by side"),
             (self.data_tab, "Data", "Cached instruments, freshness and download errors"),
         ):
@@ -199,24 +204,23 @@ class MainWindow(QMainWindow):
         """
         if refresh is None:
             refresh = self.settings.refresh_on_start
-        self._after_first_draw = self.session.refresh if refresh else None
-        if self._after_first_draw is None and warm_up:
-            self._after_first_draw = self.session.warm_up
+        then = self.session.refresh if refresh else self.session.warm_up if warm_up else None
+        self._after_first_draw = [self.ladder_view.rescan, *([then] if then else [])]
         self.session.load()
         QTimer.singleShot(0, self, self.chart_area.prepare_preview)
 
     @Slot()
     def _on_first_draw(self) -> None:
-        if self._after_first_draw is not None:
-            self._after_first_draw()
-            self._after_first_draw = None
+        after, self._after_first_draw = self._after_first_draw, []
+        for step in after:
+            step()
 
     # -- showing results ------------------------------------------------------------------------
 
     @Slot(object)
     def show_loaded(self, loaded: Loaded) -> None:
         if loaded.cache_notice:
-            self._notify("Cache replaced", loaded.cache_notice)
+            notify(self, "Cache replaced", loaded.cache_notice)
         result = loaded.result
         if result is None:
             self.show_empty(loaded.empty_message or EMPTY_MESSAGE)
@@ -294,19 +298,11 @@ class MainWindow(QMainWindow):
         if failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
-            self._notify(title, str(error))
+            notify(self, title, str(error))
         elif failure.kind != FETCH:  # the fetch view reports its own
             self.show_empty(f"Could not show the data: {error}")
             self.status.show_message(str(error))
             QTimer.singleShot(0, self, self.drawn.emit)
-
-    def _notify(self, title: str, text: str) -> None:
-        """A non-blocking message box (never stalls workers, screenshots or tests)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     # -- import, settings, about ----------------------------------------------------------------
 
@@ -372,17 +368,8 @@ class MainWindow(QMainWindow):
     def export_target(self) -> ExportTarget:
         """What the export functions need (widgets.export), without the window itself."""
         from widgets.export import ExportTarget
-        from widgets.tables.copying import csv_text
 
-        return ExportTarget(
-            parent=self,
-            charts=self.charts,
-            result=self.session.result,
-            settings=self.settings,
-            store=self.layout_store,
-            say=self.status.show_message,
-            signals_csv=lambda: csv_text(self.signals_tab.table),
-        )
+        return ExportTarget.of(self)
 
     def export(self, name: str, *args: object) -> object:
         """Run an export of widgets.export by name ("export_chart_interactive", "snapshot", …)."""

@@ -8,7 +8,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
 
 from app.data_age import data_age_note
 from app.instruments import parse_key
@@ -57,3 +57,10 @@ class NoticeBar(QFrame):
     def notice(self) -> str:
         """The text shown, or "" while the bar is hidden."""
         return "" if self.isHidden() else self.text.text()
+
+
+def notify(parent: QWidget, title: str, text: str) -> None:
+    """A non-blocking warning box (never stalls workers, screenshots or tests)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

@@ -15,11 +15,13 @@ OFFSCREEN_NOISE = "propagateSizeHints"
 
 
 def fast_settings(**changes: object) -> Settings:
-    """Default settings with a cheap bootstrap, no refresh on start and no extra instruments."""
+    """Default settings with a cheap bootstrap, no refresh on start and no extra instruments
+    (the ladder is the pair itself: its default rungs would add the S&P 500)."""
     base = Settings(
         leader=LEADER_KEY,
         follower=FOLLOWER_KEY,
         extra_instruments=(),
+        ladder=(LEADER_KEY, FOLLOWER_KEY),
         bootstrap_draws=200,
         refresh_on_start=False,
     )
