@@ -33,19 +33,22 @@ from app.instruments import InstrumentKey, market_name
 from app.paths import AppPaths
 from widgets import window_layout
 from widgets.actions import create_actions
+from widgets.alerts_view import AlertsView
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
 from widgets.ladder_view import LadderView
-from widgets.notice import NoticeBar, notice_text, notify
+from widgets.notice import AlertBanner, NoticeBar, notice_text, notify
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
+from widgets.tables.alerts_tab import AlertsTab
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
 from widgets.tables.ladder_tab import LadderTab
 from widgets.tables.tabs import SignalsTab, StatisticsTab
+from widgets.tray import DesktopNotifier
 from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
@@ -89,6 +92,10 @@ class MainWindow(QMainWindow):
             self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
         )
         self.ladder_view = LadderView(self.session, self.ladder_tab, self.apply_settings)
+        self.notifier = DesktopNotifier(self.windowIcon(), self)
+        self.alerts_view = AlertsView(
+            self.session, self.alerts_tab, self.tabs, self.alert_banner, self.status, self.notifier
+        )
         self._connect()
         self._update_title()
         self.remember_layout = remember_layout
@@ -115,10 +122,12 @@ class MainWindow(QMainWindow):
         self.cycles_tab = CyclesTab(self.tabs)
         self.data_tab = DataTab(self.tabs)
         self.ladder_tab = LadderTab(self.tabs)
+        self.alerts_tab = AlertsTab(self.tabs)
         for tab, title, tip in (
             (self.signals_tab, "Signals", "The leader's breakouts and the follower's returns"),
             (self.statistics_tab, "Statistics", "Event study against the base rate, per horizon"),
             (self.ladder_tab, "Ladder", "Every rung of the ladder, and every pair's verdict"),
+            (self.alerts_tab, "Alerts", "Breakouts, new highs and regime turns refreshes found"),
             (self.cycles_tab, "Cycles", "Bitcoin halving cycles side by side"),
             (self.data_tab, "Data", "Cached instruments, freshness and download errors"),
         ):
@@ -127,11 +136,13 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("main-splitter")
         top = QWidget(self.splitter)
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
+        self.alert_banner = AlertBanner(top)
         self.chart_area = ChartArea(top)
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.notice)
+        column.addWidget(self.alert_banner)
         column.addWidget(self.chart_area, 1)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
@@ -205,7 +216,8 @@ class MainWindow(QMainWindow):
         if refresh is None:
             refresh = self.settings.refresh_on_start
         then = self.session.refresh if refresh else self.session.warm_up if warm_up else None
-        self._after_first_draw = [self.ladder_view.rescan, *([then] if then else [])]
+        first = [self.ladder_view.rescan, self.alerts_view.load]
+        self._after_first_draw = [*first, *([then] if then else [])]
         self.session.load()
         QTimer.singleShot(0, self, self.chart_area.prepare_preview)
 
@@ -383,5 +395,6 @@ class MainWindow(QMainWindow):
         """Save the layout, stop downloads (bounded wait) and close."""
         if self.remember_layout:
             window_layout.save(self.layout_store, self._layout_parts())
+        self.notifier.close()
         self.stopped_cleanly = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
         event.accept()

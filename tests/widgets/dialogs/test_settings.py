@@ -335,3 +335,16 @@ def test_errors_coming_and_going_never_move_a_field(dialog, qtbot):
     dialog.restore_defaults()
     qtbot.wait(20)
     assert layout() == before
+
+
+def test_alert_kinds_are_check_boxes_named_for_people(dialog):
+    boxes = dialog.editor("alert_kinds").findChildren(QCheckBox)
+    assert [b.text() for b in boxes] == ["Breakouts", "New all-time highs", "Regime turns"]
+    assert all(b.isChecked() for b in boxes)
+    boxes[1].setChecked(False)
+    assert dialog.settings().alert_kinds == ("breakout", "regime_turn")
+    for box in boxes:
+        box.setChecked(False)
+    assert dialog.settings().alert_kinds == ()  # no alerts at all is a valid choice
+    dialog.load(Settings(alert_kinds=("new_high",)))
+    assert [b.isChecked() for b in boxes] == [False, True, False]

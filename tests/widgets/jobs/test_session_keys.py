@@ -37,6 +37,7 @@ def _settings_typed_in_lower_case(paths):
         "leader": "yahoo:^rut",
         "follower": "CCXT:Bitstamp:btc/usd",
         "extra_instruments": [],
+        "ladder": ["yahoo:^rut", "ccxt:bitstamp:BTC/usd"],  # the default one adds ^GSPC
         "bootstrap_draws": 200,
         "refresh_on_start": False,
     }
