@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -320,23 +319,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_csv(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Import CSV", str(Path.home()), "CSV files (*.csv *.txt);;All files (*)"
-        )
-        if name:
-            self.import_file(Path(name))
+        from widgets.dialogs.prompts import ask_csv_file
+
+        path = ask_csv_file(self)
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path, key: str | None = None) -> None:
         """Import `path`; asks for the instrument key unless given."""
-        if key is None:
-            from widgets.dialogs.prompts import ImportKeyDialog
+        from widgets.dialogs.prompts import ask_import_key
 
-            dialog = ImportKeyDialog(path, self.settings, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            key = dialog.key()
-        self.status.start_progress(f"Importing {path.name}…")
-        self.session.import_csv(path, InstrumentKey(key))
+        key = key or ask_import_key(path, self.settings, self)
+        if key:
+            self.status.start_progress(f"Importing {path.name}…")
+            self.session.import_csv(path, InstrumentKey(key))
 
     @Slot(object)
     def _on_imported(self, imported: Imported) -> None:
@@ -396,5 +392,6 @@ class MainWindow(QMainWindow):
         if self.remember_layout:
             window_layout.save(self.layout_store, self._layout_parts())
         self.notifier.close()
+        self.fetch_view.schedule.stop()
         self.stopped_cleanly = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
         event.accept()

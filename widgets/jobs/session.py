@@ -205,6 +205,11 @@ class Session(QObject):
     def busy(self) -> bool:
         return self._busy > 0
 
+    @property
+    def fetching(self) -> bool:
+        """A refresh is running (from `refresh()` until its report or error has arrived)."""
+        return self._fetching
+
     def bars_of(self, key: str) -> int:
         """Cached bars of `key` as of the latest instrument list (0 when unknown)."""
         return next((i.rows for i in self.instruments if i.key == key), 0)
