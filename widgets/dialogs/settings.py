@@ -39,9 +39,10 @@ from app.errors import InvalidKeyError
 from app.instruments import market_name, parse_key
 from app.paths import AppPaths
 from app.setting_kinds import Choice, Flag, Key, Percent
-from app.setting_lists import ChoiceList
+from app.setting_lists import ChoiceList, KeyList
 from widgets.dialogs import settings_values as sv
 from widgets.dialogs.instrument_editor import InstrumentEditor
+from widgets.dialogs.key_list_editor import KeyListEditor
 from widgets.jobs import tasks
 from widgets.jobs.workers import Worker, WorkerPool
 from widgets.tables.models import return_colors
@@ -184,6 +185,10 @@ class SettingsDialog(QDialog):
             box = QCheckBox(parent)
             box.toggled.connect(self.revalidate)
             return box, box.isChecked, lambda value: box.setChecked(bool(value))
+        if isinstance(kind, KeyList) and kind.distinct:  # an order of markets: the ladder
+            keys = KeyListEditor(parent, f.row.help_text())
+            keys.changed.connect(self.revalidate)
+            return keys, keys.keys, keys.set_keys
         if isinstance(kind, ChoiceList):
             return self._check_boxes(parent, kind)
         if isinstance(kind, Choice):
