@@ -34,11 +34,11 @@ def alert_summary(alerts: Sequence[Alert]) -> tuple[str, str]:
     """(headline, details) of a refresh's new alerts, for the banner and a notification."""
     if len(alerts) == 1:
         return f"New alert: {alerts[0].text}", alerts[0].text
-    names = ", ".join(dict.fromkeys(a.name for a in alerts))
     details = [a.text for a in alerts[:SHOWN]]
     if len(alerts) > SHOWN:
         details.append(f"… and {len(alerts) - SHOWN} more in the Alerts tab.")
-    return f"{len(alerts)} new alerts for {names} — see the Alerts tab.", "\n".join(details)
+    more = f"(and {len(alerts) - 1} more in the Alerts tab)"
+    return f"{len(alerts)} new alerts: {alerts[0].text} {more}", "\n".join(details)
 
 
 class AlertsView(QObject):
@@ -92,7 +92,10 @@ class AlertsView(QObject):
             return
         headline, details = alert_summary(report.alerts)
         self.banner.show_text(headline, details)
-        self.notifier.notify(headline if len(report.alerts) > 1 else "Riskcurve alert", details)
+        count = len(report.alerts)
+        self.notifier.notify(
+            "Riskcurve alert" if count == 1 else f"Riskcurve: {count} alerts", details
+        )
         self.load()
 
     @Slot(int)

@@ -95,7 +95,7 @@ def test_alert_summary_names_one_alert_or_counts_several():
     assert alert_summary([alert("A.")]) == ("New alert: A.", "A.")
     many = [alert(f"{i}.", name) for i, name in enumerate(["R", "B", "R", "B", "R", "B"])]
     headline, details = alert_summary(many)
-    assert headline == "6 new alerts for R, B — see the Alerts tab."
+    assert headline == "6 new alerts: 0. (and 5 more in the Alerts tab)"
     assert details.splitlines()[-1] == "… and 2 more in the Alerts tab."
 
 
