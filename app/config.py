@@ -249,7 +249,7 @@ class Settings:
     )
     alert_kinds: tuple[str, ...] = setting(
         ALERT_KINDS,
-        ChoiceList(ALERT_KINDS),
+        ChoiceList(ALERT_KINDS, ("Breakouts", "New all-time highs", "Regime turns")),
         "Alerts",
         "What a refresh tells you about: a rung's breakout, any new all-time high of a rung, "
         "a rung's regime turn (empty: no alerts)",

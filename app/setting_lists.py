@@ -68,9 +68,18 @@ class KeyList(Kind):
 
 @dataclass(frozen=True)
 class ChoiceList(Kind):
-    """Some of a few words, each at most once, in any order (none at all is allowed)."""
+    """Some of a few words, each at most once, in any order (none at all is allowed).
+
+    `labels`, one per choice, name them for people (the settings dialog's check boxes).
+    """
 
     choices: tuple[str, ...]
+    labels: tuple[str, ...] = ()
+
+    def label(self, choice: str) -> str:
+        if len(self.labels) == len(self.choices):
+            return self.labels[self.choices.index(choice)]
+        return choice.replace("_", " ")
 
     def check(self, field: str, value: Any, unit: str) -> None:
         if not isinstance(value, tuple):

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QStandardPaths, Slot
 from PySide6.QtWidgets import (
@@ -55,6 +55,21 @@ class ExportTarget:
     store: QSettings  # remembers the last folder and width
     say: Callable[[str, int], None]  # a status-line message for that many ms (0: until next)
     signals_csv: Callable[[], str]  # the Signals table as CSV, as shown
+
+    @classmethod
+    def of(cls, window: Any) -> ExportTarget:
+        """The export target of the main window (its charts, result, layout store, status)."""
+        from widgets.tables.copying import csv_text
+
+        return cls(
+            parent=window,
+            charts=window.charts,
+            result=window.session.result,
+            settings=window.settings,
+            store=window.layout_store,
+            say=window.status.show_message,
+            signals_csv=lambda: csv_text(window.signals_tab.table),
+        )
 
 
 def export_folder(target: ExportTarget) -> Path:

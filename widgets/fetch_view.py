@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 
 from widgets.jobs.session import FETCH, JobFailure, Session
 from widgets.jobs.tasks import CacheContents, FetchProgress, FetchReport, InstrumentFetched
+from widgets.refresh_schedule import RefreshSchedule
 from widgets.status import StatusLine, error_text, fetch_summary, notes_text
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class FetchView(QObject):
         session.failed.connect(self._on_failed)
         data_tab.retryRequested.connect(self.retry)
         status.retry.clicked.connect(self.retry_failed)
+        #: Refreshes every N hours (Settings › Downloads); the window stops it when it closes.
+        self.schedule = RefreshSchedule(session, status)
 
     # -- commands -------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """`riskcurve report --out DIR [--offline] [--width PX]`: the GUI's outputs without a window.
 
 Fetches new bars (unless --offline), analyses the cached pair with the user's settings, and
-writes the files of `analyze --out` plus charts.png and cycles.png, rendered offscreen. Exit
+writes the files of `analyze --out` plus charts.png, cycles.png and ladder.png (the ladder's
+rung table and pair matrix, from the cache), rendered offscreen. Exit
 codes: 0 done; 1 the work failed (nothing to draw, a file could not be written); 2 bad input.
 A failed download is reported but does not stop the report: the cache is still drawn.
 """
@@ -19,7 +20,7 @@ from app.outputs import check_targets, output_path
 from app.paths import AppPaths
 from app.report import ANALYSIS_FILES
 
-REPORT_FILES = [*ANALYSIS_FILES, "charts.png", "cycles.png"]
+REPORT_FILES = [*ANALYSIS_FILES, "charts.png", "cycles.png", "ladder.png"]
 
 
 def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -46,6 +47,7 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
             _fetch(paths, settings)
         result, sources = _analyse(paths, settings)
         written = _write(result, out_dir, sources, width, force)
+        written.append(_ladder_page(paths, settings, out_dir, width))
     except RiskcurveError as exc:
         print(f"riskcurve: {exc}", file=sys.stderr)
         return exit_code(exc)
@@ -58,10 +60,11 @@ def run_report(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _fetch(paths: AppPaths, settings: Any) -> None:
-    """Top up the pair; failures are reported and the report goes on with the cache."""
+    """Top up the pair and the ladder; failures are reported and the report goes on with the
+    cache."""
     from app.fetch import refresh
 
-    keys = [settings.leader, settings.follower]
+    keys = list(dict.fromkeys([settings.leader, settings.follower, *settings.ladder]))
     for outcome in refresh(paths.database, keys, timeout_s=settings.fetch_timeout_s):
         if not outcome.ok:
             print(f"riskcurve: {outcome.key}: {outcome.error} (using cached data)", file=sys.stderr)
@@ -97,3 +100,18 @@ def _write(
 
     written = write_analysis_files(result, out_dir, sources, replace=force)
     return written + render_report_pngs(result, out_dir, sources, width)
+
+
+def _ladder_page(paths: AppPaths, settings: Any, out_dir: Path, width: int) -> Path:
+    """ladder.png: the scan of the ladder setting at the headline horizon (cache only)."""
+    import datetime as dt
+
+    from app.ladder.scan import scan_cache
+    from widgets.charts.ladder_image import render_ladder_png
+
+    scan = scan_cache(paths.database, settings)
+    last = max((r.last_date for r in scan.rungs if r.last_date), default=None)
+    data = f"data to {last.isoformat()}" if last else "no cached data"
+    made = dt.datetime.now(dt.UTC).date().isoformat()
+    caption = f"Riskcurve · {data} · made {made} · cached bars only, never the network"
+    return render_ladder_png(scan, out_dir / "ladder.png", width, caption)

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -33,19 +32,24 @@ from app.instruments import InstrumentKey, market_name
 from app.paths import AppPaths
 from widgets import window_layout
 from widgets.actions import create_actions
+from widgets.alerts_view import AlertsView
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.headline import HeadlineBar
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
-from widgets.notice import NoticeBar, notice_text, notify
+from widgets.ladder_view import LadderView
+from widgets.notice import AlertBanner, NoticeBar, notice_text, notify
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
+from widgets.tables.alerts_tab import AlertsTab
 from widgets.tables.cycles_tab import CyclesTab
 from widgets.tables.data_tab import DataTab
+from widgets.tables.ladder_tab import LadderTab
 from widgets.tables.statistics_tab import StatisticsTab
 from widgets.tables.tabs import SignalsTab
+from widgets.tray import DesktopNotifier
 from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
@@ -80,13 +84,18 @@ class MainWindow(QMainWindow):
         self.session = Session(paths, settings, self)
         self.layout_store = window_layout.store(paths)
         self.stopped_cleanly = True
-        self._after_first_draw: Callable[[], object] | None = None
+        self._after_first_draw: list[Callable[[], object]] = []
         self._build()
         self.view = ViewControls(
             self.menu_actions, self.chart_area, self.session, self.layout_store, self.signals_tab
         )
         self.fetch_view = FetchView(
             self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
+        )
+        self.ladder_view = LadderView(self.session, self.ladder_tab, self.apply_settings)
+        self.notifier = DesktopNotifier(self.windowIcon(), self)
+        self.alerts_view = AlertsView(
+            self.session, self.alerts_tab, self.tabs, self.alert_banner, self.status, self.notifier
         )
         self._connect()
         self._update_title()
@@ -113,9 +122,13 @@ class MainWindow(QMainWindow):
         self.statistics_tab = StatisticsTab(self.tabs)
         self.cycles_tab = CyclesTab(self.tabs)
         self.data_tab = DataTab(self.tabs)
+        self.ladder_tab = LadderTab(self.tabs)
+        self.alerts_tab = AlertsTab(self.tabs)
         for tab, title, tip in (
             (self.signals_tab, "Signals", "The leader's breakouts and the follower's returns"),
             (self.statistics_tab, "Statistics", "Event study against the base rate, per horizon"),
+            (self.ladder_tab, "Ladder", "Every rung of the ladder, and every pair's verdict"),
+            (self.alerts_tab, "Alerts", "Breakouts, new highs and regime turns refreshes found"),
             (self.cycles_tab, "Cycles", "Bitcoin halving cycles side by side"),
             (self.data_tab, "Data", "Cached instruments, freshness and download errors"),
         ):
@@ -125,12 +138,14 @@ class MainWindow(QMainWindow):
         top = QWidget(self.splitter)
         self.headline = HeadlineBar(self.session.choose_headline, top)
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
+        self.alert_banner = AlertBanner(top)
         self.chart_area = ChartArea(top)
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.headline)
         column.addWidget(self.notice)
+        column.addWidget(self.alert_banner)
         column.addWidget(self.chart_area, 1)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
@@ -203,17 +218,17 @@ class MainWindow(QMainWindow):
         """
         if refresh is None:
             refresh = self.settings.refresh_on_start
-        self._after_first_draw = self.session.refresh if refresh else None
-        if self._after_first_draw is None and warm_up:
-            self._after_first_draw = self.session.warm_up
+        then = self.session.refresh if refresh else self.session.warm_up if warm_up else None
+        first = [self.ladder_view.rescan, self.alerts_view.load]
+        self._after_first_draw = [*first, *([then] if then else [])]
         self.session.load()
         QTimer.singleShot(0, self, self.chart_area.prepare_preview)
 
     @Slot()
     def _on_first_draw(self) -> None:
-        if self._after_first_draw is not None:
-            self._after_first_draw()
-            self._after_first_draw = None
+        after, self._after_first_draw = self._after_first_draw, []
+        for step in after:
+            step()
 
     # -- showing results ------------------------------------------------------------------------
 
@@ -310,23 +325,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_csv(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Import CSV", str(Path.home()), "CSV files (*.csv *.txt);;All files (*)"
-        )
-        if name:
-            self.import_file(Path(name))
+        from widgets.dialogs.prompts import ask_csv_file
+
+        path = ask_csv_file(self)
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path, key: str | None = None) -> None:
         """Import `path`; asks for the instrument key unless given."""
-        if key is None:
-            from widgets.dialogs.prompts import ImportKeyDialog
+        from widgets.dialogs.prompts import ask_import_key
 
-            dialog = ImportKeyDialog(path, self.settings, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            key = dialog.key()
-        self.status.start_progress(f"Importing {path.name}…")
-        self.session.import_csv(path, InstrumentKey(key))
+        key = key or ask_import_key(path, self.settings, self)
+        if key:
+            self.status.start_progress(f"Importing {path.name}…")
+            self.session.import_csv(path, InstrumentKey(key))
 
     @Slot(object)
     def _on_imported(self, imported: Imported) -> None:
@@ -370,17 +382,8 @@ class MainWindow(QMainWindow):
     def export_target(self) -> ExportTarget:
         """What the export functions need (widgets.export), without the window itself."""
         from widgets.export import ExportTarget
-        from widgets.tables.copying import csv_text
 
-        return ExportTarget(
-            parent=self,
-            charts=self.charts,
-            result=self.session.result,
-            settings=self.settings,
-            store=self.layout_store,
-            say=self.status.show_message,
-            signals_csv=lambda: csv_text(self.signals_tab.table),
-        )
+        return ExportTarget.of(self)
 
     def export(self, name: str, *args: object) -> object:
         """Run an export of widgets.export by name ("export_chart_interactive", "snapshot", …)."""
@@ -394,5 +397,7 @@ class MainWindow(QMainWindow):
         """Save the layout, stop downloads (bounded wait) and close."""
         if self.remember_layout:
             window_layout.save(self.layout_store, self._layout_parts())
+        self.notifier.close()
+        self.fetch_view.schedule.stop()
         self.stopped_cleanly = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
         event.accept()

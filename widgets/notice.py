@@ -65,3 +65,42 @@ def notify(parent: QWidget, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
+
+
+class AlertBanner(QFrame):
+    """A line above the charts after a refresh that raised alerts, in the theme's highlight
+    colours, with Show alerts (opens the Alerts tab) and Dismiss; hidden otherwise."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alert-banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setBackgroundRole(QPalette.ColorRole.Highlight)
+        self.setForegroundRole(QPalette.ColorRole.HighlightedText)
+        self.setAutoFillBackground(True)
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setForegroundRole(QPalette.ColorRole.HighlightedText)
+        self.show_button = QToolButton(self)
+        self.show_button.setText("Show alerts")
+        self.show_button.setToolTip("Open the Alerts tab (the alerts are then marked read)")
+        self.dismiss = QToolButton(self)
+        self.dismiss.setText("Dismiss")
+        self.dismiss.setToolTip("Hide this line; the alerts stay in the Alerts tab")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 3)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.show_button)
+        layout.addWidget(self.dismiss)
+        self.dismiss.clicked.connect(self.hide)
+        self.show_button.clicked.connect(self.hide)
+        self.hide()
+
+    def show_text(self, text: str, tip: str) -> None:
+        self.text.setText(text)
+        self.setToolTip(tip)
+        self.show()
+
+    def banner(self) -> str:
+        """The text shown, or "" while the banner is hidden."""
+        return "" if self.isHidden() else self.text.text()

@@ -209,3 +209,39 @@ def forced_theme() -> str | None:
     """The theme RISKCURVE_THEME asks for ("dark" or "light"), or None."""
     name = os.environ.get(THEME_ENV, "").strip().lower()
     return name if name in ("dark", "light") else None
+
+
+#: The hue that tints a verdict that concludes something; the quiet ones (too few, not
+#: distinguishable, no data) keep the table's own background and a muted text.
+_VERDICT_HUES = {
+    "unusually_strong": "bluish_green",
+    "unusually_weak": "vermillion",
+    "suggestive": "orange",
+}
+
+
+@dataclass(frozen=True)
+class VerdictLook:
+    """How a pair's verdict is painted: background (None: the view's own) and text colour."""
+
+    background: QColor | None
+    foreground: QColor
+    quiet: bool
+
+
+def verdict_look(kind: str, palette: QPalette | None = None) -> VerdictLook:
+    """The colours of a verdict kind (app.signals.event_study.VERDICT_KINDS) on this palette.
+
+    Tints are opaque blends of an Okabe–Ito hue into the Base colour, strong enough to tell
+    apart at a glance and light (or dark) enough that the text on them keeps its contrast.
+    """
+    if palette is None:
+        instance = QApplication.instance()
+        palette = instance.palette() if isinstance(instance, QApplication) else QPalette()
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    hue = _VERDICT_HUES.get(kind)
+    if hue is None:
+        return VerdictLook(None, blend(text, base, 0.6), True)
+    dark = base.lightness() < 128
+    return VerdictLook(blend(QColor(OKABE_ITO[hue]), base, 0.42 if dark else 0.3), text, False)

@@ -12,8 +12,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from app.formatting import change, is_missing, p_value, percent, price, whole
+from app.formatting import change, is_missing, p_value, percent, plural, price, whole
 from app.ladder.alerts import Alert
+from app.ladder.pairs import PairCell
+from app.ladder.rungs import RungState
 from app.ladder.scan import LadderScan
 
 SCAN_FILES = ("ladder.csv", "pairs.csv", "scan.json")
@@ -39,15 +41,12 @@ def rung_table_rows(scan: LadderScan) -> list[list[str]]:
     head += ["breakout", "age d", "vol 30d", "vol pct", "data"]
     rows = [head]
     for r in scan.rungs:
-        ath = "at ATH" if r.at_ath else change(r.drawdown)
-        if r.days_since_ath and not r.at_ath:
-            ath += f" ({whole(r.days_since_ath)} d)"
         rows.append(
             [
                 r.name,
                 price(r.last_close),
                 _day(r.last_date),
-                ath if r.has_data else "",
+                ath_text(r),
                 r.regime or "-",
                 _day(r.regime_since),
                 change(r.regime_return),
@@ -55,13 +54,24 @@ def rung_table_rows(scan: LadderScan) -> list[list[str]]:
                 whole(r.breakout_age_days),
                 percent(r.volatility),
                 percent(r.volatility_pct, 0),
-                _freshness(r),
+                freshness_text(r),
             ]
         )
     return rows
 
 
-def _freshness(r: Any) -> str:
+def ath_text(r: RungState) -> str:
+    """ "at ATH", or how far below it and for how many days ("-12.3% (140 d)"); "" without data."""
+    if not r.has_data:
+        return ""
+    if r.at_ath:
+        return "at ATH"
+    text = change(r.drawdown)
+    return text + (f" ({whole(r.days_since_ath)} d)" if r.days_since_ath else "")
+
+
+def freshness_text(r: RungState) -> str:
+    """The data's freshness: bars, stale, the last failed fetch's kind ("9,120 bars, stale")."""
     if not r.has_data:
         return "no data" + (f" ({r.last_error_kind})" if r.last_error_kind else "")
     words = [f"{r.bars:,} bars"]
@@ -83,6 +93,27 @@ def matrix_rows(scan: LadderScan) -> list[list[str]]:
             line.append(f"{verdict_word(cell.verdict_kind)} ({cell.n_events})" if cell else "")
         rows.append(line)
     return rows
+
+
+def cell_statistics(cell: PairCell) -> str:
+    """A cell's numbers in one line: events with follower data, the events' return against the
+    base rate (geometric mean against the era base where the event study reports them), p.
+
+    "5 events · mean +12.3% vs base +4.1% · p 0.021"
+    """
+    parts = [plural(cell.n_events, "event")]
+    if not is_missing(cell.geo_mean) and not is_missing(cell.era_base_geo_mean):
+        parts.append(
+            f"geo mean {change(cell.geo_mean)} vs era base {change(cell.era_base_geo_mean)}"
+        )
+    elif not is_missing(cell.mean):
+        base = f" vs base {change(cell.base_mean)}" if not is_missing(cell.base_mean) else ""
+        parts.append(f"mean {change(cell.mean)}{base}")
+    if not is_missing(cell.p_adjusted):
+        parts.append(f"adj. p {p_value(cell.p_adjusted)}")
+    elif not is_missing(cell.p_value):
+        parts.append(f"p {p_value(cell.p_value)}")
+    return " · ".join(parts)
 
 
 def scan_table(scan: LadderScan) -> str:

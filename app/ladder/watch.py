@@ -52,15 +52,33 @@ def refresh_with_alerts(
     """app.fetch.refresh, then the alerts the new bars of the ladder's rungs raise."""
     from app.fetch import refresh
 
+    def fetch() -> list[FetchOutcome]:
+        return refresh(
+            db_path,
+            keys,
+            full=full,
+            timeout_s=timeout_s,
+            progress=progress,
+            should_cancel=should_cancel,
+        )
+
+    return watch(db_path, settings, fetch, now)
+
+
+def watch(
+    db_path: Path | str,
+    settings: Settings,
+    fetch: Callable[[], Sequence[FetchOutcome]],
+    now: dt.datetime | None = None,
+) -> WatchedRefresh:
+    """Run `fetch` (any refresh of the cache returning its outcomes) between two readings of
+    the ladder's rungs, and store the alerts their difference raises.
+
+    `refresh_with_alerts` is this around app.fetch.refresh; the window's worker wraps its own
+    instrument-by-instrument refresh the same way.
+    """
     before = _rung_bars(db_path, settings.ladder)
-    outcomes = refresh(
-        db_path,
-        keys,
-        full=full,
-        timeout_s=timeout_s,
-        progress=progress,
-        should_cancel=should_cancel,
-    )
+    outcomes = list(fetch())
     if not any(o.ok and o.new_bars for o in outcomes):
         return WatchedRefresh(outcomes, ())
     try:

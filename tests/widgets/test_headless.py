@@ -1,4 +1,5 @@
-"""`report`: analysis files plus charts.png and cycles.png, offline or after a download."""
+"""`report`: analysis files plus charts.png, cycles.png and ladder.png, offline or after a
+download."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ FILES = {
     "analysis.json",
     "charts.png",
     "cycles.png",
+    "ladder.png",
 }
 
 
@@ -42,7 +44,7 @@ def test_offline_report_writes_every_file_and_both_images(qtbot, paths, tmp_path
     out = tmp_path / "report"
     assert run_report(_args("--out", str(out), "--offline", "--width", "800"), paths) == EXIT_OK
     assert {p.name for p in out.iterdir()} == FILES
-    for name in ("charts.png", "cycles.png"):
+    for name in ("charts.png", "cycles.png", "ladder.png"):
         image = QImage(str(out / name))
         assert image.width() == 800 and not is_blank(image)
     assert "charts.png" in capsys.readouterr().out
@@ -74,3 +76,39 @@ def test_online_report_fetches_first(qtbot, paths, tmp_path, fake_upstreams):
 def test_report_offline_without_data_is_bad_input(paths, tmp_path, capsys):
     assert riskcurve_main(["report", "--out", str(tmp_path / "r"), "--offline"]) == EXIT_BAD_INPUT
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def _cell(leader: str, follower: str, kind: str):
+    from app.ladder.pairs import PairCell
+
+    nan = float("nan")
+    return PairCell(leader, follower, 90, 6, 6, 0.3, 0.05, nan, nan, 0.01, nan, f"{kind}.", kind)
+
+
+def test_the_ladder_page_tints_conclusive_verdicts_and_leaves_quiet_ones_plain(qtbot, tmp_path):
+    from app.ladder.rungs import RungState
+    from app.ladder.scan import LadderScan
+    from widgets.charts.ladder_image import render_ladder_png
+    from widgets.theme import theme_from_palette, verdict_look
+
+    keys = ("yahoo:^GSPC", "yahoo:^RUT", "ccxt:bitstamp:BTC/USD")
+    rungs = tuple(RungState(key=k, name=k) for k in keys)
+    cells = (
+        _cell(keys[0], keys[1], "too_few"),
+        _cell(keys[0], keys[2], "not_distinguishable"),
+        _cell(keys[1], keys[2], "unusually_strong"),
+    )
+    scan = LadderScan(keys, 90, False, rungs, cells, seed=1, bootstrap_draws=100)
+    path = render_ladder_png(scan, tmp_path / "ladder.png", 1000, "caption")
+    image = QImage(str(path))
+    assert image.width() == 1000 and 200 < image.height() < 2000 and not is_blank(image)
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, 1000, 3)
+        for y in range(0, image.height(), 3)
+    }
+    assert verdict_look("unusually_strong").background.name() in colours
+    for kind in ("suggestive", "unusually_weak"):  # not on this ladder: not painted
+        assert verdict_look(kind).background.name() not in colours
+    assert verdict_look("too_few").background is None
+    assert theme_from_palette().background.name() in colours

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -142,3 +143,19 @@ def about_text() -> str:
 
 def show_about(parent: QWidget) -> None:
     QMessageBox.about(parent, "About", about_text())  # Qt appends " — Riskcurve"
+
+
+def ask_csv_file(parent: QWidget) -> Path | None:
+    """The CSV file the user picks to import, or None."""
+    name, _ = QFileDialog.getOpenFileName(
+        parent, "Import CSV", str(Path.home()), "CSV files (*.csv *.txt);;All files (*)"
+    )
+    return Path(name) if name else None
+
+
+def ask_import_key(path: Path, settings: Settings, parent: QWidget) -> str | None:
+    """The instrument key to import `path` as (ImportKeyDialog), or None when cancelled."""
+    dialog = ImportKeyDialog(path, settings, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.key()

@@ -39,8 +39,10 @@ from app.errors import InvalidKeyError
 from app.instruments import market_name, parse_key
 from app.paths import AppPaths
 from app.setting_kinds import Choice, Flag, Key, Percent
+from app.setting_lists import ChoiceList, KeyList
 from widgets.dialogs import settings_values as sv
 from widgets.dialogs.instrument_editor import InstrumentEditor
+from widgets.dialogs.key_list_editor import KeyListEditor
 from widgets.jobs import tasks
 from widgets.jobs.workers import Worker, WorkerPool
 from widgets.tables.models import return_colors
@@ -183,6 +185,12 @@ class SettingsDialog(QDialog):
             box = QCheckBox(parent)
             box.toggled.connect(self.revalidate)
             return box, box.isChecked, lambda value: box.setChecked(bool(value))
+        if isinstance(kind, KeyList) and kind.distinct:  # an order of markets: the ladder
+            keys = KeyListEditor(parent, f.row.help_text())
+            keys.changed.connect(self.revalidate)
+            return keys, keys.keys, keys.set_keys
+        if isinstance(kind, ChoiceList):
+            return self._check_boxes(parent, kind)
         if isinstance(kind, Choice):
             combo = QComboBox(parent)
             for choice in kind.choices:
@@ -200,6 +208,27 @@ class SettingsDialog(QDialog):
             lambda: sv.parse(name, edit.text()),
             lambda v: edit.setText(sv.format_value(name, v)),
         )
+
+    def _check_boxes(
+        self, parent: QWidget, kind: ChoiceList
+    ) -> tuple[QWidget, Callable[[], Any], Callable[[Any], None]]:
+        """Some of a few words: a check box per choice; the value keeps the choices' order."""
+        holder = QWidget(parent)
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        boxes = {choice: QCheckBox(kind.label(choice), holder) for choice in kind.choices}
+        for box in boxes.values():
+            box.toggled.connect(self.revalidate)
+            line.addWidget(box)
+        line.addStretch(1)
+
+        def put(value: Any) -> None:
+            for choice, box in boxes.items():
+                box.blockSignals(True)
+                box.setChecked(choice in value)
+                box.blockSignals(False)
+
+        return holder, lambda: tuple(c for c, b in boxes.items() if b.isChecked()), put
 
     # -- values ---------------------------------------------------------------------------------
 

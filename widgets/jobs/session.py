@@ -61,7 +61,7 @@ class Session(QObject):
         instrumentFetched(InstrumentFetched): one instrument of a refresh has finished.
         fetchStarted(tuple): the keys being fetched.
         fetchProgress(FetchProgress): how far the refresh has come.
-        fetchFinished(FetchReport): every outcome of a refresh.
+        fetchFinished(FetchReport): every outcome of a refresh, and the alerts it raised.
         imported(Imported): a CSV import stored its bars.
         failed(JobFailure): a job raised.
         busyChanged(bool): a fetch or import started (True) or the last one ended (False).
@@ -178,10 +178,12 @@ class Session(QObject):
             return False
         self._fetching = True
         keys = tuple(keys or self.settings.instruments)
-        db, timeout = self.paths.database, self.settings.fetch_timeout_s
+        db, settings = self.paths.database, self.settings
         self._start_busy(
             FETCH,
-            lambda progress, cancel: tasks.refresh(db, keys, timeout, progress, cancel),
+            lambda progress, cancel: tasks.refresh_with_alerts(
+                db, keys, settings, progress, cancel
+            ),
             on_result=self._on_fetched,
             on_error=self._on_fetch_error,
             on_progress=self._on_fetch_progress,
@@ -202,6 +204,11 @@ class Session(QObject):
     @property
     def busy(self) -> bool:
         return self._busy > 0
+
+    @property
+    def fetching(self) -> bool:
+        """A refresh is running (from `refresh()` until its report or error has arrived)."""
+        return self._fetching
 
     def bars_of(self, key: str) -> int:
         """Cached bars of `key` as of the latest instrument list (0 when unknown)."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.config import Settings
     from app.fetch import FetchOutcome
     from app.instruments import InstrumentKey
+    from app.ladder.alerts import Alert
     from app.paths import AppPaths
 
 Progress = Callable[[object], None]
@@ -97,6 +98,9 @@ class FetchReport:
     outcomes: tuple[FetchOutcome, ...]
     instruments: Instruments
     cancelled: bool = False
+    #: The alerts this refresh raised for the first time (app.ladder.watch), newest event first.
+    alerts: tuple[Alert, ...] = ()
+    alert_error: str = ""  # why alerts could not be stored (the bars were)
 
     @property
     def new_bars(self) -> int:
@@ -313,6 +317,28 @@ def refresh(
             progress(InstrumentFetched(done[-1], list_instruments(db_path)))
     cancelled = should_cancel() or any(isinstance(o.error, CancelledError) for o in outcomes)
     return FetchReport(tuple(outcomes), list_instruments(db_path), cancelled)
+
+
+def refresh_with_alerts(
+    db_path: Path,
+    keys: tuple[str, ...],
+    settings: Settings,
+    progress: Progress,
+    should_cancel: CancelCheck,
+) -> FetchReport:
+    """`refresh`, watched as app.ladder.watch.refresh_with_alerts watches app.fetch.refresh:
+    the alerts the ladder's new bars raise are stored and returned with the report."""
+    from app.ladder.watch import watch
+
+    reports: list[FetchReport] = []
+
+    def fetch() -> tuple[FetchOutcome, ...]:
+        reports.append(refresh(db_path, keys, settings.fetch_timeout_s, progress, should_cancel))
+        return reports[0].outcomes
+
+    watched = watch(db_path, settings, fetch)
+    newest_first = tuple(sorted(watched.alerts, key=lambda a: a.event_date, reverse=True))
+    return dataclasses.replace(reports[0], alerts=newest_first, alert_error=watched.alert_error)
 
 
 def import_csv(path: Path, key: InstrumentKey, db_path: Path) -> Imported:

@@ -335,3 +335,45 @@ def test_errors_coming_and_going_never_move_a_field(dialog, qtbot):
     dialog.restore_defaults()
     qtbot.wait(20)
     assert layout() == before
+
+
+def test_alert_kinds_are_check_boxes_named_for_people(dialog):
+    boxes = dialog.editor("alert_kinds").findChildren(QCheckBox)
+    assert [b.text() for b in boxes] == ["Breakouts", "New all-time highs", "Regime turns"]
+    assert all(b.isChecked() for b in boxes)
+    boxes[1].setChecked(False)
+    assert dialog.settings().alert_kinds == ("breakout", "regime_turn")
+    for box in boxes:
+        box.setChecked(False)
+    assert dialog.settings().alert_kinds == ()  # no alerts at all is a valid choice
+    dialog.load(Settings(alert_kinds=("new_high",)))
+    assert [b.isChecked() for b in boxes] == [False, True, False]
+
+
+def test_the_ladder_is_a_list_with_add_remove_and_moves_validated_like_the_setting(dialog):
+    from widgets.dialogs.key_list_editor import KeyListEditor
+
+    ladder = dialog.editor("ladder")
+    assert isinstance(ladder, KeyListEditor)
+    assert ladder.keys() == Settings().ladder
+    assert ladder.list.item(1).text() == "yahoo:^RUT  —  Russell 2000 (^RUT)"
+    ladder.list.setCurrentRow(2)
+    ladder.new_key.setText("ccxt:Bitstamp:eth/usd")  # kept in its canonical spelling
+    ladder.add.click()
+    assert dialog.settings().ladder[-1] == "ccxt:bitstamp:ETH/USD"
+    ladder.list.setCurrentRow(3)
+    ladder.up.click()
+    assert dialog.settings().ladder[2:] == ("ccxt:bitstamp:ETH/USD", "ccxt:bitstamp:BTC/USD")
+    assert not ladder.down.isEnabled() or ladder.list.currentRow() < 3
+    ladder.new_key.setText("yahoo:^rut")  # a market twice: the rule's own words
+    ladder.add.click()
+    assert dialog.message("ladder") == "Lists yahoo:^RUT twice"
+    assert not dialog.ok_button.isEnabled()
+    ladder.remove.click()  # the new one is selected
+    assert dialog.errors() == {}
+    for _ in range(3):
+        ladder.list.setCurrentRow(0)
+        ladder.remove.click()
+    assert dialog.message("ladder") == _capitalised(_rule_reason("ladder", ("yahoo:^GSPC",)))
+    dialog.load(Settings(ladder=("yahoo:^GSPC", "yahoo:^RUT")))
+    assert ladder.keys() == ("yahoo:^GSPC", "yahoo:^RUT") and dialog.errors() == {}
