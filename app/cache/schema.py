@@ -7,13 +7,15 @@ aside byte for byte (with its -wal and -shm) and a fresh cache is created in its
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import secrets
 import sqlite3
 import time
 from pathlib import Path
 
-from app.cache.classify import as_cache_error, is_damage, rollback
+from app.cache.classify import as_cache_error, is_busy, is_damage, rollback
 from app.errors import CacheError
 
 SCHEMA_VERSION = 1
@@ -58,27 +60,77 @@ class DamagedDatabase(Exception):
 
 
 def connect_checked(path: Path) -> sqlite3.Connection:
-    """A configured, migrated connection; DamagedDatabase when the file is not a usable cache."""
-    existed = path.exists() and path.stat().st_size > 0
+    """A configured, migrated connection; DamagedDatabase when the file is not a usable cache.
+
+    A new cache is built whole under a temporary name and linked into place, so no process ever
+    opens a half-created one. Lock contention while opening is retried until BUSY_TIMEOUT_S has
+    passed (SQLite gives up at once in some lock orders instead of waiting).
+    """
     started = time.monotonic()
-    try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise as_cache_error(exc, path, time.monotonic() - started) from None
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.Error as exc:
+            waited = time.monotonic() - started
+            if is_busy(exc) and waited < BUSY_TIMEOUT_S:
+                time.sleep(_BUSY_RETRY_S)
+                continue
+            if is_damage(exc):
+                raise DamagedDatabase(str(exc)) from None
+            raise as_cache_error(exc, path, waited) from None
+
+
+_BUSY_RETRY_S = 0.02
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    existed = path.exists()
+    if not existed:
+        _create_whole(path)
+    db = _open_existing(path)
     try:
         _configure(db)
         if existed:
             _quick_check(db)
         _migrate(db)
-    except sqlite3.Error as exc:
-        db.close()
-        if is_damage(exc):
-            raise DamagedDatabase(str(exc)) from None
-        raise as_cache_error(exc, path, time.monotonic() - started) from None
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _open_existing(path: Path) -> sqlite3.Connection:
+    """Open `path` without creating it: a file deleted meanwhile is an error, not a new cache."""
+    uri = path.resolve().as_uri() + "?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+def _create_whole(path: Path) -> None:
+    """Build an empty, migrated cache under a private name and link it into place.
+
+    Linking never replaces a file: when another process created the cache first, its file
+    stays and ours is dropped. Where the file system has no hard links, a rename takes over
+    (two first uses at the same moment could then each build one; the second one wins).
+    """
+    temporary = path.with_name(f".{path.name}.new-{secrets.token_hex(6)}")
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            _configure(db)
+            _migrate(db)
+        finally:
+            db.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(str(temporary) + suffix)
 
 
 def _configure(db: sqlite3.Connection) -> None:
@@ -97,23 +149,35 @@ def _quick_check(db: sqlite3.Connection) -> None:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to SCHEMA_VERSION in one write transaction.
+
+    The version is read again after BEGIN IMMEDIATE: another process may have migrated the file
+    while this one waited for the lock, and running a migration twice fails ("table already
+    exists").
+    """
+    if _version(db) == SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for target in range(_version(db), SCHEMA_VERSION):
+            for statement in MIGRATIONS[target].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={target + 1}")
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
+
+
+def _version(db: sqlite3.Connection) -> int:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise CacheError(
             f"The cache was written by a newer Riskcurve (schema {version}; this one knows "
             f"up to {SCHEMA_VERSION}). Update Riskcurve or use another --data-dir."
         )
-    for target in range(version, SCHEMA_VERSION):
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in MIGRATIONS[target].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version={target + 1}")
-            db.execute("COMMIT")
-        except BaseException:
-            rollback(db)
-            raise
+    return version
 
 
 def move_aside(path: Path) -> Path:
