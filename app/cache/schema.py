@@ -1,8 +1,9 @@
 """The cache's tables and migrations, and opening a file: a damaged one is moved aside.
 
 `PRAGMA user_version` is the schema version; MIGRATIONS[i] takes a database from version i to
-i + 1. A file that SQLite cannot read as a database, or that fails its quick check, is moved
-aside byte for byte (with its -wal and -shm) and a fresh cache is created in its place.
+i + 1. A file that SQLite cannot read as a database, or that fails one of the checks in
+app.cache.checks, is moved aside byte for byte (with its -wal and -shm) and a fresh cache is
+created in its place.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from app.cache.checks import DamagedDatabase, check_shape, check_size, quick_check
 from app.cache.classify import as_cache_error, is_busy, is_damage, rollback
 from app.errors import CacheError
 
@@ -55,10 +57,6 @@ CREATE TABLE bars (
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
 
 
-class DamagedDatabase(Exception):
-    """The file exists but is not a usable SQLite database."""
-
-
 def connect_checked(path: Path) -> sqlite3.Connection:
     """A configured, migrated connection; DamagedDatabase when the file is not a usable cache.
 
@@ -89,9 +87,11 @@ def _connect(path: Path) -> sqlite3.Connection:
         _create_whole(path)
     db = _open_existing(path)
     try:
+        if existed:
+            check_size(db, path)
         _configure(db)
         if existed:
-            _quick_check(db)
+            quick_check(db)
         _migrate(db)
     except BaseException:
         db.close()
@@ -139,27 +139,24 @@ def _configure(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA foreign_keys=ON")
 
 
-def _quick_check(db: sqlite3.Connection) -> None:
-    result = db.execute("PRAGMA quick_check").fetchone()[0]
-    if result != "ok":
-        # The report can run to hundreds of lines; the notice needs the first finding only.
-        findings = [line for line in result.splitlines() if line and not line.startswith("***")]
-        first = findings[0][:100] if findings else "unknown damage"
-        raise DamagedDatabase(f"integrity check failed: {first}")
-
-
 def _migrate(db: sqlite3.Connection) -> None:
     """Bring the schema up to SCHEMA_VERSION in one write transaction.
 
     The version is read again after BEGIN IMMEDIATE: another process may have migrated the file
     while this one waited for the lock, and running a migration twice fails ("table already
-    exists").
+    exists"). Version and tables are always read in one transaction, so a migration committed
+    in between never looks like damage.
     """
-    if _version(db) == SCHEMA_VERSION:
+    db.execute("BEGIN")
+    try:
+        version = _checked_version(db)
+    finally:
+        rollback(db)
+    if version == SCHEMA_VERSION:
         return
     db.execute("BEGIN IMMEDIATE")
     try:
-        for target in range(_version(db), SCHEMA_VERSION):
+        for target in range(_checked_version(db), SCHEMA_VERSION):
             for statement in MIGRATIONS[target].split(";"):
                 if statement.strip():
                     db.execute(statement)
@@ -168,6 +165,13 @@ def _migrate(db: sqlite3.Connection) -> None:
     except BaseException:
         rollback(db)
         raise
+
+
+def _checked_version(db: sqlite3.Connection) -> int:
+    """The schema version, once the tables are known to be the ones it has (checks.check_shape)."""
+    version = _version(db)
+    check_shape(db, version, MIGRATIONS)
+    return version
 
 
 def _version(db: sqlite3.Connection) -> int:
