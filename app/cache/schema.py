@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.cache.checks import DamagedDatabase, check_shape, check_size, quick_check
 from app.cache.classify import as_cache_error, is_busy, is_damage, rollback
+from app.cache.wal import keep_unreplayed
 from app.errors import CacheError
 
 SCHEMA_VERSION = 1
@@ -57,8 +58,11 @@ CREATE TABLE bars (
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
 
 
-def connect_checked(path: Path) -> sqlite3.Connection:
-    """A configured, migrated connection; DamagedDatabase when the file is not a usable cache.
+def connect_checked(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A configured, migrated connection and a notice ("" when all is well).
+
+    DamagedDatabase when the file is not a usable cache. The notice tells of a damaged
+    write-ahead log, of which a copy was kept (app.cache.wal).
 
     A new cache is built whole under a temporary name and linked into place, so no process ever
     opens a half-created one. Lock contention while opening is retried until BUSY_TIMEOUT_S has
@@ -81,7 +85,7 @@ def connect_checked(path: Path) -> sqlite3.Connection:
 _BUSY_RETRY_S = 0.02
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path) -> tuple[sqlite3.Connection, str]:
     existed = path.exists()
     if not existed:
         _create_whole(path)
@@ -90,13 +94,14 @@ def _connect(path: Path) -> sqlite3.Connection:
         if existed:
             check_size(db, path)
         _configure(db)
+        notice = keep_unreplayed(db, path)  # before anything can checkpoint the WAL away
         if existed:
             quick_check(db)
         _migrate(db)
     except BaseException:
         db.close()
         raise
-    return db
+    return db, notice
 
 
 def _open_existing(path: Path) -> sqlite3.Connection:
