@@ -75,6 +75,17 @@ def check_target(
     return info
 
 
+def special_kind(mode: int) -> str | None:
+    """What a file of `mode` is when it is not a regular file ("a folder", "a named pipe
+    (FIFO)", ...), None for a regular file. Readers use it too: reading a FIFO would wait for
+    ever, reading a device may never end."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
 def _refuse_special(path: Path, info: os.stat_result) -> None:
     mode = info.st_mode
     if stat.S_ISLNK(mode):

@@ -155,15 +155,15 @@ class StatusLine(QObject):
         self.leader.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.offline = _badge(parent)
         self.offline.clicked.connect(self.offlineClicked)
-        self.progress_text = QLabel(parent)
+        self.progress_text = _ProgressLabel(parent)
         self.progress_text.setToolTip("Download progress, instrument by instrument")
-        width = self.progress_text.fontMetrics().averageCharWidth() * PROGRESS_TEXT_CHARS
-        self.progress_text.setFixedWidth(width)
-        self.progress_text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.progress_text.hide()
         self.progress = QProgressBar(parent)
         self.progress.setToolTip("Download progress, instrument by instrument")
-        self.progress.setFixedWidth(120)
+        # May shrink in a narrow window: fixed widths there overflow the bar and paint over
+        # the widgets beside them.
+        self.progress.setMinimumWidth(40)
+        self.progress.setMaximumWidth(120)
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)  # the label beside it says what is being fetched
         self.progress.hide()
@@ -201,15 +201,46 @@ class StatusLine(QObject):
         self._set_progress_text(text)
 
     def _set_progress_text(self, text: str) -> None:
-        """One line always: elided in the middle (the key's ends say the most), full as tooltip."""
-        metrics = self.progress_text.fontMetrics()
-        room = self.progress_text.width() - 4
-        self.progress_text.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, room))
-        self.progress_text.setToolTip(text)
+        self.progress_text.set_full_text(text)
 
     def stop_progress(self) -> None:
         for widget in (self.progress, self.progress_text, self.cancel):
             widget.hide()
+
+
+class _ProgressLabel(QLabel):
+    """What is being downloaded: one line, elided in the middle (a key's ends say the most),
+    the whole text as tooltip. Room for PROGRESS_TEXT_CHARS characters, less in a narrow window.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._full = ""
+        chars = self.fontMetrics().averageCharWidth()
+        self._hint = chars * PROGRESS_TEXT_CHARS
+        self.setMinimumWidth(chars * 6)
+        self.setMaximumWidth(self._hint)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # the same for every text: the bar does not jump about
+        return QSize(self._hint, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.width() - 4
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room))
 
 
 def _badge(parent: QWidget) -> QToolButton:

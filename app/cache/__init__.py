@@ -11,7 +11,8 @@ bars become a DataFrame without parsing a single string.
 
 The package is cut along its jobs:
 
-- `schema`: the tables, migrations, opening a file and telling a damaged one from a good one;
+- `schema`: the tables, migrations and opening a file (a new one is created whole);
+- `checks`: telling a damaged file from a good one (size, integrity, tables and columns);
 - `classify`: what a failed SQLite call means for the user (by SQLite's error code);
 - `rows`: turning rows into bars frames and instrument summaries and back;
 - `alerts`: the ladder's alerts table (one row per event, stored once);

@@ -1,19 +1,24 @@
 """The cache's tables and migrations, and opening a file: a damaged one is moved aside.
 
 `PRAGMA user_version` is the schema version; MIGRATIONS[i] takes a database from version i to
-i + 1. A file that SQLite cannot read as a database, or that fails its quick check, is moved
-aside byte for byte (with its -wal and -shm) and a fresh cache is created in its place.
+i + 1. A file that SQLite cannot read as a database, or that fails one of the checks in
+app.cache.checks, is moved aside byte for byte (with its -wal and -shm) and a fresh cache is
+created in its place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import secrets
 import sqlite3
 import time
 from pathlib import Path
 
-from app.cache.classify import as_cache_error, is_damage, rollback
+from app.cache.checks import DamagedDatabase, check_shape, check_size, quick_check
+from app.cache.classify import as_cache_error, is_busy, is_damage, rollback
+from app.cache.wal import keep_unreplayed
 from app.errors import CacheError
 
 SCHEMA_VERSION = 2
@@ -73,32 +78,84 @@ CREATE TABLE alerts (
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, ALERTS_V2)
 
 
-class DamagedDatabase(Exception):
-    """The file exists but is not a usable SQLite database."""
+def connect_checked(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A configured, migrated connection and a notice ("" when all is well).
 
+    DamagedDatabase when the file is not a usable cache. The notice tells of a damaged
+    write-ahead log, of which a copy was kept (app.cache.wal).
 
-def connect_checked(path: Path) -> sqlite3.Connection:
-    """A configured, migrated connection; DamagedDatabase when the file is not a usable cache."""
-    existed = path.exists() and path.stat().st_size > 0
+    A new cache is built whole under a temporary name and linked into place, so no process ever
+    opens a half-created one. Lock contention while opening is retried until BUSY_TIMEOUT_S has
+    passed (SQLite gives up at once in some lock orders instead of waiting).
+    """
     started = time.monotonic()
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.Error as exc:
+            waited = time.monotonic() - started
+            if is_busy(exc) and waited < BUSY_TIMEOUT_S:
+                time.sleep(_BUSY_RETRY_S)
+                continue
+            if is_damage(exc):
+                raise DamagedDatabase(str(exc)) from None
+            raise as_cache_error(exc, path, waited) from None
+
+
+_BUSY_RETRY_S = 0.02
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, str]:
+    existed = path.exists()
+    if not existed:
+        _create_whole(path)
+    db = _open_existing(path)
     try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise as_cache_error(exc, path, time.monotonic() - started) from None
-    try:
-        _configure(db)
         if existed:
-            _quick_check(db)
+            check_size(db, path)
+        _configure(db)
+        notice = keep_unreplayed(db, path)  # before anything can checkpoint the WAL away
+        if existed:
+            quick_check(db)
         _migrate(db)
-    except sqlite3.Error as exc:
-        db.close()
-        if is_damage(exc):
-            raise DamagedDatabase(str(exc)) from None
-        raise as_cache_error(exc, path, time.monotonic() - started) from None
     except BaseException:
         db.close()
         raise
-    return db
+    return db, notice
+
+
+def _open_existing(path: Path) -> sqlite3.Connection:
+    """Open `path` without creating it: a file deleted meanwhile is an error, not a new cache."""
+    uri = path.resolve().as_uri() + "?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+def _create_whole(path: Path) -> None:
+    """Build an empty, migrated cache under a private name and link it into place.
+
+    Linking never replaces a file: when another process created the cache first, its file
+    stays and ours is dropped. Where the file system has no hard links, a rename takes over
+    (two first uses at the same moment could then each build one; the second one wins).
+    """
+    temporary = path.with_name(f".{path.name}.new-{secrets.token_hex(6)}")
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            _configure(db)
+            _migrate(db)
+        finally:
+            db.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(str(temporary) + suffix)
 
 
 def _configure(db: sqlite3.Connection) -> None:
@@ -107,33 +164,49 @@ def _configure(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA foreign_keys=ON")
 
 
-def _quick_check(db: sqlite3.Connection) -> None:
-    result = db.execute("PRAGMA quick_check").fetchone()[0]
-    if result != "ok":
-        # The report can run to hundreds of lines; the notice needs the first finding only.
-        findings = [line for line in result.splitlines() if line and not line.startswith("***")]
-        first = findings[0][:100] if findings else "unknown damage"
-        raise DamagedDatabase(f"integrity check failed: {first}")
-
-
 def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to SCHEMA_VERSION in one write transaction.
+
+    The version is read again after BEGIN IMMEDIATE: another process may have migrated the file
+    while this one waited for the lock, and running a migration twice fails ("table already
+    exists"). Version and tables are always read in one transaction, so a migration committed
+    in between never looks like damage.
+    """
+    db.execute("BEGIN")
+    try:
+        version = _checked_version(db)
+    finally:
+        rollback(db)
+    if version == SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for target in range(_checked_version(db), SCHEMA_VERSION):
+            for statement in MIGRATIONS[target].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={target + 1}")
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
+
+
+def _checked_version(db: sqlite3.Connection) -> int:
+    """The schema version, once the tables are known to be the ones it has (checks.check_shape)."""
+    version = _version(db)
+    check_shape(db, version, MIGRATIONS)
+    return version
+
+
+def _version(db: sqlite3.Connection) -> int:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise CacheError(
             f"The cache was written by a newer Riskcurve (schema {version}; this one knows "
             f"up to {SCHEMA_VERSION}). Update Riskcurve or use another --data-dir."
         )
-    for target in range(version, SCHEMA_VERSION):
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in MIGRATIONS[target].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version={target + 1}")
-            db.execute("COMMIT")
-        except BaseException:
-            rollback(db)
-            raise
+    return version
 
 
 def move_aside(path: Path) -> Path:

@@ -51,7 +51,7 @@ _SELECT_BARS = (
 class Cache:
     """One open cache database. Use `Cache.open(path)`; close it when done (or use `with`)."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str = "") -> None:
+    def __init__(self, connection: sqlite3.Connection, notice: str = "", *, path: Path) -> None:
         self._db = connection
         self.path = path
         #: Plain-language message when the file was damaged and replaced at open.
@@ -80,14 +80,15 @@ class Cache:
                 f"Cannot create the data folder {path.parent}: {exc.strerror}"
             ) from None
         try:
-            return cls(schema.connect_checked(path), path)
+            return cls(*schema.connect_checked(path), path=path)
         except schema.DamagedDatabase as damage:
             backup = schema.move_aside(path)
             notice = (
                 f"The cache {path} was damaged ({damage}); it was moved to {backup} and a "
                 "fresh, empty cache was created. Refresh or import to fill it again."
             )
-            return cls(schema.connect_checked(path), path, notice)
+            connection, _ = schema.connect_checked(path)
+            return cls(connection, notice, path=path)
 
     def close(self) -> None:
         self._db.close()
@@ -116,6 +117,23 @@ class Cache:
             if isinstance(exc, sqlite3.Error):
                 raise self._error(exc, started) from None
             raise
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy what was just committed into the cache file and empty the WAL, without waiting.
+
+        Committed bars that live only in the WAL are lost if the WAL is damaged; this keeps
+        that time short. A reader still on an older snapshot makes the checkpoint stop early
+        (it resumes after the next commit), and a failure here leaves the commit standing.
+        """
+        timeout = self._db.execute("PRAGMA busy_timeout").fetchone()[0]
+        try:
+            self._db.execute("PRAGMA busy_timeout=0")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass  # the data is committed; the WAL is copied at a later commit or at close
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout={timeout}")
 
     def _error(self, exc: sqlite3.Error, started: float) -> CacheError:
         """The user's CacheError for `exc`; our own SQL bugs are re-raised as they are."""

@@ -12,6 +12,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,22 @@ def _garbage(raw: bytes) -> bytes:
     return random.Random(6).randbytes(64 * 1024)
 
 
+def _edited(sql: str):
+    """A damage that SQL does: `sql` run on a copy of the healthy file."""
+
+    def edit(raw: bytes) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "copy.sqlite3"
+            copy.write_bytes(raw)
+            db = sqlite3.connect(copy)
+            db.execute(sql)
+            db.commit()
+            db.close()
+            return copy.read_bytes()
+
+    return edit
+
+
 CACHE_DAMAGE = {
     "garbage": _garbage,
     "text file": lambda raw: b"Date,Close\n2024-01-02,1\n" * 100,
@@ -50,6 +67,12 @@ CACHE_DAMAGE = {
     "wrong magic header": lambda raw: b"X" + raw[1:],
     "zeroed page 2": lambda raw: raw[:PAGE] + bytes(PAGE) + raw[2 * PAGE :],
     "garbage page 4": lambda raw: raw[: 3 * PAGE] + _garbage(raw)[:PAGE] + raw[4 * PAGE :],
+    "zero length": lambda raw: b"",
+    "truncated by one byte": lambda raw: raw[:-1],
+    "a table dropped": _edited("DROP TABLE bars"),
+    "a column dropped": _edited("ALTER TABLE instruments DROP COLUMN last_error_kind"),
+    "schema version -1": _edited("PRAGMA user_version=-1"),
+    "schema version 0 with tables": _edited("PRAGMA user_version=0"),
 }
 
 

@@ -12,10 +12,16 @@ from pathlib import Path
 from tests.reliability import (
     budget,
     test_damaged_files,
+    test_damaged_wal,
+    test_first_use_race,
+    test_folder_mistakes,
     test_fuzz_csv,
     test_fuzz_keys,
     test_fuzz_settings,
     test_gui_faults,
+    test_output_files,
+    test_settings_files,
+    test_status_layout,
 )
 
 DOC = Path(__file__).resolve().parents[2] / "RELIABILITY.md"
@@ -60,6 +66,14 @@ def test_the_figures_table_matches_the_tests():
             properties * budget.EXAMPLES_EVERYDAY,
             properties * budget.EXAMPLES_FULL,
         ),
+        "SIGKILLs of a writer replacing one output file": (
+            budget.OUTPUT_KILLS_EVERYDAY,
+            budget.OUTPUT_KILLS_FULL,
+        ),
+        "SIGKILLs of `report` while it writes its files": (
+            budget.REPORT_KILLS_EVERYDAY,
+            budget.REPORT_KILLS_FULL,
+        ),
         "damaged cache files": (len(test_damaged_files.CACHE_DAMAGE),) * 2,
         "broken settings files": (len(test_damaged_files.SETTINGS_DAMAGE),) * 2,
         "upstream fault cases through the window": (len(test_gui_faults.CASES),) * 2,
@@ -77,6 +91,17 @@ def test_every_case_is_named_in_the_text():
         assert name in text, f"RELIABILITY.md does not mention the damaged-file case {name!r}"
     for name in test_gui_faults.CASES:
         assert name in text, f"RELIABILITY.md does not mention the upstream fault {name!r}"
+    for name in test_damaged_wal.WAL_DAMAGE:
+        assert name in text, f"RELIABILITY.md does not mention the damaged-WAL case {name!r}"
+    modules = (
+        test_output_files,
+        test_folder_mistakes,
+        test_first_use_race,
+        test_settings_files,
+        test_status_layout,
+    )
+    for module in modules:
+        assert Path(module.__file__).name in text, f"RELIABILITY.md does not cover {module}"
 
 
 def test_the_documented_commands_exist():
