@@ -25,8 +25,8 @@ def cached(paths):
     follower_days = np.arange(0, 301)
     follower_close = np.where(follower_days < 130, 10.0, 15.0)
     with Cache.open(paths.database) as cache:
-        cache.store_bars(LEADER, bars_on(leader_days, leader_close), source="yahoo")
-        cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close), source="ccxt")
+        cache.store_bars(LEADER, bars_on(leader_days, leader_close))
+        cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close))
     settings = Settings(corr_window=5, vol_window=5, min_gap_days=100, bootstrap_draws=200)
     save_settings(paths.config, settings)
     return paths
