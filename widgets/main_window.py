@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.errors import CsvFormatError, RiskcurveError
-from app.instruments import InstrumentKey, market_name
+from app.instruments import market_name
 from app.paths import AppPaths
 from widgets import window_layout
 from widgets.actions import create_actions
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
+from widgets.history_flow import HistoryFlow
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
 from widgets.notice import NoticeBar, notice_text
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.fetch_view = FetchView(
             self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
         )
+        self.history = HistoryFlow(self.session, self.status, self.data_tab, self)
         self._connect()
         self._update_title()
         self.remember_layout = remember_layout
@@ -291,6 +293,8 @@ class MainWindow(QMainWindow):
         if not isinstance(error, RiskcurveError):
             self.reporter.show_error(error)
             return
+        if self.history.handles(failure):  # a replacing import asks; a delete says
+            return
         if failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
@@ -319,16 +323,8 @@ class MainWindow(QMainWindow):
             self.import_file(Path(name))
 
     def import_file(self, path: Path, key: str | None = None) -> None:
-        """Import `path`; asks for the instrument key unless given."""
-        if key is None:
-            from widgets.dialogs.prompts import ImportKeyDialog
-
-            dialog = ImportKeyDialog(path, self.settings, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            key = dialog.key()
-        self.status.start_progress(f"Importing {path.name}…")
-        self.session.import_csv(path, InstrumentKey(key))
+        """Import `path`; asks for the key unless given, and before replacing cached bars."""
+        self.history.import_file(path, key, self.settings)
 
     @Slot(object)
     def _on_imported(self, imported: Imported) -> None:
