@@ -11,7 +11,7 @@ Bitstamp via ccxt"); no other code names a data source.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,17 @@ class SourceSpan:
     bars: int
     #: The newest import or fetch time among those bars (UTC), None when not known.
     stored_at: dt.datetime | None = None
+
+
+#: Per instrument key, the runs its cached bars came from (InstrumentInfo.sources).
+Sources = Mapping[str, Sequence[SourceSpan]]
+
+
+def source_of(key: str, sources: Sources | None) -> str:
+    """`describe_sources` for `key` as found in `sources`; says so when it is not there."""
+    if sources is None or key not in sources:
+        return "source not recorded"
+    return describe_sources(sources[key], key)
 
 
 def origin_text(origin: Origin) -> str:

@@ -378,6 +378,7 @@ class MainWindow(QMainWindow):
             store=self.layout_store,
             say=self.status.show_message,
             signals_csv=lambda: csv_text(self.signals_tab.table),
+            sources={i.key: i.sources for i in self.session.instruments},
         )
 
     def export(self, name: str, *args: object) -> object:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
@@ -32,7 +32,7 @@ from app.cache.rows import (
 )
 from app.errors import CacheError, RiskcurveError, UnknownInstrumentError
 from app.instruments import parse_key
-from app.provenance import FILE, PROVIDER, Origin
+from app.provenance import FILE, PROVIDER, Origin, SourceSpan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -289,6 +289,10 @@ class Cache:
             return info_from_row(rows[0][1:], spans.read_spans(self._db, rows[0][0]))
         except sqlite3.Error as exc:
             raise self._error(exc, started) from None
+
+    def recorded_sources(self, keys: Iterable[str]) -> dict[str, tuple[SourceSpan, ...]]:
+        """Where each key's cached bars came from, as recorded per bar (app.provenance)."""
+        return {key: info.sources if (info := self.instrument(key)) else () for key in keys}
 
     def last_day(self, key: str) -> int | None:
         """Epoch day of the newest cached bar, or None."""

@@ -103,12 +103,23 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     assert doc["instruments"]["leader"] == {
         "key": LEADER,
         "label": "^RUT",
-        "source": "yahoo",
+        "source": "Yahoo Finance",
+        "sources": [
+            {
+                "kind": "provider",
+                "name": "yahoo",
+                "description": "Yahoo Finance",
+                "first_date": "1970-01-01",
+                "last_date": "1970-07-19",
+                "bars": 200,
+                "stored_at": doc["instruments"]["leader"]["sources"][0]["stored_at"],
+            }
+        ],
         "first_date": "1970-01-01",
         "last_date": "1970-07-19",
         "bars": 200,
     }
-    assert doc["instruments"]["follower"]["source"].startswith("ccxt")
+    assert doc["instruments"]["follower"]["source"] == "Bitstamp via ccxt"
     assert doc["breakouts"][0]["fwd_365d"] is None  # missing is null, never NaN
     assert doc["generated_at"].endswith("+00:00")
     names = sorted(p.name for p in out_dir.iterdir())
