@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import __version__
+from app import __version__, history_commands
 from app.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
+    ConfirmationNeeded,
     RiskcurveError,
     exit_code,
     exit_code_of_all,
 )
+from app.formatting import plural
 from app.instruments import InstrumentKey
 from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
@@ -96,6 +98,8 @@ def build_parser(frontend: Frontend = HEADLESS) -> argparse.ArgumentParser:
     _add_status(commands)
     _add_export(commands)
     from app.ladder.command import add_alerts_parser, add_scan_parser
+
+    history_commands.add_parsers(commands)
     from app.report import add_analyze_parser
 
     add_analyze_parser(commands)
@@ -112,6 +116,12 @@ def _add_import(commands: Subcommands) -> None:
         required=True,
         metavar="KEY",
         help="instrument key, e.g. yahoo:^RUT (a later fetch tops it up) or csv:my-series",
+    )
+    cmd.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace cached days whose values differ (without it such an import only says "
+        "what it would change); the replaced bars are kept for `restore`",
     )
 
 
@@ -195,11 +205,24 @@ def bug_line(exc: BaseException, paths: AppPaths) -> str:
 
 
 def _import(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.sources.csv_file import import_csv
+    from app.cache.history import ReplaceRefused
+    from app.sources.csv_file import import_file
 
     key = InstrumentKey(args.symbol)
-    count = import_csv(args.file, key, paths.ensure().database)
-    print(f"Imported {count} bars from {args.file} as {key}")
+    try:
+        count, changes = import_file(args.file, key, paths.ensure().database, replace=args.replace)
+    except ReplaceRefused as refused:
+        raise ConfirmationNeeded(
+            f"{refused} Run again with --replace to replace them (the bars replaced are kept; "
+            f"`riskcurve restore {key}` brings them back)."
+        ) from None
+    what = f"{plural(changes.new_days, 'new day')}"
+    if changes.replaces:
+        what += (
+            f", {changes.changed_days:,} replaced ({plural(changes.changed_values, 'value')} "
+            f"changed; the old bars are kept: riskcurve restore {key})"
+        )
+    print(f"Imported {count} bars from {args.file} as {key}: {what}")
     return EXIT_OK
 
 
@@ -283,6 +306,9 @@ def _alerts(args: argparse.Namespace, paths: AppPaths) -> int:
 
 _COMMANDS = {
     "import": _import,
+    "delete": history_commands.run_delete,
+    "restore": history_commands.run_restore,
+    "history": history_commands.run_history,
     "fetch": _fetch,
     "status": _status,
     "export-csv": _export,

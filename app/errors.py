@@ -147,6 +147,12 @@ class ConfirmationNeeded(RiskcurveError):
     kind = "needs_confirmation"
 
 
+class NoHistoryError(RiskcurveError):
+    """There is no kept earlier version of an instrument's bars to restore."""
+
+    kind = "no_history"
+
+
 class InternalError(RiskcurveError):
     """A bug met while working on one item (one instrument); logged with its traceback."""
 
@@ -181,6 +187,7 @@ EXIT_CODES: dict[str, int] = {
     WriteError.kind: EXIT_FAILED,
     FolderError.kind: EXIT_BAD_INPUT,
     ConfirmationNeeded.kind: EXIT_BAD_INPUT,
+    NoHistoryError.kind: EXIT_BAD_INPUT,
     InternalError.kind: EXIT_FAILED,
 }
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import CacheError, CancelledError, RiskcurveError
-from app.instruments import InstrumentSpec, parse_key
+from app.instruments import parse_key
+from app.provenance import Origin
 from app.sources.base import FetchRequest
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def _refresh_one(
         cache.store_bars(
             spec.key,
             result.bars,
-            source=_source_label(spec),
+            origin=Origin.provider_of(spec),
             currency=result.currency,
             timezone=result.timezone,
             fetched=True,
@@ -140,10 +141,6 @@ def _record(cache: Cache, key: str, error: RiskcurveError) -> None:
 def _row_count(cache: Cache, key: str) -> int:
     info = cache.instrument(key)
     return info.rows if info else 0
-
-
-def _source_label(spec: InstrumentSpec) -> str:
-    return f"ccxt:{spec.exchange}" if spec.source == "ccxt" else spec.source
 
 
 def _cancelled(key: str) -> CancelledError:

@@ -15,7 +15,7 @@ import json
 import math
 import numbers
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from app.analysis import AnalysisResult
     from app.paths import AppPaths
+    from app.provenance import Sources
 
 FORMATS = ("table", "csv", "json")
 EVENT_COLUMNS = ("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above")
@@ -94,9 +95,7 @@ def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
     return EXIT_OK
 
 
-def _analyze_cached(
-    args: argparse.Namespace, paths: AppPaths
-) -> tuple[AnalysisResult, dict[str, str]]:
+def _analyze_cached(args: argparse.Namespace, paths: AppPaths) -> tuple[AnalysisResult, Sources]:
     from app.analysis import AnalysisParams, require_complete_inputs, run_analysis
     from app.cache import Cache
     from app.key_dates import load_key_dates
@@ -116,24 +115,10 @@ def _analyze_cached(
         )
     with Cache.open(paths.database) as cache:
         leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
-        sources = {
-            k: _describe_source(cache.instrument(k)) for k in (settings.leader, settings.follower)
-        }
+        sources = cache.recorded_sources((settings.leader, settings.follower))
     require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
     result = run_analysis(settings.leader, leader, settings.follower, follower, params, key_dates)
     return result, sources
-
-
-def _describe_source(info: Any) -> str:
-    if info is None:
-        return ""
-    parts = [info.source]
-    if info.exchange:
-        parts.append(info.exchange)
-    if info.currency:
-        parts.append(info.currency)
-    fetched = info.last_fetch.strftime("last fetched %Y-%m-%d %H:%M UTC") if info.last_fetch else ""
-    return ", ".join(parts) + (f"; {fetched}" if fetched else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,7 +218,7 @@ def correlation_csv_text(result: AnalysisResult) -> str:
 
 
 def analysis_document(
-    result: AnalysisResult, sources: Mapping[str, str], generated_at: dt.datetime | None = None
+    result: AnalysisResult, sources: Sources, generated_at: dt.datetime | None = None
 ) -> dict[str, Any]:
     """Everything needed to reproduce and read the run, as plain JSON-ready values."""
     import dataclasses
@@ -275,13 +260,15 @@ def event_study_method(result: AnalysisResult) -> dict[str, Any]:
     return {**record, "non_overlapping": p.non_overlapping}
 
 
-def _instrument_entry(key: str, bars: pd.DataFrame, sources: Mapping[str, str]) -> dict:
+def _instrument_entry(key: str, bars: pd.DataFrame, sources: Sources) -> dict:
     from app.instruments import parse_key
+    from app.provenance import source_of, sources_record
 
     return {
         "key": key,
         "label": parse_key(key).label,
-        "source": sources.get(key, ""),
+        "source": source_of(key, sources),
+        "sources": sources_record(sources.get(key, ())),
         "first_date": _cell(bars.index[0]) if len(bars) else None,
         "last_date": _cell(bars.index[-1]) if len(bars) else None,
         "bars": len(bars),
@@ -296,7 +283,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def analysis_json_text(result: AnalysisResult, sources: Mapping[str, str]) -> str:
+def analysis_json_text(result: AnalysisResult, sources: Sources) -> str:
     """analysis.json's content (strict JSON: missing values are null, never NaN)."""
     return json.dumps(analysis_document(result, sources), indent=2, allow_nan=False) + "\n"
 
@@ -314,7 +301,7 @@ ANALYSIS_FILES = (
 
 
 def write_analysis_files(
-    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str], *, replace: bool = False
+    result: AnalysisResult, out_dir: Path, sources: Sources, *, replace: bool = False
 ) -> list[Path]:
     """Write the analysis files into out_dir (created if needed); returns the paths written.
 
@@ -443,7 +430,7 @@ def _state_line(result: AnalysisResult) -> str:
     )
 
 
-_RENDERERS: dict[str, Callable[[AnalysisResult, Mapping[str, str]], str]] = {
+_RENDERERS: dict[str, Callable[[AnalysisResult, Sources], str]] = {
     "table": lambda result, sources: format_table(result),
     "csv": lambda result, sources: breakouts_csv_text(result),
     "json": analysis_json_text,

@@ -24,7 +24,7 @@ def format_status(instruments: Sequence[InstrumentInfo]) -> str:
 def _row(info: InstrumentInfo) -> tuple[str, ...]:
     return (
         info.key,
-        info.source,
+        info.source_text,
         str(info.rows),
         info.first_date.isoformat() if info.first_date else "-",
         info.last_date.isoformat() if info.last_date else "-",

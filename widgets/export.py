@@ -36,6 +36,7 @@ from widgets.dialogs import prompts as dialogs
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
     from app.config import Settings
+    from app.provenance import Sources
     from widgets.charts.stack import ChartStack
 
 PNG_FILTER = "PNG images (*.png)"
@@ -55,6 +56,7 @@ class ExportTarget:
     store: QSettings  # remembers the last folder and width
     say: Callable[[str, int], None]  # a status-line message for that many ms (0: until next)
     signals_csv: Callable[[], str]  # the Signals table as CSV, as shown
+    sources: Sources  # where each cached instrument's bars came from (the caption)
 
     @classmethod
     def of(cls, window: Any) -> ExportTarget:
@@ -69,6 +71,7 @@ class ExportTarget:
             store=window.layout_store,
             say=window.status.show_message,
             signals_csv=lambda: csv_text(window.signals_tab.table),
+            sources={i.key: i.sources for i in window.session.instruments},
         )
 
 
@@ -169,7 +172,7 @@ def caption(target: ExportTarget) -> str:
     if target.result is None:
         return ""
     first, last = target.charts.visible_range()
-    return caption_text(target.result, first, last)
+    return caption_text(target.result, first, last, target.sources)
 
 
 def export_chart_interactive(target: ExportTarget, pane: int | None = None) -> Path | None:

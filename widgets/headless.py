@@ -13,12 +13,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RiskcurveError, exit_code
 from app.outputs import check_targets, output_path
 from app.paths import AppPaths
 from app.report import ANALYSIS_FILES
+
+if TYPE_CHECKING:
+    from app.provenance import Sources
 
 REPORT_FILES = [*ANALYSIS_FILES, "charts.png", "cycles.png", "ladder.png"]
 
@@ -70,31 +73,20 @@ def _fetch(paths: AppPaths, settings: Any) -> None:
             print(f"riskcurve: {outcome.key}: {outcome.error} (using cached data)", file=sys.stderr)
 
 
-def _analyse(paths: AppPaths, settings: Any) -> tuple[Any, dict[str, str]]:
+def _analyse(paths: AppPaths, settings: Any) -> tuple[Any, Sources]:
     from app.analysis import AnalysisParams, require_complete_inputs
     from app.cache import Cache
     from widgets.jobs.tasks import analyse
 
     with Cache.open(paths.database) as cache:
         leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
-        sources = {k: _source_of(cache.instrument(k)) for k in (settings.leader, settings.follower)}
+        sources = cache.recorded_sources((settings.leader, settings.follower))
     params = AnalysisParams.from_settings(settings)
     require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
     return analyse(settings, leader, follower), sources
 
 
-def _source_of(info: Any) -> str:
-    """ "Yahoo Finance", "Bitstamp via ccxt" or "imported CSV", for the images' captions."""
-    if info is None:
-        return ""
-    if info.source == "ccxt":
-        return f"{info.exchange.capitalize()} via ccxt"
-    return {"yahoo": "Yahoo Finance", "csv": "imported CSV"}.get(info.source, info.source)
-
-
-def _write(
-    result: Any, out_dir: Path, sources: dict[str, str], width: int, force: bool
-) -> list[Path]:
+def _write(result: Any, out_dir: Path, sources: Sources, width: int, force: bool) -> list[Path]:
     from app.report import write_analysis_files
     from widgets.charts.report_images import render_report_pngs
 

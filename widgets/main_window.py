@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.errors import CsvFormatError, RiskcurveError
-from app.instruments import InstrumentKey, market_name
+from app.instruments import market_name
 from app.paths import AppPaths
 from widgets import window_layout
 from widgets.actions import create_actions
@@ -37,6 +37,7 @@ from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.headline import HeadlineBar
+from widgets.history_flow import HistoryFlow
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
 from widgets.ladder_view import LadderView
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.alerts_view = AlertsView(
             self.session, self.alerts_tab, self.tabs, self.alert_banner, self.status, self.notifier
         )
+        self.history = HistoryFlow(self.session, self.status, self.data_tab, self)
         self._connect()
         self._update_title()
         self.remember_layout = remember_layout
@@ -312,6 +314,8 @@ class MainWindow(QMainWindow):
         if not isinstance(error, RiskcurveError):
             self.reporter.show_error(error)
             return
+        if self.history.handles(failure):  # a replacing import asks; a delete says
+            return
         if failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
@@ -332,13 +336,8 @@ class MainWindow(QMainWindow):
             self.import_file(path)
 
     def import_file(self, path: Path, key: str | None = None) -> None:
-        """Import `path`; asks for the instrument key unless given."""
-        from widgets.dialogs.prompts import ask_import_key
-
-        key = key or ask_import_key(path, self.settings, self)
-        if key:
-            self.status.start_progress(f"Importing {path.name}…")
-            self.session.import_csv(path, InstrumentKey(key))
+        """Import `path`; asks for the key unless given, and before replacing cached bars."""
+        self.history.import_file(path, key, self.settings)
 
     @Slot(object)
     def _on_imported(self, imported: Imported) -> None:

@@ -226,7 +226,7 @@ def check_cache(context: dict) -> str:
     leader, _ = synthetic_bars()
     path = context["scratch"] / "selftest.sqlite3"
     with Cache.open(path) as cache:
-        written = cache.store_bars(LEADER_KEY, leader, source="selftest")
+        written = cache.store_bars(LEADER_KEY, leader)
         loaded = cache.load_bars(LEADER_KEY)
         healthy = cache.integrity_ok()
     if written != len(leader) or not loaded["close"].equals(leader["close"]):

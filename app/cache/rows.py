@@ -12,6 +12,7 @@ import numpy as np
 from app.bars import COLUMNS, bars_from_arrays, epoch_days
 from app.errors import InvalidKeyError
 from app.instruments import InstrumentSpec, parse_key
+from app.provenance import SourceSpan, describe_sources
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +40,13 @@ class InstrumentInfo:
     last_fetch: dt.datetime | None
     last_error: str
     last_error_kind: str
+    #: Where the bars came from: runs of consecutive days from one file or provider.
+    sources: tuple[SourceSpan, ...] = ()
+
+    @property
+    def source_text(self) -> str:
+        """ "CSV file BTC_USD_daily.csv to 2026-03-03, then Bitstamp via ccxt"."""
+        return describe_sources(self.sources, self.key)
 
     def is_stale(self, stale_after_days: int, today: dt.date | None = None) -> bool:
         """True when the newest bar is older than `stale_after_days` calendar days."""
@@ -107,7 +115,7 @@ def arrays_from_rows(rows: list[tuple]) -> tuple[np.ndarray, dict[str, np.ndarra
     return table[:, 0].astype(np.int64), {c: table[:, i + 1] for i, c in enumerate(COLUMNS)}
 
 
-def info_from_row(row: tuple) -> InstrumentInfo:
+def info_from_row(row: tuple, sources: tuple[SourceSpan, ...] = ()) -> InstrumentInfo:
     key, source, ticker, exchange, currency, tz, rows, first, last, fetch, err, kind = row
     return InstrumentInfo(
         key=key,
@@ -122,4 +130,5 @@ def info_from_row(row: tuple) -> InstrumentInfo:
         last_fetch=dt.datetime.fromtimestamp(fetch, dt.UTC) if fetch is not None else None,
         last_error=err,
         last_error_kind=kind,
+        sources=sources,
     )

@@ -21,7 +21,6 @@ from app.cache.classify import as_cache_error, is_busy, is_damage, rollback
 from app.cache.wal import keep_unreplayed
 from app.errors import CacheError
 
-SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 5.0
 
 SCHEMA_V1 = """
@@ -74,8 +73,86 @@ CREATE TABLE alerts (
 );
 """
 
+
+# Version 3: where every bar came from, and earlier versions of replaced or deleted bars.
+# Only new tables and one new column, so it stands apart from the tables before it:
+# - provenance: one row per import (kind 'file', name: the file's name) or fetch (kind
+#   'provider', name 'yahoo' or 'ccxt:EXCHANGE'), `at` the time it was stored;
+# - bars.provenance_id: the row each bar came from;
+# - source_spans: per instrument, the runs of consecutive days from one origin (kept up to date
+#   by every write, so naming an instrument's sources never scans its bars);
+# - history_events / bar_history: a copy of an instrument's bars taken, in the same
+#   transaction, before an import replaces them or a delete removes them (`restore`).
+# Bars of an older cache keep what version 1 recorded (its per-bar source and store time): a
+# 'csv' bar came from a file whose name was not kept, a bar with no source is 'unknown'.
+PROVENANCE_V3 = """
+CREATE TABLE provenance (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    at REAL
+);
+ALTER TABLE bars ADD COLUMN provenance_id INTEGER REFERENCES provenance(id);
+CREATE TABLE source_spans (
+    instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,
+    first_day INTEGER NOT NULL,
+    last_day INTEGER NOT NULL,
+    bars INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stored_at REAL,
+    PRIMARY KEY (instrument_id, first_day)
+) WITHOUT ROWID;
+CREATE TABLE history_events (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    action TEXT NOT NULL,
+    at REAL NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    currency TEXT NOT NULL DEFAULT '',
+    timezone TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX history_events_by_key ON history_events (key, id);
+CREATE TABLE bar_history (
+    event_id INTEGER NOT NULL REFERENCES history_events(id) ON DELETE CASCADE,
+    day INTEGER NOT NULL,
+    open REAL,
+    high REAL,
+    low REAL,
+    close REAL NOT NULL,
+    volume REAL,
+    source TEXT NOT NULL DEFAULT '',
+    fetched_at REAL NOT NULL,
+    provenance_id INTEGER,
+    PRIMARY KEY (event_id, day)
+) WITHOUT ROWID;
+INSERT INTO provenance (kind, name, at)
+    SELECT DISTINCT
+        CASE source WHEN 'csv' THEN 'file' WHEN '' THEN 'unknown' ELSE 'provider' END,
+        CASE source WHEN 'csv' THEN '' ELSE source END,
+        fetched_at
+    FROM bars;
+UPDATE bars SET provenance_id = (
+    SELECT p.id FROM provenance p
+    WHERE p.at = bars.fetched_at
+      AND p.kind = CASE bars.source WHEN 'csv' THEN 'file' WHEN '' THEN 'unknown'
+                   ELSE 'provider' END
+      AND p.name = CASE bars.source WHEN 'csv' THEN '' ELSE bars.source END
+);
+INSERT INTO source_spans (instrument_id, first_day, last_day, bars, kind, name, stored_at)
+    SELECT instrument_id, MIN(day), MAX(day), COUNT(*), kind, name, MAX(at) FROM (
+        SELECT b.instrument_id, b.day, p.kind, p.name, p.at,
+            ROW_NUMBER() OVER (PARTITION BY b.instrument_id ORDER BY b.day)
+            - ROW_NUMBER() OVER (PARTITION BY b.instrument_id, p.kind, p.name ORDER BY b.day)
+            AS run
+        FROM bars b JOIN provenance p ON p.id = b.provenance_id
+    ) GROUP BY instrument_id, kind, name, run
+"""
+
 # Index i holds the script that takes a database from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, ALERTS_V2)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, ALERTS_V2, PROVENANCE_V3)
+#: The version a cache has once every migration ran (PRAGMA user_version).
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def connect_checked(path: Path) -> tuple[sqlite3.Connection, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.cache import schema
+from app.cache import history, schema, spans
 from app.cache.alerts import AlertRow, insert_new, row_from, select_sql
 from app.cache.classify import as_cache_error, rollback
+from app.cache.history import Changes, ReplaceRefused, Version
 from app.cache.rows import (
     INFO_COLUMNS,
     InstrumentInfo,
@@ -32,16 +33,17 @@ from app.cache.rows import (
 )
 from app.errors import CacheError, RiskcurveError, UnknownInstrumentError
 from app.instruments import parse_key
+from app.provenance import FILE, PROVIDER, Origin, SourceSpan
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Cache", "InstrumentInfo"]
+__all__ = ["Cache", "Changes", "InstrumentInfo", "ReplaceRefused", "Version"]
 
 _INSERT_BAR = (
     "INSERT OR REPLACE INTO bars "
-    "(instrument_id, day, open, high, low, close, volume, source, fetched_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "(instrument_id, day, open, high, low, close, volume, source, fetched_at, provenance_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SELECT_BARS = (
     "SELECT day, open, high, low, close, volume FROM bars WHERE instrument_id=? ORDER BY day"
@@ -159,34 +161,74 @@ class Cache:
         key: str,
         bars: pd.DataFrame,
         *,
-        source: str = "",
+        origin: Origin | None = None,
         currency: str = "",
         timezone: str = "",
         fetched: bool = False,
     ) -> int:
-        """Store bars for `key` in one transaction (re-storing a day replaces it).
+        """Store bars for `key` in one transaction (re-storing a day replaces it): a fetch's way.
 
-        `fetched=True` also records a successful fetch (time stamp). Either way the last error
-        is cleared: fresh bars (downloaded or imported) answer it. Returns the
-        number of bars written.
+        `origin` is where the bars came from (default: the key's provider). `fetched=True`
+        also records a successful fetch (time stamp). Either way the last error is cleared:
+        fresh bars (downloaded or imported) answer it. Returns the number of bars written.
         """
         spec = parse_key(key)
-        now = time.time()
+        origin = origin or Origin.provider_of(spec)
         columns = bar_columns(bars)
-        source = source or spec.source
         with self.transaction() as db:
             instrument_id = ensure_instrument(db, spec, currency, timezone)
-            # Rows are zipped straight from the column lists: no per-row Python work here.
-            rows = zip(repeat(instrument_id), *columns, repeat(source), repeat(now))
-            db.executemany(_INSERT_BAR, rows)
-            refresh_summary(db, instrument_id)
-            db.execute(
-                "UPDATE instruments SET last_error='', last_error_kind='' WHERE id=?",
-                (instrument_id,),
-            )
+            now = self._write(db, instrument_id, columns, origin)
             if fetched:
                 db.execute("UPDATE instruments SET last_fetch=? WHERE id=?", (now, instrument_id))
         return len(columns[0])
+
+    def import_bars(
+        self, key: str, bars: pd.DataFrame, origin: Origin, *, replace: bool = False
+    ) -> Changes:
+        """Store an imported file's bars; what it changed (new days, replaced days) is returned.
+
+        Days the instrument does not have are added, days it has with the same values are left
+        as they are. Days it has with other values are replaced only with `replace`, after its
+        bars were kept as a version (see `restore`), all in one transaction; without
+        `replace` nothing is written and ReplaceRefused says what would have changed.
+        """
+        spec = parse_key(key)
+        columns = bar_columns(bars)
+        what = f"Importing {origin.name or 'the file'}"
+        with self.transaction() as db:
+            instrument_id = ensure_instrument(db, spec, "", "")
+            cached = arrays_from_rows(db.execute(_SELECT_BARS, (instrument_id,)).fetchall())
+            incoming = (np.asarray(columns[0], dtype=np.int64), np.array(columns[1:], float).T)
+            changes, is_new = history.compare(spec.key, _as_table(*cached), incoming)
+            if changes.replaces and not replace:
+                raise ReplaceRefused(changes, what)
+            if changes.replaces:
+                detail = f"{what.lower()}: {changes.describe(what)}"
+                history.keep_version(db, spec.key, instrument_id, history.REPLACE, detail)
+            else:  # keep the days that stay the same as they are, with their provenance
+                columns = [list(np.asarray(c, dtype=object)[is_new]) for c in columns]
+            self._write(db, instrument_id, columns, origin)
+        return changes
+
+    def _write(
+        self, db: sqlite3.Connection, instrument_id: int, columns: list[list], origin: Origin
+    ) -> float:
+        """Insert the bars with a new provenance row; returns the time stamp used."""
+        now = time.time()
+        provenance_id = spans.add_provenance(db, origin, now)
+        legacy = {FILE: "csv", PROVIDER: origin.name}.get(origin.kind, "")  # version 1's column
+        # Rows are zipped straight from the column lists: no per-row Python work here.
+        rows = zip(
+            repeat(instrument_id), *columns, repeat(legacy), repeat(now), repeat(provenance_id)
+        )
+        db.executemany(_INSERT_BAR, rows)
+        spans.update_spans(db, instrument_id, columns[0], origin, now)
+        refresh_summary(db, instrument_id)
+        db.execute(
+            "UPDATE instruments SET last_error='', last_error_kind='' WHERE id=?",
+            (instrument_id,),
+        )
+        return now
 
     def record_error(self, key: str, error: RiskcurveError) -> None:
         """Remember the last failure on the instrument (creating its row if it is new)."""
@@ -214,14 +256,39 @@ class Cache:
             db.executemany("UPDATE alerts SET read=1 WHERE id=?", [(i,) for i in ids])
 
     def delete_instrument(self, key: str) -> bool:
-        """Remove an instrument and all its bars; False when it was not cached."""
+        """Remove an instrument and all its bars, keeping them as a version (`restore` brings
+        them back); False when it was not cached."""
         with self.transaction() as db:
             row = db.execute("SELECT id FROM instruments WHERE key=?", (lookup(key),)).fetchone()
             if row is None:
                 return False
+            history.keep_version(db, lookup(key), row[0], history.DELETE, "deleted")
             db.execute("DELETE FROM bars WHERE instrument_id=?", (row[0],))
             db.execute("DELETE FROM instruments WHERE id=?", (row[0],))
         return True
+
+    def restore(self, key: str, version_id: int | None = None) -> Version:
+        """Put back a kept version of `key`'s bars (default: the one from before the last
+        replacing import or delete). The bars it replaces are kept as a version too."""
+        spec = parse_key(key)
+        with self.transaction() as db:
+            version = history.version_to_restore(db, spec.key, version_id)
+            currency, timezone = history.version_metadata(db, version)
+            instrument_id = ensure_instrument(db, spec, currency, timezone)
+            detail = f"before restoring version #{version.id}"
+            history.keep_version(db, spec.key, instrument_id, history.RESTORE, detail)
+            history.put_back(db, version, instrument_id)
+            spans.rebuild_spans(db, instrument_id)
+            refresh_summary(db, instrument_id)
+        return version
+
+    def versions(self, key: str) -> list[Version]:
+        """The kept versions of `key`'s bars, newest first."""
+        started = time.monotonic()
+        try:
+            return history.versions(self._db, lookup(key))
+        except sqlite3.Error as exc:
+            raise self._error(exc, started) from None
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -238,12 +305,28 @@ class Cache:
         return arrays_from_rows(self._read(_SELECT_BARS, (self._instrument_id(key),)))
 
     def instruments(self) -> list[InstrumentInfo]:
-        rows = self._read(f"SELECT {INFO_COLUMNS} FROM instruments ORDER BY key")
-        return [info_from_row(row) for row in rows]
+        """Every cached instrument with where its bars came from, ordered by key."""
+        rows = self._read(f"SELECT id, {INFO_COLUMNS} FROM instruments ORDER BY key")
+        started = time.monotonic()
+        try:
+            by_id = spans.read_all_spans(self._db)
+        except sqlite3.Error as exc:
+            raise self._error(exc, started) from None
+        return [info_from_row(row[1:], by_id.get(row[0], ())) for row in rows]
 
     def instrument(self, key: str) -> InstrumentInfo | None:
-        rows = self._read(f"SELECT {INFO_COLUMNS} FROM instruments WHERE key=?", (lookup(key),))
-        return info_from_row(rows[0]) if rows else None
+        rows = self._read(f"SELECT id, {INFO_COLUMNS} FROM instruments WHERE key=?", (lookup(key),))
+        if not rows:
+            return None
+        started = time.monotonic()
+        try:
+            return info_from_row(rows[0][1:], spans.read_spans(self._db, rows[0][0]))
+        except sqlite3.Error as exc:
+            raise self._error(exc, started) from None
+
+    def recorded_sources(self, keys: Iterable[str]) -> dict[str, tuple[SourceSpan, ...]]:
+        """Where each key's cached bars came from, as recorded per bar (app.provenance)."""
+        return {key: info.sources if (info := self.instrument(key)) else () for key in keys}
 
     def last_day(self, key: str) -> int | None:
         """Epoch day of the newest cached bar, or None."""
@@ -267,6 +350,12 @@ class Cache:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self._error(exc, started) from None
+
+
+def _as_table(days: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(days, values with one row per day) from `arrays_from_rows`' columns."""
+    values = np.column_stack(list(columns.values())) if len(days) else np.empty((0, len(columns)))
+    return days, values
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from app.cache.history import Changes
+
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "datetime", "timestamp", "time", "day", "trade date", "trading date"),
     "open": ("open", "open price", "opening price"),
@@ -268,15 +270,29 @@ def _to_frame(path: Path, rows: dict[int, tuple[int, tuple[float, ...]]]) -> pd.
     return bars_from_arrays(days, {c: table[:, i] for i, c in enumerate(COLUMNS)})
 
 
-def import_csv(path: Path | str, key: str, db_path: Path | str) -> int:
-    """Check the whole file, then store it as instrument `key` in one transaction."""
+def import_csv(path: Path | str, key: str, db_path: Path | str, *, replace: bool = False) -> int:
+    """Check the whole file, then store it as instrument `key`; returns the file's bar count.
+
+    See `import_file` for what happens to days the instrument already has.
+    """
+    return import_file(path, key, db_path, replace=replace)[0]
+
+
+def import_file(
+    path: Path | str, key: str, db_path: Path | str, *, replace: bool = False
+) -> tuple[int, Changes]:
+    """Check the whole file, then store it as `key` in one transaction: the file's bar count
+    and what it changed. Cached days with other values are replaced only with `replace`
+    (else ReplaceRefused, nothing written); the bars replaced are kept for `restore`."""
     from app.cache import Cache
     from app.instruments import parse_key
+    from app.provenance import Origin
 
     parse_key(key)
     bars = read_csv_bars(path)
     with Cache.open(db_path) as cache:
-        return cache.store_bars(key, bars, source="csv")
+        changes = cache.import_bars(key, bars, Origin.file(Path(path).name), replace=replace)
+    return len(bars), changes
 
 
 def format_number(value: float) -> str:

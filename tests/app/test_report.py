@@ -28,8 +28,8 @@ def cached(paths):
     follower_close = np.where(follower_days < 130, 10.0, 15.0)
     follower_close[20:40] = 6.5  # a bear to day 20, then a bull from there
     with Cache.open(paths.database) as cache:
-        cache.store_bars(LEADER, bars_on(leader_days, leader_close), source="yahoo")
-        cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close), source="ccxt")
+        cache.store_bars(LEADER, bars_on(leader_days, leader_close))
+        cache.store_bars(FOLLOWER, bars_on(follower_days, follower_close))
     settings = Settings(corr_window=5, vol_window=5, min_gap_days=100, bootstrap_draws=200)
     settings = settings.with_instrument(FOLLOWER, censor_days=0)  # the turn on day 20 counts
     save_settings(paths.config, settings)
@@ -124,12 +124,23 @@ def test_json_output_and_out_files(cached, capsys, tmp_path):
     assert doc["instruments"]["leader"] == {
         "key": LEADER,
         "label": "^RUT",
-        "source": "yahoo",
+        "source": "Yahoo Finance",
+        "sources": [
+            {
+                "kind": "provider",
+                "name": "yahoo",
+                "description": "Yahoo Finance",
+                "first_date": "1970-01-01",
+                "last_date": "1970-07-19",
+                "bars": 200,
+                "stored_at": doc["instruments"]["leader"]["sources"][0]["stored_at"],
+            }
+        ],
         "first_date": "1970-01-01",
         "last_date": "1970-07-19",
         "bars": 200,
     }
-    assert doc["instruments"]["follower"]["source"].startswith("ccxt")
+    assert doc["instruments"]["follower"]["source"] == "Bitstamp via ccxt"
     assert doc["breakouts"][0]["fwd_365d"] is None  # missing is null, never NaN
     assert type(doc["breakouts"][0]["regime_days"]) is int and doc["breakouts"][0]["regime_running"]
     assert doc["follower_bull_share"] == 1.0

@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         for batch in range(first, first + MAX_BATCHES):
             frame = batch_frame(batch)
             print(f"BEGIN {batch}", flush=True)
-            cache.store_bars(batch_key(batch), frame, source="torture")
+            cache.store_bars(batch_key(batch), frame)
             print(f"COMMIT {batch}", flush=True)
     return 0
 

@@ -108,9 +108,9 @@ def seed_cache(db: Path) -> dict[str, int]:
     """History the child never touches, plus a first batch for every torture key."""
     with Cache.open(db) as cache:
         for index, key in enumerate(BASE_KEYS):
-            cache.store_bars(key, base_frame(index), source="base")
+            cache.store_bars(key, base_frame(index))
         for batch in range(len(TORTURE_KEYS)):
-            cache.store_bars(batch_key(batch), batch_frame(batch), source="torture")
+            cache.store_bars(batch_key(batch), batch_frame(batch))
     return {batch_key(b): b for b in range(len(TORTURE_KEYS))}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from app.cache.history import VERSIONS_KEPT
 from tests.reliability import (
     budget,
     test_damaged_files,
@@ -77,6 +78,7 @@ def test_the_figures_table_matches_the_tests():
         "damaged cache files": (len(test_damaged_files.CACHE_DAMAGE),) * 2,
         "broken settings files": (len(test_damaged_files.SETTINGS_DAMAGE),) * 2,
         "upstream fault cases through the window": (len(test_gui_faults.CASES),) * 2,
+        "earlier versions of an instrument's bars kept": (VERSIONS_KEPT,) * 2,
     }
     assert table() == expected
     # Every property runs with the budget's example count.

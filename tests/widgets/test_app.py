@@ -15,7 +15,6 @@ from widgets.app import run_gui
 from widgets.charts.image_export import is_blank
 from widgets.dialogs.error_dialog import BugDialog, ErrorReporter
 from widgets.jobs import tasks
-from widgets.jobs.tasks import Imported
 from widgets.main_window import MainWindow
 from widgets.theme import dark_palette
 
@@ -104,7 +103,7 @@ def test_import_csv_from_the_window_then_bad_file_names_the_line(qtbot, paths, t
     good.write_text("Date,Close\n2024-01-02,10\n2024-01-03,11\n", encoding="utf-8")
     with qtbot.waitSignal(window.session.imported, timeout=10_000) as imported:
         window.import_file(good, "csv:series")
-    assert imported.args[0] == Imported("csv:series", 2)
+    assert (imported.args[0].key, imported.args[0].count) == ("csv:series", 2)
     qtbot.waitUntil(lambda: window.data_tab.model.rowCount() == 1, timeout=10_000)
     bad = tmp_path / "bad.csv"
     bad.write_text("Date,Close\n2024-01-02,10\n2024-01-03,minus\n", encoding="utf-8")

@@ -169,7 +169,10 @@ def test_an_import_clears_the_instruments_old_error(qtbot, paths, tmp_path):
         return str(frame.loc[frame["key"] == LEADER_KEY, "last_error"].iloc[0])
 
     assert "Cannot reach" in leader_error()
-    csv_of(window.session.result.leader.iloc[:50], tmp_path / "rut.csv")
+    # The same bars again (every column, exactly): an import that changes nothing goes ahead.
+    from app.sources.csv_file import bars_to_csv_text
+
+    (tmp_path / "rut.csv").write_text(bars_to_csv_text(window.session.result.leader.iloc[:50]))
     with qtbot.waitSignal(window.drawn, timeout=20_000):
         window.import_file(tmp_path / "rut.csv", LEADER_KEY)
     qtbot.waitUntil(lambda: leader_error() == "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
+from app.provenance import Sources, source_of
 from widgets.charts.coords import to_timestamp
 from widgets.charts.panes import data_x_bounds, market_name
 from widgets.theme import Theme
@@ -38,7 +39,6 @@ CYCLES_ASPECT = 0.5
 #: An image counts as drawn when at least this share of its pixels differs from the most common
 #: colour (the background).
 MIN_INK_SHARE = 0.005
-SOURCE_NAMES = {"yahoo": "Yahoo Finance", "csv": "imported CSV"}
 
 
 def check_width(width: int) -> int:
@@ -201,34 +201,19 @@ def is_blank(image: QImage) -> bool:
     return 1.0 - counts.max() / pixels.size < MIN_INK_SHARE
 
 
-def source_text(key: str, sources: Mapping[str, str] | None = None) -> str:
-    """Where an instrument's data came from: the caller's description, else from its key."""
-    from app.errors import InvalidKeyError
-    from app.instruments import parse_key
-
-    if sources and sources.get(key):
-        return sources[key]
-    try:
-        spec = parse_key(key)
-    except InvalidKeyError:
-        return key
-    if spec.source == "ccxt":
-        return f"{spec.exchange.capitalize()} via ccxt"
-    return SOURCE_NAMES.get(spec.source, spec.source)
-
-
 def caption_text(
     result: AnalysisResult,
     first: pd.Timestamp,
     last: pd.Timestamp,
-    sources: Mapping[str, str] | None = None,
+    sources: Sources | None = None,
     generated: dt.date | None = None,
 ) -> str:
-    """The caption line: leader and follower, the dates shown, data sources, generated date."""
+    """The caption line: leader and follower, the dates shown, where the data came from (as
+    recorded per bar, see app.provenance), generated date."""
     leader, follower = market_name(result.leader_key), market_name(result.follower_key)
     generated = generated or dt.datetime.now(dt.UTC).date()
     data = "; ".join(
-        f"{market_name(key)}: {source_text(key, sources)}"
+        f"{market_name(key)}: {source_of(key, sources)}"
         for key in dict.fromkeys((result.leader_key, result.follower_key))
     )
     return (

@@ -7,7 +7,6 @@ chooses what they show and names the files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +20,11 @@ from widgets.theme import theme_from_palette
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
+    from app.provenance import Sources
 
 
 def render_report_pngs(
-    result: AnalysisResult, out_dir: Path, sources: Mapping[str, str], width: int = 1920
+    result: AnalysisResult, out_dir: Path, sources: Sources, width: int = 1920
 ) -> list[Path]:
     """Write charts.png and cycles.png into `out_dir`; returns their paths."""
     ensure_app()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +27,9 @@ from PySide6.QtWidgets import (
 from app.config import Settings
 from app.errors import InvalidKeyError
 from app.instruments import InstrumentKey, parse_key, safe_file_stem
+
+if TYPE_CHECKING:
+    from app.cache import InstrumentInfo
 
 DATA_SOURCES = (
     "Yahoo Finance (via yfinance) for stocks, indices and ETFs; crypto exchanges via ccxt "
@@ -53,10 +58,22 @@ def suggest_keys(file: Path, settings: Settings) -> list[str]:
 
 
 class ImportKeyDialog(QDialog):
-    """Asks which instrument a CSV file holds; the key is checked as it is typed."""
+    """Asks which instrument a CSV file holds; the key is checked as it is typed.
 
-    def __init__(self, file: Path, settings: Settings, parent: QWidget | None = None) -> None:
+    A key that already has cached bars is never pre-selected without saying so: the first
+    suggestion without bars is chosen, and a key with bars is named with what it holds (the
+    import then shows what it would change and asks before replacing anything).
+    """
+
+    def __init__(
+        self,
+        file: Path,
+        settings: Settings,
+        parent: QWidget | None = None,
+        cached: Sequence[InstrumentInfo] = (),
+    ) -> None:
         super().__init__(parent)
+        self._held = {i.key: i for i in cached if i.rows}
         self.setWindowTitle("Import CSV")
         intro = QLabel(
             f"Import <b>{html.escape(file.name)}</b> as which instrument?<br>Importing into a "
@@ -67,13 +84,23 @@ class ImportKeyDialog(QDialog):
         intro.setWordWrap(True)
         self.combo = QComboBox(self)
         self.combo.setEditable(True)
-        self.combo.addItems(suggest_keys(file, settings))
+        suggestions = suggest_keys(file, settings)
+        self.combo.addItems(suggestions)
+        for index, key in enumerate(suggestions):
+            if key in self._held:
+                self.combo.setItemData(
+                    index, held_text(self._held[key]), Qt.ItemDataRole.ToolTipRole
+                )
+        empty = [i for i, key in enumerate(suggestions) if key not in self._held]
+        self.combo.setCurrentIndex(empty[0] if empty else 0)
         self.combo.setToolTip(
             "Instrument key: yahoo:TICKER, ccxt:EXCHANGE:BASE/QUOTE, or csv:NAME for a series "
             "of your own"
         )
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.holds = QLabel(self)
+        self.holds.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -84,7 +111,7 @@ class ImportKeyDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (intro, self.combo, self.message, self.buttons):
+        for widget in (intro, self.combo, self.holds, self.message, self.buttons):
             layout.addWidget(widget)
         self.combo.editTextChanged.connect(self._check)
         self._check()
@@ -95,14 +122,26 @@ class ImportKeyDialog(QDialog):
     @Slot()
     def _check(self) -> None:
         try:
-            parse_key(self.combo.currentText())
+            key = parse_key(self.combo.currentText()).key
         except InvalidKeyError as exc:
             self.message.setText(str(exc))
+            self.holds.clear()
             ok = False
         else:
             self.message.clear()
+            held = self._held.get(key)
+            self.holds.setText(f"⚠ {held_text(held)}" if held else "")
             ok = True
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+def held_text(info: InstrumentInfo) -> str:
+    """What a key already holds, and that an import into it asks before replacing."""
+    return (
+        f"{info.key} already holds {info.rows:,} bars ({info.first_date} – {info.last_date}, "
+        f"{info.source_text}). Importing into it adds new days; if it would change any cached "
+        "day you are shown what and asked first."
+    )
 
 
 def confirm_overwrite(parent: QWidget, path: Path) -> bool:

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
 
-LOAD, FETCH, IMPORT = "load", "fetch", "import"
+LOAD, FETCH, IMPORT, DELETE = "load", "fetch", "import", "delete"
 
 
 @dataclass(frozen=True)
 class JobFailure:
-    """A job that raised: its kind (LOAD, FETCH or IMPORT) and the exception.
+    """A job that raised: its kind (LOAD, FETCH, IMPORT or DELETE) and the exception.
 
     A RiskcurveError is the environment's fault (shown in plain words); anything else is a bug
     (shown through the unexpected-error dialog).
@@ -252,19 +252,37 @@ class Session(QObject):
 
     # -- importing ------------------------------------------------------------------------------
 
-    def import_csv(self, path: Path, key: InstrumentKey) -> None:
-        """Import a CSV file as `key` (in a worker); reloads when it is the leader or follower."""
+    def import_csv(self, path: Path, key: InstrumentKey, replace: bool = False) -> None:
+        """Import a CSV file as `key` (in a worker); reloads when it is the leader or follower.
+
+        Without `replace`, an import that would change cached values fails with
+        ReplaceRefused (nothing written), so the window can ask first.
+        """
         db = self.paths.database
         self._start_busy(
             IMPORT,
-            lambda _progress, _cancel: tasks.import_csv(path, key, db),
+            lambda _progress, _cancel: tasks.import_csv(path, key, db, replace),
             on_result=self._on_imported,
             on_error=lambda error: self.failed.emit(JobFailure(IMPORT, error)),
         )
 
     def _on_imported(self, imported: tasks.Imported) -> None:
         self.imported.emit(imported)
-        if imported.key in _pair_of(self.settings):
+        self._reload_for(imported.key)
+
+    def delete_instrument(self, key: InstrumentKey) -> None:
+        """Remove `key` from the cache (in a worker); its bars are kept for `restore`."""
+        db = self.paths.database
+        self._start_busy(
+            DELETE,
+            lambda _progress, _cancel: tasks.delete_instrument(key, db),
+            on_result=lambda deleted: self._reload_for(deleted.key),
+            on_error=lambda error: self.failed.emit(JobFailure(DELETE, error)),
+        )
+
+    def _reload_for(self, key: str) -> None:
+        """After `key` changed: the whole load when it is in the pair, else the cache list."""
+        if key in _pair_of(self.settings):
             self.load()
         else:
             self.list_instruments()

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from app.analysis import AnalysisResult
     from app.cache import InstrumentInfo
+    from app.cache.history import Changes
     from app.config import Settings
     from app.fetch import FetchOutcome
     from app.instruments import InstrumentKey
@@ -120,10 +121,18 @@ class FetchReport:
 
 @dataclass(frozen=True)
 class Imported:
-    """A CSV import that succeeded: the instrument and how many bars were stored."""
+    """A CSV import that succeeded: the instrument, the file's bar count and what it changed."""
 
     key: InstrumentKey
     count: int
+    changes: Changes | None = None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """An instrument removed from the cache (its bars kept as a version for `restore`)."""
+
+    key: InstrumentKey
 
 
 @dataclass(frozen=True)
@@ -341,11 +350,23 @@ def refresh_with_alerts(
     return dataclasses.replace(reports[0], alerts=newest_first, alert_error=watched.alert_error)
 
 
-def import_csv(path: Path, key: InstrumentKey, db_path: Path) -> Imported:
-    """Import one CSV file as `key`."""
-    from app.sources.csv_file import import_csv as import_file
+def import_csv(path: Path, key: InstrumentKey, db_path: Path, replace: bool = False) -> Imported:
+    """Import one CSV file as `key`; ReplaceRefused when it would change cached values and
+    `replace` was not given (nothing written)."""
+    from app.sources.csv_file import import_file
 
-    return Imported(key, import_file(path, key, db_path))
+    count, changes = import_file(path, key, db_path, replace=replace)
+    return Imported(key, count, changes)
+
+
+def delete_instrument(key: InstrumentKey, db_path: Path) -> Deleted:
+    """Remove `key` and its bars from the cache (kept as a version: `riskcurve restore`)."""
+    from app.cache import Cache
+
+    with Cache.open(db_path) as cache:
+        if not cache.delete_instrument(key):
+            raise UnknownInstrumentError(f"{key} is not in the cache (any more).")
+    return Deleted(key)
 
 
 def test_instrument(key: str, paths: AppPaths, should_cancel: CancelCheck) -> TestReport:

@@ -280,7 +280,8 @@ DATA_COLUMNS = [
     Column(
         "source",
         "Source",
-        "Where the bars come from (Yahoo Finance, an exchange via ccxt, or an imported CSV file)",
+        "Where the cached bars came from, as recorded with each bar: the CSV file imported or "
+        "the provider fetched, with the date where one takes over from the other",
         "text",
     ),
     Column("rows", "Bars", "Daily bars in the local cache", "int"),
@@ -379,7 +380,7 @@ def instruments_frame(
     rows = [
         {
             "key": i.key,
-            "source": _source_name(i.source, i.exchange),
+            "source": i.source_text,
             "rows": i.rows,
             "first_date": i.first_date,
             "last_date": i.last_date,
@@ -391,16 +392,6 @@ def instruments_frame(
         for i in infos
     ]
     return pd.DataFrame(rows, columns=[c.field for c in DATA_COLUMNS], dtype=object)
-
-
-def _source_name(source: str, exchange: str) -> str:
-    if source == "yahoo":
-        return "Yahoo Finance"
-    if source == "ccxt":
-        return f"{exchange.capitalize()} (ccxt)" if exchange else "Exchange (ccxt)"
-    if source == "csv":
-        return "Imported CSV"
-    return source
 
 
 def summary_view_frame(summary: pd.DataFrame) -> pd.DataFrame:

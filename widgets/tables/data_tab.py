@@ -45,13 +45,15 @@ def cache_summary(
 
 
 class DataTab(QWidget):
-    """Every cached instrument, its freshness and its last error, with Retry.
+    """Every cached instrument, its freshness and its last error, with Retry and Delete….
 
     Signals:
         retryRequested(tuple): the instrument keys to fetch again.
+        deleteRequested(str): the instrument the user wants removed (the window confirms).
     """
 
     retryRequested = Signal(tuple)
+    deleteRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,16 +66,23 @@ class DataTab(QWidget):
         self.retry_selected.setToolTip("Download the selected instruments again")
         self.retry_failed = QPushButton("Retry failed", self)
         self.retry_failed.setToolTip("Download every instrument whose last download failed")
+        self.delete = QPushButton("Delete…", self)
+        self.delete.setToolTip(
+            "Remove the current instrument and its bars from the cache (asks first; the bars "
+            "are kept for `riskcurve restore`)"
+        )
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.retry_selected)
         row.addWidget(self.retry_failed)
+        row.addWidget(self.delete)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.table)
         self.retry_selected.clicked.connect(self._on_retry_selected)
         self.retry_failed.clicked.connect(self._on_retry_failed)
+        self.delete.clicked.connect(self._on_delete)
         self._failed: tuple[str, ...] = ()
         self.show_instruments([], 4)
 
@@ -91,6 +100,7 @@ class DataTab(QWidget):
         self._failed = tuple(i.key for i in infos if i.last_error)
         self.retry_failed.setEnabled(bool(self._failed))
         self.retry_selected.setEnabled(bool(infos))
+        self.delete.setEnabled(bool(infos))
 
     @Slot()
     def _on_retry_selected(self) -> None:
@@ -103,3 +113,11 @@ class DataTab(QWidget):
     def _on_retry_failed(self) -> None:
         if self._failed:
             self.retryRequested.emit(self._failed)
+
+    @Slot()
+    def _on_delete(self) -> None:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0] if rows else index
+        if row.isValid():
+            self.deleteRequested.emit(row.sibling(row.row(), 0).data(RAW_ROLE))

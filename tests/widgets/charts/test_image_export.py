@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.errors import OutputError
+from app.provenance import PROVIDER, Origin, SourceSpan
 from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import make_result
 from widgets.charts.image_export import caption_text, is_blank
@@ -98,21 +99,24 @@ def test_bad_requests_get_clear_errors(qtbot, stack, tmp_path):
 
 
 def test_caption_names_pair_dates_sources_and_generation(result):
+    yahoo = SourceSpan(Origin(PROVIDER, "yahoo"), dt.date(1990, 1, 1), dt.date(2020, 1, 1), 9)
     text = caption_text(
         result,
         pd.Timestamp("2014-01-01"),
         pd.Timestamp("2016-12-31"),
-        {"yahoo:^RUT": "Yahoo Finance"},
+        {"yahoo:^RUT": [yahoo]},
         dt.date(2026, 1, 2),
     )
     assert "^RUT" in text and "BTC/USD (bitstamp)" in text
     assert "2014-01-01 – 2016-12-31" in text
-    assert "Yahoo Finance" in text and "Bitstamp via ccxt" in text
+    assert "Yahoo Finance" in text
+    # Nothing recorded for the follower: the caption does not guess from its key.
+    assert "Bitstamp via ccxt" not in text and "source not recorded" in text
     assert "Generated 2026-01-02" in text
 
 
 def test_report_images(qapp, result, tmp_path):
-    paths = render_report_pngs(result, tmp_path, {"yahoo:^RUT": "Yahoo Finance"}, width=800)
+    paths = render_report_pngs(result, tmp_path, {}, width=800)
     assert [p.name for p in paths] == ["charts.png", "cycles.png"]
     for path in paths:
         image = _read(path)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from app.cache import InstrumentInfo
+from app.provenance import PROVIDER, Origin, SourceSpan
 from tests.widgets.result_factory import make_result
 from widgets.tables import columns as cols
 from widgets.tables.models import (
@@ -175,9 +176,14 @@ def test_raw_role_gives_the_unformatted_value(result):
 
 def test_data_table_shows_state_errors_notes_and_never_fetched():
     empty = dataclasses.replace(_info("yahoo:BTC-USD"), rows=0, first_date=None, last_date=None)
+    recorded = (
+        SourceSpan(Origin.file("btc.csv"), dt.date(2010, 1, 4), dt.date(2023, 12, 31), 1200),
+        SourceSpan(Origin(PROVIDER, "ccxt:bitstamp"), dt.date(2024, 1, 1), dt.date(2024, 1, 5), 5),
+    )
+    btc = dataclasses.replace(_info("ccxt:bitstamp:BTC/USD", "No network"), sources=recorded)
     infos = [
         _info("yahoo:^RUT", last=dt.date.today()),
-        _info("ccxt:bitstamp:BTC/USD", "No network"),
+        btc,
         empty,
         _info("yahoo:^GSPC", last=dt.date.today()),
     ]
@@ -187,7 +193,8 @@ def test_data_table_shows_state_errors_notes_and_never_fetched():
     fields = [c.field for c in model.columns]
     rows = [{f: model.index(r, i).data() for i, f in enumerate(fields)} for r in range(4)]
     assert rows[1]["key"] == "ccxt:bitstamp:BTC/USD"
-    assert rows[1]["source"] == "Bitstamp (ccxt)"
+    assert rows[1]["source"] == "CSV file btc.csv to 2023-12-31, then Bitstamp via ccxt"
+    assert rows[2]["source"] == "no bars yet (Yahoo Finance)"
     assert rows[1]["state"].startswith("stale (")
     assert rows[1]["last_fetch"] == "never"
     assert rows[1]["last_error"] == "No network"
