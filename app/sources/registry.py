@@ -29,23 +29,18 @@ from urllib.parse import urlsplit
 
 from app.errors import FetchError
 from app.instruments import InstrumentSpec
-from app.paths import AppPaths
 from app.sources.base import Source
 
 ENV_YAHOO_URL = "RISKCURVE_YAHOO_URL"
 ENV_CCXT_URL = "RISKCURVE_CCXT_URL"
 
 
-def source_for(spec: InstrumentSpec, paths: AppPaths | None = None) -> Source:
-    """The source that fetches `spec`, honouring the endpoint overrides above.
-
-    `paths` decides where yfinance keeps its own caches (default: resolve_paths()).
-    """
+def source_for(spec: InstrumentSpec) -> Source:
+    """The source that fetches `spec`, honouring the endpoint overrides above."""
     if spec.source == "yahoo":
         from app.sources.yahoo import YahooSource
 
-        folder = paths.yfinance_cache if paths is not None else None
-        return YahooSource(cache_folder=folder, base_url=_override(ENV_YAHOO_URL))
+        return YahooSource(base_url=_override(ENV_YAHOO_URL))
     if spec.source == "ccxt":
         from app.sources.exchange import ExchangeSource
 

@@ -336,7 +336,7 @@ def test_instrument(key: str, paths: AppPaths, should_cancel: CancelCheck) -> Te
         return _test_imported(spec.key, paths.database)
     start = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=TEST_LOOKBACK_DAYS)
     request = FetchRequest(spec, start, TEST_DEADLINE_S, should_cancel=should_cancel)
-    fetched = source_for(spec, paths).fetch(request)
+    fetched = source_for(spec).fetch(request)
     last = fetched.bars.index[-1].date() if len(fetched.bars) else None
     return TestReport(spec.key, len(fetched.bars), last, fetched.currency, fetched.notes)
 

@@ -28,11 +28,10 @@ EPOCH = dt.date(1970, 1, 1)
 def test_yahoo_keys_get_a_yahoo_source_sent_to_the_override(monkeypatch, paths):
     monkeypatch.setenv(ENV_YAHOO_URL, "http://127.0.0.1:9")
 
-    source = source_for(parse_key("yahoo:^RUT"), paths)
+    source = source_for(parse_key("yahoo:^RUT"))
 
     assert isinstance(source, YahooSource)
     assert source.base_url == "http://127.0.0.1:9"
-    assert source.cache_folder == paths.yfinance_cache
 
 
 def test_ccxt_keys_get_an_exchange_source_for_their_exchange(monkeypatch):
