@@ -26,6 +26,7 @@ from app.errors import (
     EXIT_FAILED,
     EXIT_OK,
     RiskcurveError,
+    describe_exception,
     exit_code,
     exit_code_of_all,
 )
@@ -183,11 +184,9 @@ def _run(
 
 def bug_line(exc: BaseException, paths: AppPaths) -> str:
     """One line about an unexpected error: what it was, that it is a bug, where the details are."""
-    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
-    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return (
-        f"unexpected problem ({what}). This is a bug in Riskcurve; the details are in "
-        f"{paths.log_file}"
+        f"unexpected problem ({describe_exception(exc)}). This is a bug in Riskcurve; "
+        f"the details are in {paths.log_file}"
     )
 
 

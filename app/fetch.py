@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import CacheError, CancelledError, RiskcurveError
+from app.errors import (
+    CacheError,
+    CancelledError,
+    InternalError,
+    RiskcurveError,
+    describe_exception,
+)
 from app.instruments import InstrumentSpec, parse_key
 from app.sources.base import FetchRequest
 
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
 #: Days re-requested before the last stored bar, so a provisional last bar gets corrected.
 OVERLAP_DAYS = 5
 _EPOCH = dt.date(1970, 1, 1)
+log = logging.getLogger("riskcurve.fetch")
 
 
 @dataclass(frozen=True)
@@ -123,8 +131,14 @@ def _refresh_one(
     except CancelledError as exc:
         return FetchOutcome(spec.key, False, error=exc)
     except RiskcurveError as exc:
+        log.warning("fetching %s failed: %s", spec.key, exc, exc_info=exc)
         _record(cache, spec.key, exc)
         return FetchOutcome(spec.key, False, error=exc)
+    except Exception as exc:  # our bug (or a library's): logged, recorded, the others go on
+        error = _unexpected(spec.key, exc)
+        log.error("fetching %s failed unexpectedly", spec.key, exc_info=exc)
+        _record(cache, spec.key, error)
+        return FetchOutcome(spec.key, False, error=error)
     new_bars = _row_count(cache, spec.key) - before
     report(1, 1, f"{spec.label}: {new_bars} new bars")
     return FetchOutcome(spec.key, True, new_bars=new_bars, notes=tuple(result.notes))
@@ -135,6 +149,13 @@ def _record(cache: Cache, key: str, error: RiskcurveError) -> None:
     # caller still gets the outcome with the message.
     with contextlib.suppress(CacheError):
         cache.record_error(key, error)
+
+
+def _unexpected(key: str, exc: Exception) -> InternalError:
+    return InternalError(
+        f"Fetching {key} failed unexpectedly ({describe_exception(exc)}); "
+        "this is a bug in Riskcurve, the details are in the log file."
+    )
 
 
 def _row_count(cache: Cache, key: str) -> int:

@@ -1,4 +1,9 @@
-"""Logging to the user's log folder (rotating), so a bug report can include what happened."""
+"""Logging to the user's log folder (rotating), so a bug report can include what happened.
+
+Every module of Riskcurve logs under the `riskcurve` logger (`riskcurve.fetch`,
+`riskcurve.sources.yahoo`...), never under its module name (`app.…`), so its lines reach the
+log file that `setup_logging` attaches there.
+"""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
+log = logging.getLogger("riskcurve.sources.exchange")
 
 DAY_MS = 86_400_000
 DEFAULT_PAGE_LIMIT = 1000

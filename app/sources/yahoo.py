@@ -56,7 +56,7 @@ from app.sources.retry import (
 if TYPE_CHECKING:
     import pandas as pd
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("riskcurve.sources.yahoo")
 
 ORIGIN = "Yahoo Finance"
 #: Full history is asked from here. yfinance's period="max" means "99 years back", which will
