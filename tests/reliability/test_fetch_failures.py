@@ -8,7 +8,6 @@ recorded; and the sources logged under `app.sources.*`, which no handler listene
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
@@ -22,24 +21,6 @@ from tests.fakes.series import daily_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 BTC = "ccxt:bitstamp:BTC/USD"
-
-
-@pytest.fixture
-def fresh_log():
-    """setup_logging attaches one handler per process: let this test's call attach its own."""
-    logger = logging.getLogger("riskcurve")
-
-    def ours() -> list[logging.Handler]:
-        return [h for h in logger.handlers if getattr(h, "_riskcurve", False)]
-
-    def drop() -> None:
-        for handler in ours():
-            logger.removeHandler(handler)
-            handler.close()
-
-    drop()
-    yield
-    drop()
 
 
 @pytest.fixture

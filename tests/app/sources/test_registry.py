@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import FetchError
+from app.errors import FetchError, SettingsError
 from app.instruments import parse_key
 from app.sources import yahoo_http
 from app.sources.base import FetchRequest
@@ -60,7 +60,7 @@ def test_csv_instruments_cannot_be_fetched():
 def test_a_malformed_override_is_a_plain_error(monkeypatch, value):
     monkeypatch.setenv(ENV_YAHOO_URL, value)
 
-    with pytest.raises(FetchError, match=ENV_YAHOO_URL):
+    with pytest.raises(SettingsError, match=ENV_YAHOO_URL):
         source_for(parse_key("yahoo:^RUT"))
 
 
