@@ -35,6 +35,7 @@ from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
 if TYPE_CHECKING:
     from app.fetch import ProgressEvent
+    from app.setting_kinds import Setting
 
 #: What add_subparsers returns: the object that registers one command.
 Subcommands = Any
@@ -118,7 +119,10 @@ def _add_fetch(commands: Subcommands) -> None:
     cmd.add_argument("keys", nargs="*", metavar="KEY", help="instruments (default: settings)")
     cmd.add_argument("--full", action="store_true", help="re-download the whole history")
     cmd.add_argument(
-        "--timeout", type=float, metavar="S", help="seconds per instrument (default: settings)"
+        "--timeout",
+        metavar="S",
+        help="seconds for the whole fetch, all instruments together (fetched at the same "
+        f"time); {_timeout_row().range_text()} (default: settings)",
     )
 
 
@@ -208,7 +212,7 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"riskcurve: {loaded.notice}", file=sys.stderr)
     settings = loaded.settings
     keys: list[str] = [InstrumentKey(k) for k in args.keys] or list(settings.instruments)
-    timeout = args.timeout if args.timeout is not None else settings.fetch_timeout_s
+    timeout = _timeout(args.timeout) if args.timeout is not None else settings.fetch_timeout_s
     outcomes = refresh(
         paths.database, keys, full=args.full, timeout_s=timeout, progress=_print_progress
     )
@@ -222,6 +226,20 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
         else:
             print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
     return exit_code_of_all([o.error for o in outcomes if not o.ok and o.error is not None])
+
+
+def _timeout_row() -> Setting:
+    from app.config import SETTINGS
+
+    return next(row for row in SETTINGS if row.name == "fetch_timeout_s")
+
+
+def _timeout(text: str) -> float:
+    """--timeout checked by the download timeout setting's own rule (SettingsError)."""
+    row = _timeout_row()
+    value = row.kind.parse(text)
+    row.check(value, "--timeout")
+    return float(value)
 
 
 def _print_progress(event: ProgressEvent) -> None:

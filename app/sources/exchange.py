@@ -303,7 +303,7 @@ def _timeout_ms(deadline: Deadline) -> int:
 
 def _timeout_message(exchange: Any, what: str, deadline: Deadline) -> str:
     return (
-        f"{exchange.name} did not answer within {deadline.seconds:g} s for {what}; "
+        f"{exchange.name} timed out: no answer within {deadline.seconds:.3g} s for {what}; "
         "check the connection or raise the fetch timeout in the settings."
     )
 

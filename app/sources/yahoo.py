@@ -206,7 +206,7 @@ def _to_bars(frame: pd.DataFrame, ticker: str, start: dt.date | None) -> pd.Data
 
 def _timeout_message(ticker: str, deadline: Deadline) -> str:
     return (
-        f"{ORIGIN} did not answer within {deadline.seconds:g} s for {ticker}; "
+        f"{ORIGIN} timed out: no answer within {deadline.seconds:.3g} s for {ticker}; "
         "check the connection or raise the fetch timeout in the settings."
     )
 
