@@ -43,6 +43,7 @@ from app.errors import (
 )
 from app.sources import yahoo_http
 from app.sources.base import FetchRequest, FetchResult
+from app.sources.http_limits import ResponseTooLarge, too_large
 from app.sources.retry import (
     Deadline,
     Failure,
@@ -222,6 +223,8 @@ def _classify(
     from yfinance import exceptions as yfx
 
     name = type(exc).__name__
+    if isinstance(exc, ResponseTooLarge):
+        return Failure(too_large(ORIGIN, ticker))
     if isinstance(exc, yahoo_http.DeadlinePassed) or "Timeout" in name:
         return Failure(FetchTimeoutError(_timeout_message(ticker, deadline)), transient=True)
     if isinstance(exc, yfx.YFRateLimitError) or record.chart_status == 429:
