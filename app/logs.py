@@ -13,13 +13,18 @@ import logging.handlers
 from app.paths import AppPaths
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+#: Libraries whose log lines belong in our log file. Unconfigured, Python's last-resort handler
+#: prints their warnings to stderr, unprefixed (yfinance: "Cookie/crumb fetch failed ...").
+LIBRARY_LOGGERS = ("yfinance", "ccxt", "curl_cffi", "urllib3", "peewee")
 
 
 def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Logger:
     """Log to paths.log_file (1 MB × 3 files). Safe to call twice: handlers are not doubled."""
     root = logging.getLogger("riskcurve")
     root.setLevel(level)
-    if any(getattr(h, "_riskcurve", False) for h in root.handlers):
+    existing = [h for h in root.handlers if getattr(h, "_riskcurve", False)]
+    if existing:
+        _adopt_libraries(existing[0])
         return root
     try:
         paths.log.mkdir(parents=True, exist_ok=True)
@@ -34,4 +39,15 @@ def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Logger:
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler._riskcurve = True  # type: ignore[attr-defined]  # marker against double set-up
     root.addHandler(handler)
+    _adopt_libraries(handler)
     return root
+
+
+def _adopt_libraries(handler: logging.Handler) -> None:
+    """Send the libraries' log lines to our handler only (not to the terminal)."""
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        library.propagate = False
+        for old in [h for h in library.handlers if getattr(h, "_riskcurve", False)]:
+            library.removeHandler(old)
+        library.addHandler(handler)
