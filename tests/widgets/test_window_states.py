@@ -203,7 +203,8 @@ def test_each_row_updates_as_its_instrument_finishes_and_notes_show(qtbot, paths
     assert row(FOLLOWER_KEY)["state"] == "downloading…"  # still running: the first row is new
     with qtbot.waitSignal(window.session.fetchFinished, timeout=10_000):
         second_may_finish.set()
-    assert row(FOLLOWER_KEY)["notes"] == "the exchange repeated candles"
+    # The Data tab redraws once the burst of signals is handled (show_instruments).
+    qtbot.waitUntil(lambda: row(FOLLOWER_KEY)["notes"] == "the exchange repeated candles")
     assert "the exchange repeated candles" in window.status.message.text()
 
 
