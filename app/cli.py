@@ -27,6 +27,7 @@ from app.errors import (
     EXIT_OK,
     ConfirmationNeeded,
     RiskcurveError,
+    describe_exception,
     exit_code,
     exit_code_of_all,
 )
@@ -36,6 +37,7 @@ from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
 if TYPE_CHECKING:
     from app.fetch import ProgressEvent
+    from app.setting_kinds import Setting
 
 #: What add_subparsers returns: the object that registers one command.
 Subcommands = Any
@@ -130,7 +132,10 @@ def _add_fetch(commands: Subcommands) -> None:
     cmd.add_argument("keys", nargs="*", metavar="KEY", help="instruments (default: settings)")
     cmd.add_argument("--full", action="store_true", help="re-download the whole history")
     cmd.add_argument(
-        "--timeout", type=float, metavar="S", help="seconds per instrument (default: settings)"
+        "--timeout",
+        metavar="S",
+        help="seconds for the whole fetch, all instruments together (fetched at the same "
+        f"time); {_timeout_row().range_text()} (default: settings)",
     )
 
 
@@ -196,11 +201,9 @@ def _run(
 
 def bug_line(exc: BaseException, paths: AppPaths) -> str:
     """One line about an unexpected error: what it was, that it is a bug, where the details are."""
-    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
-    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return (
-        f"unexpected problem ({what}). This is a bug in Riskcurve; the details are in "
-        f"{paths.log_file}"
+        f"unexpected problem ({describe_exception(exc)}). This is a bug in Riskcurve; "
+        f"the details are in {paths.log_file}"
     )
 
 
@@ -236,7 +239,7 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"riskcurve: {loaded.notice}", file=sys.stderr)
     settings = loaded.settings
     keys: list[str] = [InstrumentKey(k) for k in args.keys] or list(settings.instruments)
-    timeout = args.timeout if args.timeout is not None else settings.fetch_timeout_s
+    timeout = _timeout(args.timeout) if args.timeout is not None else settings.fetch_timeout_s
     watched = refresh_with_alerts(
         paths.database, keys, settings, full=args.full, timeout_s=timeout, progress=_print_progress
     )
@@ -252,6 +255,20 @@ def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:
             print(f"riskcurve: {outcome.key}: {outcome.error}", file=sys.stderr)
     print_new_alerts(watched.alerts, watched.alert_error)
     return exit_code_of_all([o.error for o in outcomes if not o.ok and o.error is not None])
+
+
+def _timeout_row() -> Setting:
+    from app.config import SETTINGS
+
+    return next(row for row in SETTINGS if row.name == "fetch_timeout_s")
+
+
+def _timeout(text: str) -> float:
+    """--timeout checked by the download timeout setting's own rule (SettingsError)."""
+    row = _timeout_row()
+    value = row.kind.parse(text)
+    row.check(value, "--timeout")
+    return float(value)
 
 
 def _print_progress(event: ProgressEvent) -> None:

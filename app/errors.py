@@ -159,6 +159,12 @@ class InternalError(RiskcurveError):
     kind = "internal"
 
 
+def describe_exception(exc: BaseException) -> str:
+    """An unexpected exception in a few words for a one-line message: `TypeError: first line`."""
+    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 # ---------------------------------------------------------------------------------------------
 # Exit codes: one table for every command.
 

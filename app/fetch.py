@@ -5,28 +5,53 @@ Incremental by default: a fetch asks only for dates from a few days before the l
 transaction after its source returned everything, so a failure or a cancel leaves the cache as it
 was; a failure is recorded on the instrument. The GUI runs this in a worker thread, passing a
 progress callback and a cancel check.
+
+One deadline for the whole run: `timeout_s` bounds the run, not each instrument. The
+instruments are fetched at the same time (up to PARALLEL at once, each in its own thread, each
+source bounded by what is left of the run's deadline), so a provider that hangs costs the run
+its timeout once and never keeps the other providers from being asked. Every instrument still
+unfinished at the deadline reports that it timed out. The calling thread does all the cache
+writing and calls `progress`, `should_cancel` and `on_outcome` itself, so callers (a Qt
+worker) never see a callback from another thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import CacheError, CancelledError, RiskcurveError
-from app.instruments import parse_key
+from app.errors import (
+    CacheError,
+    CancelledError,
+    FetchTimeoutError,
+    InternalError,
+    RiskcurveError,
+    describe_exception,
+)
+from app.instruments import InstrumentSpec, parse_key
 from app.provenance import Origin
-from app.sources.base import FetchRequest
+from app.sources.base import FetchRequest, FetchResult
+from app.sources.retry import POLL_S, Deadline
 
 if TYPE_CHECKING:
     from app.cache import Cache
 
 #: Days re-requested before the last stored bar, so a provisional last bar gets corrected.
 OVERLAP_DAYS = 5
+#: Instruments fetched at the same time (the default settings keep four).
+PARALLEL = 4
+#: How long after the deadline a source may take to hand back what it has: sources stop
+#: waiting at the deadline themselves; this covers thread hand-over on a busy machine.
+GRACE_S = 1.0
 _EPOCH = dt.date(1970, 1, 1)
+log = logging.getLogger("riskcurve.fetch")
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,16 @@ class FetchOutcome:
 
 
 ProgressSink = Callable[[ProgressEvent], None]
+OutcomeSink = Callable[[FetchOutcome], None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One instrument to fetch: its place in the run and the first date wanted."""
+
+    index: int
+    spec: InstrumentSpec
+    start: dt.date | None
 
 
 def refresh(
@@ -66,52 +101,122 @@ def refresh(
     timeout_s: float = 60.0,
     progress: ProgressSink | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    on_outcome: OutcomeSink | None = None,
 ) -> list[FetchOutcome]:
-    """Fetch new bars for each key; stops early (CancelledError outcome) when cancelled."""
+    """Fetch new bars for each key within one deadline; one outcome per key, in key order.
+
+    `on_outcome` hears about each instrument as soon as it is stored (or has failed). A cancel
+    stops every unfinished instrument (CancelledError outcomes); finished ones stay stored.
+    """
     from app.cache import Cache
 
     cancelled = should_cancel or (lambda: False)
-    outcomes: list[FetchOutcome] = []
+    deadline = Deadline(timeout_s)
+    outcomes: dict[int, FetchOutcome] = {}
     with Cache.open(db_path) as cache:
+        jobs = []
         for index, key in enumerate(keys):
-            if cancelled():
-                outcomes.append(FetchOutcome(key, False, error=_cancelled(key)))
-                break
-            outcome = _refresh_one(
-                cache, key, index, len(keys), full, timeout_s, progress, cancelled
-            )
-            outcomes.append(outcome)
-            if isinstance(outcome.error, CancelledError):
-                break
-    return outcomes
+            spec = parse_key(key)
+            if spec.source == "csv":
+                outcomes[index] = FetchOutcome(spec.key, True, skipped=True)
+            else:
+                jobs.append(_Job(index, spec, _start(cache, spec.key, full)))
+        sink = _Progress(progress, len(keys))
+        for job, result in _fetch_all(jobs, deadline, sink, cancelled):
+            outcome = _store(cache, job.spec, result)
+            outcomes[job.index] = outcome
+            if outcome.ok:
+                sink(job, 1, 1, f"{job.spec.label}: {outcome.new_bars} new bars")
+            if on_outcome is not None:
+                on_outcome(outcome)
+    return [outcomes[index] for index in sorted(outcomes)]
 
 
-def _refresh_one(
-    cache: Cache,
-    key: str,
-    index: int,
-    count: int,
-    full: bool,
-    timeout_s: float,
-    progress: ProgressSink | None,
+def _start(cache: Cache, key: str, full: bool) -> dt.date | None:
+    last_day = None if full else cache.last_day(key)
+    return _EPOCH + dt.timedelta(days=last_day - OVERLAP_DAYS) if last_day is not None else None
+
+
+class _Progress:
+    """Turns a source's progress into ProgressEvents for the caller's sink (if any)."""
+
+    def __init__(self, sink: ProgressSink | None, count: int) -> None:
+        self.sink, self.count = sink, count
+
+    def __call__(self, job: _Job, done: int, total: int, message: str) -> None:
+        if self.sink is not None:
+            self.sink(ProgressEvent(job.spec.key, job.index, self.count, done, total, message))
+
+
+def _fetch_all(
+    jobs: list[_Job],
+    deadline: Deadline,
+    progress: _Progress,
     cancelled: Callable[[], bool],
-) -> FetchOutcome:
-    spec = parse_key(key)
-    if spec.source == "csv":
-        return FetchOutcome(spec.key, True, skipped=True)
-    last_day = None if full else cache.last_day(spec.key)
-    start = _EPOCH + dt.timedelta(days=last_day - OVERLAP_DAYS) if last_day is not None else None
+) -> Iterator[tuple[_Job, FetchResult | BaseException]]:
+    """Run every job's source in its own thread; yield each result here, as it comes.
+
+    Progress from the sources is queued and passed on from this (the calling) thread; the
+    caller's cancel check is read here too and handed to the sources as an Event.
+    """
+    events: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+    stop = threading.Event()
+    slots = threading.Semaphore(PARALLEL)
+
+    def work(job: _Job) -> None:
+        with slots:
+            events.put(("done", job, _fetch_one(job, deadline, stop, events)))
+
+    for job in jobs:
+        name = f"riskcurve-fetch-{job.index}"
+        threading.Thread(target=work, args=(job,), name=name, daemon=True).start()
+    pending = {job.index: job for job in jobs}
+    while pending:
+        if not stop.is_set() and cancelled():
+            stop.set()
+        left = deadline.remaining() + GRACE_S
+        if left <= 0:
+            for job in pending.values():  # their threads are abandoned, results discarded
+                yield job, _timed_out(job, deadline)
+            return
+        try:
+            kind, job, *rest = events.get(timeout=min(POLL_S, left))
+        except queue.Empty:
+            continue
+        if kind == "progress":
+            progress(job, *rest)
+        else:
+            del pending[job.index]
+            yield job, rest[0]
+
+
+def _fetch_one(
+    job: _Job, deadline: Deadline, stop: threading.Event, events: queue.SimpleQueue
+) -> FetchResult | BaseException:
+    """One source's fetch on a worker thread: its result, or what it raised."""
+    if stop.is_set():
+        return _cancelled(job.spec.key)
+    if deadline.expired:
+        return _timed_out(job, deadline)
 
     def report(done: int, total: int, message: str) -> None:
-        if progress is not None:
-            progress(ProgressEvent(spec.key, index, count, done, total, message))
+        events.put(("progress", job, done, total, message))
 
-    report(0, 0, f"Fetching {spec.label}…")
+    report(0, 0, f"Fetching {job.spec.label}…")
     try:
         from app.sources.registry import source_for
 
-        request = FetchRequest(spec, start, timeout_s, report, cancelled)
-        result = source_for(spec).fetch(request)
+        request = FetchRequest(job.spec, job.start, deadline.remaining(), report, stop.is_set)
+        return source_for(job.spec).fetch(request)
+    except BaseException as exc:  # handed to the calling thread, which judges it
+        return exc
+
+
+def _store(cache: Cache, spec: InstrumentSpec, result: FetchResult | BaseException) -> FetchOutcome:
+    """Store a source's result in one transaction, or record why there is none."""
+    try:
+        if isinstance(result, BaseException):
+            raise result
         before = _row_count(cache, spec.key)
         cache.store_bars(
             spec.key,
@@ -124,10 +229,15 @@ def _refresh_one(
     except CancelledError as exc:
         return FetchOutcome(spec.key, False, error=exc)
     except RiskcurveError as exc:
+        log.warning("fetching %s failed: %s", spec.key, exc, exc_info=exc)
         _record(cache, spec.key, exc)
         return FetchOutcome(spec.key, False, error=exc)
+    except Exception as exc:  # our bug (or a library's): logged, recorded, the others go on
+        error = _unexpected(spec.key, exc)
+        log.error("fetching %s failed unexpectedly", spec.key, exc_info=exc)
+        _record(cache, spec.key, error)
+        return FetchOutcome(spec.key, False, error=error)
     new_bars = _row_count(cache, spec.key) - before
-    report(1, 1, f"{spec.label}: {new_bars} new bars")
     return FetchOutcome(spec.key, True, new_bars=new_bars, notes=tuple(result.notes))
 
 
@@ -138,6 +248,13 @@ def _record(cache: Cache, key: str, error: RiskcurveError) -> None:
         cache.record_error(key, error)
 
 
+def _unexpected(key: str, exc: Exception) -> InternalError:
+    return InternalError(
+        f"Fetching {key} failed unexpectedly ({describe_exception(exc)}); "
+        "this is a bug in Riskcurve, the details are in the log file."
+    )
+
+
 def _row_count(cache: Cache, key: str) -> int:
     info = cache.instrument(key)
     return info.rows if info else 0
@@ -145,3 +262,10 @@ def _row_count(cache: Cache, key: str) -> int:
 
 def _cancelled(key: str) -> CancelledError:
     return CancelledError(f"Fetch cancelled before {key}; nothing of it was stored.")
+
+
+def _timed_out(job: _Job, deadline: Deadline) -> FetchTimeoutError:
+    return FetchTimeoutError(
+        f"{job.spec.key} timed out: the fetch's {deadline.seconds:g} s deadline passed before "
+        "it finished; nothing of it was stored. Raise the fetch timeout or try again later."
+    )

@@ -34,10 +34,6 @@ class AppPaths:
         return self.data / DATABASE_NAME
 
     @property
-    def yfinance_cache(self) -> Path:
-        return self.cache / "yfinance"
-
-    @property
     def log_file(self) -> Path:
         return self.log / "riskcurve.log"
 

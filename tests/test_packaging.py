@@ -200,10 +200,9 @@ def test_frozen_app_keeps_its_files_in_user_folders_not_next_to_the_executable(
     monkeypatch.setattr(sys, "executable", str(bundle / "riskcurve"))
     monkeypatch.chdir(cwd)
     paths = resolve_paths()
-    for folder in (paths.data, paths.cache, paths.config, paths.log, paths.yfinance_cache):
+    for folder in (paths.data, paths.cache, paths.config, paths.log):
         assert not folder.is_relative_to(bundle) and not folder.is_relative_to(cwd)
         assert "Riskcurve" in folder.parts
-    assert paths.yfinance_cache.is_relative_to(paths.cache)
 
 
 def test_ci_and_dev_scripts_are_valid_bash_and_ci_checks_the_build():

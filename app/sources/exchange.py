@@ -40,6 +40,7 @@ from app.errors import (
     UnavailableError,
 )
 from app.sources.base import FetchRequest, FetchResult
+from app.sources.http_limits import ResponseTooLarge, read_capped, too_large
 from app.sources.retry import (
     Deadline,
     Failure,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
+log = logging.getLogger("riskcurve.sources.exchange")
 
 DAY_MS = 86_400_000
 DEFAULT_PAGE_LIMIT = 1000
@@ -76,7 +77,10 @@ class _NotJson(Exception):
 
 
 def _recording_session() -> Any:
-    """A requests session that notes the status and Retry-After of the latest answer."""
+    """A requests session that notes the status and Retry-After of the latest answer.
+
+    It also refuses answers over app.sources.http_limits.MAX_RESPONSE_BYTES.
+    """
     import requests
 
     class RecordingSession(requests.Session):
@@ -92,7 +96,9 @@ def _recording_session() -> Any:
 
         def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
             self.requests += 1
+            kwargs["stream"] = True  # read below, within the size cap
             response = super().request(method, url, *args, **kwargs)
+            read_capped(response, str(url))
             self.last_status = response.status_code
             if response.status_code in (429, 503):
                 self.retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -303,7 +309,7 @@ def _timeout_ms(deadline: Deadline) -> int:
 
 def _timeout_message(exchange: Any, what: str, deadline: Deadline) -> str:
     return (
-        f"{exchange.name} did not answer within {deadline.seconds:g} s for {what}; "
+        f"{exchange.name} timed out: no answer within {deadline.seconds:.3g} s for {what}; "
         "check the connection or raise the fetch timeout in the settings."
     )
 
@@ -328,6 +334,8 @@ def _classify(exc: Exception, exchange: Any, what: str, deadline: Deadline) -> F
 
     name = exchange.name
     status = exchange.session.last_status
+    if isinstance(exc, ResponseTooLarge):
+        return Failure(too_large(name, what))
     if isinstance(exc, _NotJson) or (status == 200 and exchange.last_json_response is None):
         return Failure(BadDataError(f"{name} sent a reply for {what} that is not valid JSON."))
     if isinstance(exc, ccxt.BadSymbol) or status == 404:

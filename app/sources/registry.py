@@ -4,9 +4,8 @@
 `ccxt:EXCHANGE:...` to ExchangeSource (ccxt) for that exchange. CSV instruments have no
 network source; they are updated by importing the file again.
 
-Two environment variables send the network sources somewhere else, for a mirror or a proxy
-that speaks the same API, and so that the command line and the GUI can be tested end to end
-(in a subprocess) against loopback fake servers:
+Two environment variables send the network sources to a stand-in server, so that the command
+line and the GUI can be tested end to end (in a subprocess) against loopback fake servers:
 
 RISKCURVE_YAHOO_URL
     e.g. ``http://127.0.0.1:8001``. Every request yfinance makes to a Yahoo host
@@ -19,33 +18,43 @@ RISKCURVE_CCXT_URL
     scheme and host, keeping its path (Bitstamp: ``/api/v2/...``, Binance: ``/api/v3/...``),
     whatever the exchange.
 
+Whoever controls such a server controls the prices Riskcurve stores, so the host must be this
+computer (``localhost``, ``127.0.0.0/8``, ``::1``; no name is looked up) unless
+``RISKCURVE_ALLOW_REMOTE_TEST_URL=1`` is set too (a mirror on another machine). Whenever one
+is in effect, a warning line goes to stderr and to the log file (once per process and value).
+
 Unset (the normal case), the sources talk to the real providers.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
+import sys
+import threading
 from urllib.parse import urlsplit
 
-from app.errors import FetchError
+from app.errors import FetchError, SettingsError
 from app.instruments import InstrumentSpec
-from app.paths import AppPaths
 from app.sources.base import Source
 
 ENV_YAHOO_URL = "RISKCURVE_YAHOO_URL"
 ENV_CCXT_URL = "RISKCURVE_CCXT_URL"
+ENV_ALLOW_REMOTE = "RISKCURVE_ALLOW_REMOTE_TEST_URL"
+_STANDS_IN_FOR = {ENV_YAHOO_URL: "Yahoo Finance", ENV_CCXT_URL: "every exchange"}
+
+log = logging.getLogger("riskcurve.sources.registry")
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
 
 
-def source_for(spec: InstrumentSpec, paths: AppPaths | None = None) -> Source:
-    """The source that fetches `spec`, honouring the endpoint overrides above.
-
-    `paths` decides where yfinance keeps its own caches (default: resolve_paths()).
-    """
+def source_for(spec: InstrumentSpec) -> Source:
+    """The source that fetches `spec`, honouring the endpoint overrides above."""
     if spec.source == "yahoo":
         from app.sources.yahoo import YahooSource
 
-        folder = paths.yfinance_cache if paths is not None else None
-        return YahooSource(cache_folder=folder, base_url=_override(ENV_YAHOO_URL))
+        return YahooSource(base_url=_override(ENV_YAHOO_URL))
     if spec.source == "ccxt":
         from app.sources.exchange import ExchangeSource
 
@@ -57,10 +66,45 @@ def source_for(spec: InstrumentSpec, paths: AppPaths | None = None) -> Source:
 
 
 def _override(name: str) -> str | None:
+    """The base URL in environment variable `name`, checked; None when unset."""
     value = os.environ.get(name, "").strip()
     if not value:
         return None
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise FetchError(f"{name} must be a base URL such as http://127.0.0.1:8001, not {value!r}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            name, f"must be a base URL such as http://127.0.0.1:8001, not {value!r}"
+        )
+    remote = not _is_loopback(parts.hostname)
+    if remote and os.environ.get(ENV_ALLOW_REMOTE, "").strip() != "1":
+        raise SettingsError(
+            name,
+            f"{parts.hostname} is not this computer; a stand-in server must be on localhost or "
+            f"127.0.0.1 (set {ENV_ALLOW_REMOTE}=1 to allow another host)",
+        )
+    _warn_once(name, value, remote)
     return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: not looked up, so not known to be this computer
+
+
+def _warn_once(name: str, value: str, remote: bool) -> None:
+    """Say, once per process and value, that prices come from a stand-in server."""
+    with _warned_lock:
+        if (name, value) in _warned:
+            return
+        _warned.add((name, value))
+    where = f"another computer ({ENV_ALLOW_REMOTE}=1)" if remote else "this computer"
+    line = (
+        f"warning: {name} is set: requests for {_STANDS_IN_FOR[name]} go to {value} "
+        f"on {where}, not to the real provider"
+    )
+    log.warning("%s", line)
+    print(f"riskcurve: {line}", file=sys.stderr)

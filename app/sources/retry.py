@@ -11,6 +11,7 @@ backoff, within the same overall deadline.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import errno
 import math
@@ -26,6 +27,10 @@ T = TypeVar("T")
 
 #: How often a waiting caller looks at its cancel check (seconds).
 POLL_S = 0.05
+#: A Retry-After longer than this is told as the date it names, not as a duration.
+LONGEST_TOLD_WAIT_S = 24 * 3600.0
+#: Retry-After values are capped here (a century), so absurd ones stay dates we can print.
+LONGEST_RETRY_AFTER_S = 100 * 365 * 24 * 3600.0
 
 
 class Deadline:
@@ -155,14 +160,14 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), LONGEST_RETRY_AFTER_S)  # 400 digits would be inf
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(LONGEST_RETRY_AFTER_S, max(0.0, when.timestamp() - time.time()))
 
 
 _CONNECT_FAILURES = (
@@ -208,12 +213,21 @@ def is_connect_failure(exc: BaseException) -> bool:
 
 def rate_limited(origin: str, what: str, retry_after: float | None) -> RateLimitedError:
     """A RateLimitedError whose message says when to come back, if the server said so."""
-    when = (
-        f" Try again in {_duration(retry_after)}."
-        if retry_after is not None
-        else " Try again later."
+    return RateLimitedError(
+        f"{origin} is limiting requests for {what}. {_come_back(retry_after)}", retry_after
     )
-    return RateLimitedError(f"{origin} is limiting requests for {what}.{when}", retry_after)
+
+
+def _come_back(retry_after: float | None) -> str:
+    """When to come back: in a duration a person would use, or from tomorrow on, the date."""
+    if retry_after is None:
+        return "Try again later."
+    if retry_after <= LONGEST_TOLD_WAIT_S:
+        return f"Try again in {_duration(retry_after)}."
+    if retry_after >= LONGEST_RETRY_AFTER_S:
+        return "The server asks to wait a century or more; try again later."
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after)
+    return f"The server asks to wait until {until:%Y-%m-%d}; try again later."
 
 
 def _duration(seconds: float) -> str:

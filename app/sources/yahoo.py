@@ -3,7 +3,8 @@
 yfinance is imported on first use (it costs ~0.7 s). We ask it to raise instead of logging
 (`config.debug.hide_exceptions = False`) and still treat an empty frame as a failure, because
 offline it sometimes returns an empty frame "possibly delisted". Its own caches (timezones,
-cookies) are moved into Riskcurve's cache folder before the first call.
+cookies) are kept in memory, never in files (see app.sources.yahoo_memory: its cookie cache
+unpickles what it reads).
 
 History: from request.start, or from 1900-01-01 for all of it (see FULL_HISTORY_START), to now.
 
@@ -23,13 +24,11 @@ request timeout) are retried with backoff within the same deadline.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
 import threading
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.bars import COLUMNS, bars_from_arrays, epoch_days, validate_bars
@@ -44,6 +43,7 @@ from app.errors import (
 )
 from app.sources import yahoo_http
 from app.sources.base import FetchRequest, FetchResult
+from app.sources.http_limits import ResponseTooLarge, too_large
 from app.sources.retry import (
     Deadline,
     Failure,
@@ -57,7 +57,7 @@ from app.sources.retry import (
 if TYPE_CHECKING:
     import pandas as pd
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("riskcurve.sources.yahoo")
 
 ORIGIN = "Yahoo Finance"
 #: Full history is asked from here. yfinance's period="max" means "99 years back", which will
@@ -65,15 +65,13 @@ ORIGIN = "Yahoo Finance"
 #: accepts negative period1 (older yfinance used 1900-01-01 for "max" too).
 FULL_HISTORY_START = dt.date(1900, 1, 1)
 _setup_lock = threading.Lock()
-_cache_folder: Path | None = None
+_warnings_filtered = False
 
 
 class YahooSource:
     """Daily bars for one Yahoo ticker per fetch (indices, stocks, ETFs, BTC-USD...).
 
     Args:
-        cache_folder: where yfinance keeps its timezone and cookie caches (default: the
-            `yfinance` folder inside Riskcurve's cache folder).
         base_url: send all Yahoo requests to this base URL instead (a mirror or a test fake);
             see app.sources.registry.
         retry: how often and how patiently to retry transient failures.
@@ -83,11 +81,9 @@ class YahooSource:
 
     def __init__(
         self,
-        cache_folder: Path | None = None,
         base_url: str | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.cache_folder = cache_folder
         self.base_url = base_url or None
         self.retry = retry or RetryPolicy()
 
@@ -110,7 +106,7 @@ class YahooSource:
     ) -> tuple[pd.DataFrame, dict[str, Any], int]:
         """yfinance's frame and metadata, retried within the deadline; and the request count."""
         ticker = request.spec.ticker
-        yf = _configured_yfinance(self.cache_folder or _default_cache_folder())
+        yf = _configured_yfinance()
         session = yahoo_http.session_for(self.base_url)
         records: list[yahoo_http.CallRecord] = []
         cancelled = f"Fetching {ticker} was cancelled; nothing was stored."
@@ -147,48 +143,24 @@ class YahooSource:
         return frame, meta, sum(record.requests for record in records)
 
 
-def _default_cache_folder() -> Path:
-    from app.paths import resolve_paths
-
-    return resolve_paths().yfinance_cache
-
-
-def _configured_yfinance(cache_folder: Path) -> Any:
-    """Import yfinance, make it raise, and point its caches at `cache_folder`."""
-    global _cache_folder
+def _configured_yfinance() -> Any:
+    """Import yfinance, make it raise, and keep its caches in memory (never in files)."""
+    global _warnings_filtered
     import yfinance as yf
 
+    from app.sources import yahoo_memory
+
     with _setup_lock:
-        if _cache_folder is None:
+        if not _warnings_filtered:
             # yfinance 1.7 calls pandas with inplace=..., which pandas 3 deprecates; that notice
             # is for yfinance's authors, not for our users' terminals.
             warnings.filterwarnings(
                 "ignore", ".*inplace.*", DeprecationWarning, module=r"yfinance\."
             )
+            _warnings_filtered = True
         yf.config.debug.hide_exceptions = False
-        if _cache_folder != cache_folder:
-            # An unwritable folder is not fatal: yfinance then runs without its caches.
-            with contextlib.suppress(OSError):
-                cache_folder.mkdir(parents=True, exist_ok=True)
-            yf.set_tz_cache_location(str(cache_folder))
-            _forget_open_yfinance_caches()
-            _cache_folder = cache_folder
+        yahoo_memory.install()
     return yf
-
-
-def _forget_open_yfinance_caches() -> None:
-    # set_tz_cache_location() only affects caches not opened yet; a cache object opened earlier
-    # would keep writing to the old folder (which may be gone). Drop them so they reopen here.
-    from yfinance import cache
-
-    for manager, attribute in (
-        ("_TzCacheManager", "_tz_cache"),
-        ("_CookieCacheManager", "_Cookie_cache"),
-        ("_ISINCacheManager", "_isin_cache"),
-    ):
-        holder = getattr(cache, manager, None)
-        if holder is not None and hasattr(holder, attribute):
-            setattr(holder, attribute, None)
 
 
 def _call_yfinance(
@@ -235,7 +207,7 @@ def _to_bars(frame: pd.DataFrame, ticker: str, start: dt.date | None) -> pd.Data
 
 def _timeout_message(ticker: str, deadline: Deadline) -> str:
     return (
-        f"{ORIGIN} did not answer within {deadline.seconds:g} s for {ticker}; "
+        f"{ORIGIN} timed out: no answer within {deadline.seconds:.3g} s for {ticker}; "
         "check the connection or raise the fetch timeout in the settings."
     )
 
@@ -251,6 +223,8 @@ def _classify(
     from yfinance import exceptions as yfx
 
     name = type(exc).__name__
+    if isinstance(exc, ResponseTooLarge):
+        return Failure(too_large(ORIGIN, ticker))
     if isinstance(exc, yahoo_http.DeadlinePassed) or "Timeout" in name:
         return Failure(FetchTimeoutError(_timeout_message(ticker, deadline)), transient=True)
     if isinstance(exc, yfx.YFRateLimitError) or record.chart_status == 429:

@@ -5,7 +5,8 @@ to 30 s (hard-coded) for its cookie and crumb requests, and never reports Retry-
 session below fixes all three without changing what yfinance sends: every request made on a
 fetch's worker thread has its timeout cut to what is left of that fetch's deadline (or is
 refused once the deadline has passed), and the status codes and Retry-After of the answers are
-noted in a per-thread `CallRecord` that YahooSource reads to explain a failure.
+noted in a per-thread `CallRecord` that YahooSource reads to explain a failure. No answer may
+bring more than app.sources.http_limits.MAX_RESPONSE_BYTES.
 
 In normal use the session is the same kind yfinance creates itself (curl_cffi with a Chrome
 fingerprint, or plain requests when curl_cffi is missing). With RISKCURVE_YAHOO_URL set (tests,
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from app.sources.http_limits import read_capped
 from app.sources.retry import parse_retry_after
 
 #: Hosts yfinance talks to for daily prices: chart API, cookie, crumb and consent pages.
@@ -107,8 +109,10 @@ class _DeadlineMixin:
             if remaining <= 0:
                 raise DeadlinePassed(f"deadline passed before {method} {url}")
             kwargs["timeout"] = _clamped_timeout(kwargs.get("timeout"), remaining)
+        kwargs["stream"] = True  # read below, within the size cap
         # A mixin: super() is the Session class (requests or curl_cffi) it is combined with.
         response = super().request(method, self._route(url), *args, **kwargs)  # type: ignore[misc]
+        read_capped(response, url)
         self._received(response)
         if record is not None:
             record.note(url, response.status_code, response.headers.get("Retry-After"))

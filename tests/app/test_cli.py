@@ -109,5 +109,5 @@ def test_data_dir_option_reaches_everything_resolved_later(tmp_path, monkeypatch
     monkeypatch.delenv(ENV_DATA_DIR)
     target = tmp_path / "portable"
     assert main(["--data-dir", str(target), "import", str(csv_file), "--symbol", "csv:x"]) == 0
-    assert resolve_paths().yfinance_cache == target.resolve() / "cache" / "yfinance"
+    assert resolve_paths().cache == target.resolve() / "cache"
     assert os.environ[ENV_DATA_DIR] == str(target.resolve())

@@ -72,12 +72,13 @@ def test_unknown_symbol_is_recorded_as_not_found(fake_yahoo, paths):
         assert cache.instrument("yahoo:^NOPE").last_error_kind == "not_found"
 
 
-def test_cancel_stops_before_the_next_instrument_and_stores_nothing_of_it(fake_exchange, paths):
+def test_cancel_stops_every_unfinished_instrument_and_stores_nothing_of_them(fake_exchange, paths):
     fake_exchange.add_market("bitstamp", "BTC/USD", daily_rows(3000))
     fake_exchange.add_market("binance", "BTC/USDT", daily_rows(100))
+    fake_exchange.add_fault("slow", delay_s=0.3)  # every request: the cancel comes first
     calls = []
 
-    def cancel_after_first_page() -> bool:
+    def cancel_after_first_progress() -> bool:
         return len(calls) > 1
 
     outcomes = refresh(
@@ -85,11 +86,33 @@ def test_cancel_stops_before_the_next_instrument_and_stores_nothing_of_it(fake_e
         [BTC, "ccxt:binance:BTC/USDT"],
         timeout_s=20,
         progress=calls.append,
-        should_cancel=cancel_after_first_page,
+        should_cancel=cancel_after_first_progress,
     )
-    assert len(outcomes) == 1 and isinstance(outcomes[0].error, CancelledError)
+    assert [o.key for o in outcomes] == [BTC, "ccxt:binance:BTC/USDT"]
+    assert all(isinstance(o.error, CancelledError) for o in outcomes)
     with Cache.open(paths.database) as cache:
         assert cache.instruments() == []
+
+
+def test_instruments_are_fetched_at_the_same_time(fake_exchange, paths):
+    fake_exchange.add_market("bitstamp", "BTC/USD", daily_rows(50))
+    fake_exchange.add_market("binance", "BTC/USDT", daily_rows(50))
+    fake_exchange.add_fault("slow", delay_s=0.2)
+    heard = []
+
+    outcomes = refresh(
+        paths.database, [BTC, "ccxt:binance:BTC/USDT"], timeout_s=20, on_outcome=heard.append
+    )
+
+    assert all(o.ok for o in outcomes)
+    assert sorted(o.key for o in heard) == sorted(o.key for o in outcomes)
+    times = {
+        name: [seen.at for seen in fake_exchange.requests if seen.path.startswith(prefix)]
+        for name, prefix in (("bitstamp", "/api/v2/"), ("binance", "/api/v3/"))
+    }
+    # Each one's requests began before the other's had ended.
+    assert min(times["binance"]) < max(times["bitstamp"])
+    assert min(times["bitstamp"]) < max(times["binance"])
 
 
 def test_imported_series_are_skipped(paths):
@@ -117,4 +140,9 @@ def test_cli_fetch_in_a_subprocess_against_the_fakes(fake_upstreams, data_dir):
         timeout=120,
     )
     assert failing.returncode == 2  # the provider does not know the symbol: bad input
-    assert failing.stderr.strip().count("\n") == 0 and "yahoo:^NOPE" in failing.stderr
+    # The stand-in server is announced; the failure itself is one line.
+    lines = failing.stderr.splitlines()
+    assert [line for line in lines if "warning:" not in line] == [
+        line for line in lines if "yahoo:^NOPE" in line
+    ]
+    assert len(lines) == 2 and "RISKCURVE_YAHOO_URL is set" in lines[0]

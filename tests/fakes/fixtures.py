@@ -41,30 +41,22 @@ def reset_yfinance() -> None:
     """Forget yfinance's process-wide state so each test starts like a fresh process.
 
     YfData is a singleton holding the session, cookie and crumb; YfData.cache_get is an lru
-    cache of responses; the timezone/cookie caches are open sqlite files of an earlier test's
-    folder; a module counter limits the timezone fallback to two uses per process.
+    cache of responses; the timezone/cookie caches (ours, in memory) hold an earlier test's
+    answers; a module counter limits the timezone fallback to two uses per process.
     """
     import yfinance.base
     import yfinance.cache
     import yfinance.data
 
-    from app.sources import yahoo, yahoo_http
+    from app.sources import yahoo_http
 
     with yfinance.data.SingletonMeta._lock:
         yfinance.data.SingletonMeta._instances.pop(yfinance.data.YfData, None)
     yfinance.data.YfData.cache_get.cache_clear()
-    for manager in (
-        yfinance.cache._TzDBManager,
-        yfinance.cache._CookieDBManager,
-        yfinance.cache._ISINDBManager,
-    ):
-        manager.close_db()
-        manager._db = None
     yfinance.cache._TzCacheManager._tz_cache = None
     yfinance.cache._CookieCacheManager._Cookie_cache = None
     yfinance.cache._ISINCacheManager._isin_cache = None
     yfinance.base._tz_info_fetch_ctr = 0
-    yahoo._cache_folder = None
     yahoo_http.close_sessions()
 
 

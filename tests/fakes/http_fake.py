@@ -15,6 +15,8 @@ cut        200 announcing the full length, then half the body and the connection
 non_json   200 with an HTML page
 empty      200 with the provider's "no data" answer (`empty_reply`)
 repeat     the previous answer to the same resource again (a page that repeats forever)
+endless    200 with no Content-Length and a body that never ends (64 KiB chunks of spaces
+           after `{"a":`) until the client hangs up or the server stops
 ========== ==================================================================================
 
 Connection refused is not a fault of a running server: use `closed_port_url()`.
@@ -36,7 +38,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 FAULT_KINDS = frozenset(
-    {"status", "hang", "drip", "slow", "truncate", "cut", "non_json", "empty", "repeat"}
+    {"status", "hang", "drip", "slow", "truncate", "cut", "non_json", "empty", "repeat", "endless"}
 )
 HTML_PAGE = b"<html><body><h1>We'll be back soon</h1></body></html>"
 
@@ -217,10 +219,12 @@ class FakeServer(abc.ABC):
             return
         if fault is not None and fault.kind == "slow" and self._stopping.wait(fault.delay_s):
             return
-        reply = self._reply(fault, handler.command, path, query)
         # A client that gave up (deadline or cancel) has closed its end: nothing to tell it.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self._send(handler, reply, fault)
+            if fault is not None and fault.kind == "endless":
+                self._send_endless(handler)
+                return
+            self._send(handler, self._reply(fault, handler.command, path, query), fault)
 
     def _reply(self, fault: Fault | None, method: str, path: str, query: dict[str, str]) -> Reply:
         kind = fault.kind if fault is not None else ""
@@ -270,3 +274,13 @@ class FakeServer(abc.ABC):
             handler.wfile.flush()
             if self._stopping.wait(fault.delay_s):
                 return
+
+    def _send_endless(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(b'{"a":')
+        chunk = b" " * 65536
+        while not self._stopping.is_set():
+            handler.wfile.write(chunk)

@@ -41,7 +41,9 @@ class SlowProvider:
         self.started = threading.Event()
         self.stopped = threading.Event()
 
-    def __call__(self, db, keys, *, timeout_s, progress, should_cancel, full=False):
+    def __call__(
+        self, db, keys, *, timeout_s, progress, should_cancel, full=False, on_outcome=None
+    ):
         page = 0
         while not should_cancel():
             page += 1
@@ -61,7 +63,7 @@ def test_progress_shows_and_cancel_stops_the_download(qtbot, window, monkeypatch
         lambda: window.status.progress.isVisible() and window.status.progress.value() > 0
     )
     assert window.menu_actions.cancel.isEnabled() and not window.menu_actions.refresh.isEnabled()
-    assert "(1/3)" in window.status.progress_text.toolTip()
+    assert "(0/3 done)" in window.status.progress_text.toolTip()
     with qtbot.waitSignal(window.session.fetchFinished, timeout=5000) as finished:
         window.menu_actions.cancel.trigger()
     assert finished.args[0].cancelled
@@ -85,7 +87,7 @@ def test_closing_the_window_mid_download_stops_it_cleanly(qtbot, window, monkeyp
 
 
 def _failing(errors: dict[str, Exception]):
-    def refresh(db, keys, *, timeout_s, progress, should_cancel, full=False):
+    def refresh(db, keys, *, timeout_s, progress, should_cancel, full=False, on_outcome=None):
         return [
             FetchOutcome(k, False, error=errors[k]) if k in errors else FetchOutcome(k, True, 0)
             for k in keys

@@ -186,14 +186,17 @@ def test_each_row_updates_as_its_instrument_finishes_and_notes_show(qtbot, paths
     window = open_window(qtbot, paths)
     second_may_finish = threading.Event()
 
-    def scripted(db, keys, **_kw):
-        (key,) = keys
-        if key == FOLLOWER_KEY:
-            assert second_may_finish.wait(10)
-            return [FetchOutcome(key, True, new_bars=0, notes=("the exchange repeated candles",))]
+    def scripted(db, keys, *, on_outcome, **_kw):
+        assert tuple(keys) == (LEADER_KEY, FOLLOWER_KEY)  # one run, one deadline
         with Cache.open(db) as cache:  # what a successful download stores
-            cache.store_bars(key, window.session.result.leader.iloc[-5:], fetched=True)
-        return [FetchOutcome(key, True, new_bars=0)]
+            cache.store_bars(LEADER_KEY, window.session.result.leader.iloc[-5:], fetched=True)
+        first = FetchOutcome(LEADER_KEY, True, new_bars=0)
+        on_outcome(first)
+        assert second_may_finish.wait(10)
+        notes = ("the exchange repeated candles",)
+        second = FetchOutcome(FOLLOWER_KEY, True, new_bars=0, notes=notes)
+        on_outcome(second)
+        return [first, second]
 
     monkeypatch.setattr(fetch, "refresh", scripted)
     window.session.refresh((LEADER_KEY, FOLLOWER_KEY))
@@ -203,7 +206,8 @@ def test_each_row_updates_as_its_instrument_finishes_and_notes_show(qtbot, paths
     assert row(FOLLOWER_KEY)["state"] == "downloading…"  # still running: the first row is new
     with qtbot.waitSignal(window.session.fetchFinished, timeout=10_000):
         second_may_finish.set()
-    assert row(FOLLOWER_KEY)["notes"] == "the exchange repeated candles"
+    # The Data tab redraws once the burst of signals is handled (show_instruments).
+    qtbot.waitUntil(lambda: row(FOLLOWER_KEY)["notes"] == "the exchange repeated candles")
     assert "the exchange repeated candles" in window.status.message.text()
 
 

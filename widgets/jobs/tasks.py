@@ -82,15 +82,6 @@ class FetchProgress:
     text: str
     key: str = ""
 
-    @classmethod
-    def of(cls, event: object) -> FetchProgress:
-        """From an app.fetch ProgressEvent (instrument `index` of `count`, page done/total)."""
-        index, count = getattr(event, "index", 0), max(1, getattr(event, "count", 1))
-        done, total = getattr(event, "done", 0), getattr(event, "total", 0)
-        within = min(1.0, done / total) if total else 0.0
-        key = getattr(event, "key", "")
-        return cls((index + within) / count, f"{key} ({index + 1}/{count})", key)
-
 
 @dataclass(frozen=True)
 class FetchReport:
@@ -298,34 +289,50 @@ def refresh(
     progress: Progress,
     should_cancel: CancelCheck,
 ) -> FetchReport:
-    """Fetch new bars for `keys`, one instrument after the other; never half an instrument stored.
+    """Fetch new bars for `keys` within one deadline; never half an instrument stored.
 
-    After each instrument an InstrumentFetched goes out through `progress` with the cache list,
-    so the Data tab updates that row at once instead of at the end of the whole refresh.
+    app.fetch asks every instrument's source at the same time. After each instrument an
+    InstrumentFetched goes out through `progress` with the cache list, so the Data tab updates
+    that row at once instead of at the end of the whole refresh.
     """
     from app import fetch
 
-    outcomes: list[FetchOutcome] = []
-    for index, key in enumerate(keys):
+    overall = _RunProgress(len(keys))
 
-        def forward(event: object, index: int = index) -> None:
-            # app.fetch numbers instruments within its call; this call has one.
-            if isinstance(event, fetch.ProgressEvent):
-                progress(FetchProgress.of(dataclasses.replace(event, index=index, count=len(keys))))
+    def forward(event: fetch.ProgressEvent) -> None:
+        progress(overall.moved(event.key, event.done, event.total))
 
-        try:
-            done = fetch.refresh(
-                db_path, [key], timeout_s=timeout_s, progress=forward, should_cancel=should_cancel
-            )
-        except CancelledError:
-            return FetchReport(tuple(outcomes), list_instruments(db_path), True)
-        outcomes.extend(done)
-        if any(isinstance(o.error, CancelledError) for o in done):
-            break
-        if done:
-            progress(InstrumentFetched(done[-1], list_instruments(db_path)))
+    def finished(outcome: FetchOutcome) -> None:
+        progress(overall.moved(outcome.key, 1, 1))
+        progress(InstrumentFetched(outcome, list_instruments(db_path)))
+
+    outcomes = fetch.refresh(
+        db_path,
+        list(keys),
+        timeout_s=timeout_s,
+        progress=forward,
+        should_cancel=should_cancel,
+        on_outcome=finished,
+    )
     cancelled = should_cancel() or any(isinstance(o.error, CancelledError) for o in outcomes)
     return FetchReport(tuple(outcomes), list_instruments(db_path), cancelled)
+
+
+class _RunProgress:
+    """Progress of instruments fetched at the same time: the mean of how far each has come."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self.parts: dict[str, float] = {}
+
+    def moved(self, key: str, done: int, total: int) -> FetchProgress:
+        if total:
+            self.parts[key] = min(1.0, done / total)
+        else:
+            self.parts.setdefault(key, 0.0)
+        finished = sum(1 for part in self.parts.values() if part >= 1.0)
+        fraction = sum(self.parts.values()) / self.count
+        return FetchProgress(fraction, f"{key} ({finished}/{self.count} done)", key)
 
 
 def refresh_with_alerts(
@@ -383,7 +390,7 @@ def test_instrument(key: str, paths: AppPaths, should_cancel: CancelCheck) -> Te
         return _test_imported(spec.key, paths.database)
     start = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=TEST_LOOKBACK_DAYS)
     request = FetchRequest(spec, start, TEST_DEADLINE_S, should_cancel=should_cancel)
-    fetched = source_for(spec, paths).fetch(request)
+    fetched = source_for(spec).fetch(request)
     last = fetched.bars.index[-1].date() if len(fetched.bars) else None
     return TestReport(spec.key, len(fetched.bars), last, fetched.currency, fetched.notes)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import FetchError
+from app.errors import FetchError, SettingsError
 from app.instruments import parse_key
 from app.sources import yahoo_http
 from app.sources.base import FetchRequest
@@ -28,11 +28,10 @@ EPOCH = dt.date(1970, 1, 1)
 def test_yahoo_keys_get_a_yahoo_source_sent_to_the_override(monkeypatch, paths):
     monkeypatch.setenv(ENV_YAHOO_URL, "http://127.0.0.1:9")
 
-    source = source_for(parse_key("yahoo:^RUT"), paths)
+    source = source_for(parse_key("yahoo:^RUT"))
 
     assert isinstance(source, YahooSource)
     assert source.base_url == "http://127.0.0.1:9"
-    assert source.cache_folder == paths.yfinance_cache
 
 
 def test_ccxt_keys_get_an_exchange_source_for_their_exchange(monkeypatch):
@@ -61,7 +60,7 @@ def test_csv_instruments_cannot_be_fetched():
 def test_a_malformed_override_is_a_plain_error(monkeypatch, value):
     monkeypatch.setenv(ENV_YAHOO_URL, value)
 
-    with pytest.raises(FetchError, match=ENV_YAHOO_URL):
+    with pytest.raises(SettingsError, match=ENV_YAHOO_URL):
         source_for(parse_key("yahoo:^RUT"))
 
 

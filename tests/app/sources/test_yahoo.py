@@ -273,7 +273,8 @@ def test_bars_keep_their_exchange_local_trading_date(fake_yahoo):
     assert list(result.bars.index.date) == [as_date(r[0]) for r in rows]
 
 
-def test_yfinance_caches_live_in_our_cache_folder(rut, paths):
+def test_yfinance_writes_no_cache_files(rut, paths):
     fetch(rut)
 
-    assert (paths.yfinance_cache / "tkr-tz.db").exists()
+    written = [p for folder in paths.folders for p in folder.rglob("*") if p.is_file()]
+    assert written == []

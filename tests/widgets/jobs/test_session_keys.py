@@ -91,7 +91,7 @@ def test_an_import_under_a_differently_spelled_key_reloads_the_pair(qtbot, paths
     try:
         assert len(_first_result(qtbot, session).leader) == 500
         with qtbot.waitSignal(session.loaded, timeout=20_000) as reloaded:
-            session.import_csv(csv, InstrumentKey("Yahoo:^Rut"))
+            session.import_csv(csv, InstrumentKey("Yahoo:^Rut"), replace=True)
         assert len(reloaded.args[0].result.leader) == 600
     finally:
         assert session.shutdown(10.0)
