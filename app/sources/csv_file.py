@@ -12,9 +12,9 @@ YYYY/MM/DD) with a year from 1800 to 2200, optionally followed by a time, which 
 date as written is the trading date. Numbers use ASCII digits and '.' as the decimal point;
 spaces around a field are ignored. An empty cell (or `null`, `NaN`, `N/A`, `-`) is a missing
 value: open, high, low and volume may be missing, the close may not, and a row whose prices are
-all missing (Yahoo marks non-trading days so) is skipped. Prices must be positive and finite,
-the volume not negative, the high not below the low. Rows may come in any order; a date repeated
-with identical values counts once.
+all missing (Yahoo marks non-trading days so) is skipped. Prices must lie from 1e-8 to 1e12,
+the volume must be finite and not negative, the high not below the low. Rows may come in any
+order; a date repeated with identical values counts once.
 
 Anything else is rejected with the file name, the line number and the reason, and nothing is
 stored: the whole file is read and checked before the single write transaction starts.
@@ -60,6 +60,8 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _MISSING = ("", "null", "nan", "n/a", "-")
 MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Prices outside this range are typos or unit mistakes, and ratios of them overflow a float.
+MIN_PRICE, MAX_PRICE = 1e-8, 1e12
 
 
 @dataclass(frozen=True)
@@ -220,8 +222,7 @@ def _parse_values(
     if math.isnan(prices["close"]):
         raise CsvFormatError(str(path), line_no, "the close is missing")
     for column in ("open", "high", "low", "close"):
-        if prices[column] <= 0:
-            raise CsvFormatError(str(path), line_no, f"{column} {prices[column]!r} is not positive")
+        _check_price(path, line_no, column, prices[column])
     if prices["volume"] < 0:
         raise CsvFormatError(str(path), line_no, "volume is negative")
     if prices["high"] < prices["low"]:
@@ -229,6 +230,19 @@ def _parse_values(
             str(path), line_no, f"high {prices['high']!r} is below low {prices['low']!r}"
         )
     return values
+
+
+def _check_price(path: Path, line_no: int, column: str, value: float) -> None:
+    if math.isnan(value):  # missing: allowed for open, high and low (checked by the caller)
+        return
+    if value <= 0:
+        raise CsvFormatError(str(path), line_no, f"{column} {value!r} is not positive")
+    if not MIN_PRICE <= value <= MAX_PRICE:
+        raise CsvFormatError(
+            str(path),
+            line_no,
+            f"{column} {value!r} is outside the allowed range {MIN_PRICE:g} to {MAX_PRICE:g}",
+        )
 
 
 def _parse_number(path: Path, line_no: int, column: str, text: str) -> float:

@@ -60,6 +60,11 @@ def oracle_number(text: str) -> float | object:
     return value if math.isfinite(value) else INVALID
 
 
+def in_bounds(price: float) -> bool:
+    """Missing, or from 1e-8 to 1e12 (the documented price range)."""
+    return math.isnan(price) or 1e-8 <= price <= 1e12
+
+
 def oracle_date(text: str) -> int | object:
     match = DATE.fullmatch(text.strip())
     if not match:
@@ -122,7 +127,7 @@ def oracle_row(fields: list[str], layout: dict[str, int], width: int):
     o, h, low, c, v = values
     if all(math.isnan(x) for x in (o, h, low, c)):
         return "skip"
-    if math.isnan(c) or any(x <= 0 for x in (o, h, low, c)) or v < 0 or h < low:
+    if math.isnan(c) or any(not in_bounds(x) for x in (o, h, low, c)) or v < 0 or h < low:
         return INVALID
     return day, tuple(values)
 
@@ -150,7 +155,7 @@ def oracle(header: list[str], rows: list[list[str]], lines: list[int], header_li
 
 # -- the generator -------------------------------------------------------------------------------
 
-positive = st.floats(min_value=5e-324, max_value=1.7976931348623157e308)
+in_range = st.floats(min_value=1e-8, max_value=1e12)
 valid_numbers = st.one_of(
     st.floats(min_value=5e-324, max_value=1.7976931348623157e308).map(repr),
     st.floats(min_value=1e-6, max_value=1e9).map(lambda x: f"{x:.6f}"),
@@ -292,7 +297,7 @@ def _draw_columns(draw) -> list[tuple[str | None, str]]:
 
 def _draw_row(draw, columns, date: str, junk_text, dirty: int) -> list[str]:
     """One data row; `dirty` is the chance in 20 that a cell (or the row's shape) goes wrong."""
-    prices = sorted(draw(st.lists(positive, min_size=4, max_size=4)))
+    prices = sorted(draw(st.lists(in_range, min_size=4, max_size=4)))
     sane = {"low": prices[0], "open": prices[1], "close": prices[2], "high": prices[3]}
     fields = []
     for role, _ in columns:

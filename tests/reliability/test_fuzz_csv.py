@@ -26,7 +26,7 @@ from app.cli import main as cli_main
 from app.errors import CsvFormatError
 from app.sources.csv_file import import_csv
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
-from tests.reliability.csv_model import EPOCH, csv_files, positive
+from tests.reliability.csv_model import EPOCH, csv_files, in_range
 
 pytestmark = FUZZ_MARKS
 
@@ -132,9 +132,9 @@ def valid_series(draw):
     )
     rows = []
     for _ in days:
-        close = draw(positive)
-        low, high = sorted((draw(positive), draw(positive)))
-        values = [draw(positive), high, low, close, draw(st.floats(0, 1e300) | st.just(-0.0))]
+        close = draw(in_range)
+        low, high = sorted((draw(in_range), draw(in_range)))
+        values = [draw(in_range), high, low, close, draw(st.floats(0, 1e300) | st.just(-0.0))]
         for i in (0, 1, 2, 4):
             if draw(st.integers(0, 4)) == 0:
                 values[i] = math.nan
