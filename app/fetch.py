@@ -1,24 +1,27 @@
 """Top up cached instruments from their sources: the one function the CLI and the GUI call.
 
 Incremental by default: a fetch asks only for dates from a few days before the last stored bar
-(the overlap lets a provisional last bar be corrected). Each instrument is stored in one
-transaction after its source returned everything, so a failure or a cancel leaves the cache as it
-was; a failure is recorded on the instrument. The GUI runs this in a worker thread, passing a
-progress callback and a cancel check.
+(the overlap lets a provisional last bar be corrected); a full fetch replaces the instrument's
+bars with the downloaded history. Bars dated after tomorrow (UTC) are dropped with a note.
+Each instrument is stored in one transaction after its source returned everything, so a failure
+or a cancel leaves the cache as it was; a failure is recorded on the instrument. The GUI runs
+this in a worker thread, passing a progress callback and a cancel check.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import CacheError, CancelledError, RiskcurveError
+from app.bars import epoch_days, latest_valid_day
+from app.errors import BadDataError, CacheError, CancelledError, RiskcurveError
 from app.instruments import InstrumentSpec, parse_key
-from app.sources.base import FetchRequest
+from app.sources.base import FetchRequest, FetchResult
 
 if TYPE_CHECKING:
     from app.cache import Cache
@@ -98,8 +101,6 @@ def _refresh_one(
     spec = parse_key(key)
     if spec.source == "csv":
         return FetchOutcome(spec.key, True, skipped=True)
-    last_day = None if full else cache.last_day(spec.key)
-    start = _EPOCH + dt.timedelta(days=last_day - OVERLAP_DAYS) if last_day is not None else None
 
     def report(done: int, total: int, message: str) -> None:
         if progress is not None:
@@ -109,8 +110,8 @@ def _refresh_one(
     try:
         from app.sources.registry import source_for
 
-        request = FetchRequest(spec, start, timeout_s, report, cancelled)
-        result = source_for(spec).fetch(request)
+        request = FetchRequest(spec, _start(cache, spec, full), timeout_s, report, cancelled)
+        result = _without_future_bars(source_for(spec).fetch(request), spec)
         before = _row_count(cache, spec.key)
         cache.store_bars(
             spec.key,
@@ -119,6 +120,7 @@ def _refresh_one(
             currency=result.currency,
             timezone=result.timezone,
             fetched=True,
+            replace_all=full,
         )
     except CancelledError as exc:
         return FetchOutcome(spec.key, False, error=exc)
@@ -128,6 +130,36 @@ def _refresh_one(
     new_bars = _row_count(cache, spec.key) - before
     report(1, 1, f"{spec.label}: {new_bars} new bars")
     return FetchOutcome(spec.key, True, new_bars=new_bars, notes=tuple(result.notes))
+
+
+def _start(cache: Cache, spec: InstrumentSpec, full: bool) -> dt.date | None:
+    """First date to ask for: None (everything) for a full fetch, else just before the last bar.
+
+    A cached bar dated after tomorrow (a typo in a file imported before imports checked it)
+    would make every top-up ask for prices from that date on: refused, naming the way out.
+    """
+    last_day = None if full else cache.last_day(spec.key)
+    if last_day is None:
+        return None
+    last = _EPOCH + dt.timedelta(days=last_day)
+    if last_day > latest_valid_day():
+        raise BadDataError(
+            f"{spec.key} holds a bar dated {last.isoformat()}, in the future (a typo in an "
+            f"imported file?); `riskcurve fetch --full {spec.key}` replaces its bars with "
+            f"the history from {spec.label}."
+        )
+    return last - dt.timedelta(days=OVERLAP_DAYS)
+
+
+def _without_future_bars(result: FetchResult, spec: InstrumentSpec) -> FetchResult:
+    """Drop bars dated after tomorrow (UTC: a provider's clock or unit bug), with a note."""
+    future = epoch_days(result.bars.index) > latest_valid_day()
+    if not future.any():
+        return result
+    if future.all():
+        raise BadDataError(f"{spec.label} sent only bars dated after tomorrow for {spec.key}.")
+    note = f"{spec.key}: dropped {int(future.sum())} bars dated after tomorrow (UTC)"
+    return dataclasses.replace(result, bars=result.bars.loc[~future], notes=(*result.notes, note))
 
 
 def _record(cache: Cache, key: str, error: RiskcurveError) -> None:

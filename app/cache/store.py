@@ -144,8 +144,12 @@ class Cache:
         currency: str = "",
         timezone: str = "",
         fetched: bool = False,
+        replace_all: bool = False,
     ) -> int:
         """Store bars for `key` in one transaction (re-storing a day replaces it).
+
+        `replace_all=True` first removes every bar of `key` (a full fetch: the provider's
+        history replaces what was cached, bogus bars included), in the same transaction.
 
         `fetched=True` also records a successful fetch (time stamp). Either way the last error
         is cleared: fresh bars (downloaded or imported) answer it. Returns the
@@ -157,6 +161,8 @@ class Cache:
         source = source or spec.source
         with self.transaction() as db:
             instrument_id = ensure_instrument(db, spec, currency, timezone)
+            if replace_all:
+                db.execute("DELETE FROM bars WHERE instrument_id=?", (instrument_id,))
             # Rows are zipped straight from the column lists: no per-row Python work here.
             rows = zip(repeat(instrument_id), *columns, repeat(source), repeat(now))
             db.executemany(_INSERT_BAR, rows)

@@ -8,13 +8,13 @@ optional, common spellings are understood (Yahoo's `Date,Open,High,Low,Close,Adj
 columns, the other one not named like any of these (`Date,BTC_USD`), takes that one as the
 close. Every row has as many fields as the header (extra empty fields at the end are allowed),
 so a decimal comma that splits a number is caught, not misread. Dates are YYYY-MM-DD (or
-YYYY/MM/DD) with a year from 1800 to 2200, optionally followed by a time, which is ignored: the
-date as written is the trading date. Numbers use ASCII digits and '.' as the decimal point;
-spaces around a field are ignored. An empty cell (or `null`, `NaN`, `N/A`, `-`) is a missing
-value: open, high, low and volume may be missing, the close may not, and a row whose prices are
-all missing (Yahoo marks non-trading days so) is skipped. Prices must lie from 1e-8 to 1e12,
-the volume must be finite and not negative, the high not below the low. Rows may come in any
-order; a date repeated with identical values counts once.
+YYYY/MM/DD) from 1800-01-01 to tomorrow (UTC: a later date is a typo), optionally followed by a
+time, which is ignored: the date as written is the trading date. Numbers use ASCII digits and
+'.' as the decimal point; spaces around a field are ignored. An empty cell (or `null`, `NaN`,
+`N/A`, `-`) is a missing value: open, high, low and volume may be missing, the close may not,
+and a row whose prices are all missing (Yahoo marks non-trading days so) is skipped. Prices must
+lie from 1e-8 to 1e12, the volume must be finite and not negative, the high not below the low.
+Rows may come in any order; a date repeated with identical values counts once.
 
 Anything else is rejected with the file name, the line number and the reason, and nothing is
 stored: the whole file is read and checked before the single write transaction starts.
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.bars import COLUMNS, bars_from_arrays
+from app.bars import COLUMNS, bars_from_arrays, latest_valid_day
 from app.errors import CsvFormatError
 
 if TYPE_CHECKING:
@@ -206,7 +206,12 @@ def _parse_date(path: Path, line_no: int, text: str) -> int:
         value = None
     if value is None or value.astype(object).month != month or not 1800 <= year <= 2200:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} does not exist")
-    return int(value.astype("int64"))
+    epoch_day = int(value.astype("int64"))
+    if epoch_day > latest_valid_day():
+        raise CsvFormatError(
+            str(path), line_no, f"date {text.strip()!r} is in the future (after tomorrow, UTC)"
+        )
+    return epoch_day
 
 
 def _parse_values(

@@ -26,7 +26,7 @@ from app.cli import main as cli_main
 from app.errors import CsvFormatError
 from app.sources.csv_file import import_csv
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
-from tests.reliability.csv_model import EPOCH, csv_files, in_range
+from tests.reliability.csv_model import EPOCH, LATEST, csv_files, in_range
 
 pytestmark = FUZZ_MARKS
 
@@ -122,7 +122,7 @@ def test_problems_fuzzing_found_stay_fixed(tmp_path, content, line, reason):
 # -- round trip: cache -> export-csv -> import -------------------------------------------------
 
 FIRST_DAY = (dt.date(1800, 1, 1) - EPOCH).days
-LAST_DAY = (dt.date(2200, 12, 31) - EPOCH).days
+LAST_DAY = (LATEST - EPOCH).days
 
 
 @st.composite
