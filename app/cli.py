@@ -192,12 +192,22 @@ def bug_line(exc: BaseException, paths: AppPaths) -> str:
 
 
 def _import(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.sources.csv_file import import_csv
-
     key = InstrumentKey(args.symbol)
-    count = import_csv(args.file, key, paths.ensure().database)
+    count = _import_with_progress(args.file, key, paths.ensure().database)
     print(f"Imported {count} bars from {args.file} as {key}")
     return EXIT_OK
+
+
+def _import_with_progress(file: Path, key: str, database: Path) -> int:
+    """import_csv, showing on stderr how far a long import has read (see TerminalProgress)."""
+    from app.sources.csv_file import import_csv
+    from app.terminal_progress import TerminalProgress
+
+    progress = TerminalProgress(f"reading {file.name}")
+    try:
+        return import_csv(file, key, database, progress)
+    finally:
+        progress.finish()
 
 
 def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:

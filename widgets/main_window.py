@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings
-from app.errors import CsvFormatError, RiskcurveError
+from app.errors import CancelledError, CsvFormatError, RiskcurveError
 from app.instruments import InstrumentKey, market_name
 from app.paths import AppPaths
 from widgets import window_layout
@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         s.loaded.connect(self.show_loaded)
         s.previewReady.connect(self.show_preview)
         s.imported.connect(self._on_imported)
+        s.importProgress.connect(lambda p: self.status.set_progress(p.fraction, p.text))
         s.failed.connect(self._on_failed)
         s.settingsChanged.connect(self._on_settings_changed)
         s.instrumentsChanged.connect(lambda _contents: self.update_notice())
@@ -291,7 +292,9 @@ class MainWindow(QMainWindow):
         if not isinstance(error, RiskcurveError):
             self.reporter.show_error(error)
             return
-        if failure.kind == IMPORT:
+        if failure.kind == IMPORT and isinstance(error, CancelledError):
+            self.status.show_message(str(error))
+        elif failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
             self._notify(title, str(error))

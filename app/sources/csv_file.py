@@ -16,6 +16,10 @@ and a row whose prices are all missing (Yahoo marks non-trading days so) is skip
 lie from 1e-8 to 1e12, the volume must be finite and not negative, the high not below the low.
 Rows may come in any order; a date repeated with identical values counts once.
 
+Limits: a regular file (not a device, pipe or folder) of at most 512 MB, lines of at most
+65,536 characters, fields of at most 131,072 (see app.sources.csv_text). The file is read line
+by line; the first problem in it, in the order of its lines, is the one reported.
+
 Anything else is rejected with the file name, the line number and the reason, and nothing is
 stored: the whole file is read and checked before the single write transaction starts.
 """
@@ -23,6 +27,7 @@ stored: the whole file is read and checked before the single write transaction s
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -34,6 +39,8 @@ import numpy as np
 
 from app.bars import COLUMNS, bars_from_arrays, latest_valid_day
 from app.errors import CsvFormatError
+from app.sources.base import ProgressCallback, no_progress
+from app.sources.csv_text import CsvText
 
 if TYPE_CHECKING:
     import _csv
@@ -55,11 +62,8 @@ _DATE = re.compile(
     r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# Only CR, LF and CRLF end a line (str.splitlines would also split on form feeds and the like,
-# which the csv module treats as ordinary characters, and line numbers would drift).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _MISSING = ("", "null", "nan", "n/a", "-")
-MAX_FILE_BYTES = 512 * 1024 * 1024
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 #: Prices outside this range are typos or unit mistakes, and ratios of them overflow a float.
 MIN_PRICE, MAX_PRICE = 1e-8, 1e12
 
@@ -74,60 +78,26 @@ class _Layout:
     width: int
 
 
-def read_csv_bars(path: Path | str) -> pd.DataFrame:
-    """Read and check a CSV file of daily bars; raise CsvFormatError naming file, line, reason."""
+def read_csv_bars(path: Path | str, progress: ProgressCallback = no_progress) -> pd.DataFrame:
+    """Read and check a CSV file of daily bars; raise CsvFormatError naming file, line, reason.
+
+    The file is read line by line (see app.sources.csv_text for the limits); what is kept is
+    one entry per distinct day, so memory stays bounded whatever the file's length.
+    `progress(bytes_read, file_size, message)` is called every few tens of thousands of lines.
+    """
     path = Path(path)
-    text = _decode(path, _read_bytes(path))
-    lines = _LINE.findall(text)
-    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_index is None:
-        raise CsvFormatError(str(path), None, "the file is empty")
-    layout = _parse_header(path, lines[header_index], header_index + 1)
-    body = io.StringIO("".join(lines[header_index + 1 :]), newline="")
-    rows = _parse_rows(path, csv.reader(body, delimiter=layout.delimiter), layout, header_index + 1)
+    with CsvText.open(path, progress) as text:
+        lines = text.lines()
+        header = next((line for line in lines if line.strip()), None)
+        if header is None:
+            raise CsvFormatError(str(path), None, "the file is empty")
+        header_line = text.line_no
+        layout = _parse_header(path, header, header_line)
+        reader = csv.reader(lines, delimiter=layout.delimiter)
+        rows = _parse_rows(path, reader, layout, header_line)
     if not rows:
         raise CsvFormatError(str(path), None, "the file has a header but no data rows")
     return _to_frame(path, rows)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CsvFormatError(
-                str(path), None, f"the file is larger than {MAX_FILE_BYTES >> 20} MB"
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CsvFormatError(str(path), None, "no such file") from None
-    except IsADirectoryError:
-        raise CsvFormatError(str(path), None, "this is a folder, not a file") from None
-    except OSError as exc:
-        raise CsvFormatError(str(path), None, f"cannot be read ({exc.strerror})") from None
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise CsvFormatError(str(path), None, f"broken UTF-16 text ({exc.reason})") from None
-    if b"\x00" in raw:
-        line = _line_of(raw, raw.index(b"\x00"))
-        raise CsvFormatError(str(path), line, "this is a binary file, not CSV text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = _line_of(raw, exc.start)
-        raise CsvFormatError(
-            str(path), line, "the text is not UTF-8 (save the file as UTF-8)"
-        ) from None
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    """1-based line number of byte `offset`, counting CR, LF and CRLF as one line end each."""
-    before = raw[:offset]
-    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
 def _parse_header(path: Path, line: str, line_no: int) -> _Layout:
@@ -161,23 +131,29 @@ def _parse_rows(
     """day -> (line, values); checks every field and duplicate dates."""
     rows: dict[int, tuple[int, tuple[float, ...]]] = {}
     last_line = header_line
+    latest_day = latest_valid_day()
     try:
         for fields in reader:
             line_no, last_line = last_line + 1, header_line + reader.line_num
             if not any(f.strip() for f in fields):
                 continue
             _check_width(path, line_no, fields, layout.width)
-            day = _parse_date(path, line_no, fields[layout.date])
+            day = _parse_date(path, line_no, fields[layout.date], latest_day)
             values = _parse_values(path, line_no, fields, layout)
             if values is None:
                 continue
             _check_duplicate(path, rows, day, line_no, values)
             rows[day] = (line_no, values)
     except csv.Error as exc:
-        raise CsvFormatError(
-            str(path), header_line + reader.line_num, f"broken CSV quoting ({exc})"
-        ) from None
+        raise CsvFormatError(str(path), last_line + 1, _quoting_problem(exc)) from None
     return rows
+
+
+def _quoting_problem(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return f"a field is longer than {limit:,} characters (a quote that is never closed?)"
+    return f"broken CSV quoting ({exc})"
 
 
 def _check_width(path: Path, line_no: int, fields: list[str], width: int) -> None:
@@ -195,19 +171,18 @@ def _check_width(path: Path, line_no: int, fields: list[str], width: int) -> Non
         )
 
 
-def _parse_date(path: Path, line_no: int, text: str) -> int:
+def _parse_date(path: Path, line_no: int, text: str, latest_day: int) -> int:
     match = _DATE.fullmatch(text.strip().strip('"'))
     if not match:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} is not YYYY-MM-DD")
     year, month, day = (int(match.group(g)) for g in (1, 3, 4))
     try:
-        value = np.datetime64(f"{year:04d}-{month:02d}-{day:02d}", "D")
+        epoch_day = dt.date(year, month, day).toordinal() - _EPOCH_ORDINAL
     except ValueError:
-        value = None
-    if value is None or value.astype(object).month != month or not 1800 <= year <= 2200:
+        epoch_day = None
+    if epoch_day is None or not 1800 <= year <= 2200:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} does not exist")
-    epoch_day = int(value.astype("int64"))
-    if epoch_day > latest_valid_day():
+    if epoch_day > latest_day:
         raise CsvFormatError(
             str(path), line_no, f"date {text.strip()!r} is in the future (after tomorrow, UTC)"
         )
@@ -287,13 +262,15 @@ def _to_frame(path: Path, rows: dict[int, tuple[int, tuple[float, ...]]]) -> pd.
     return bars_from_arrays(days, {c: table[:, i] for i, c in enumerate(COLUMNS)})
 
 
-def import_csv(path: Path | str, key: str, db_path: Path | str) -> int:
+def import_csv(
+    path: Path | str, key: str, db_path: Path | str, progress: ProgressCallback = no_progress
+) -> int:
     """Check the whole file, then store it as instrument `key` in one transaction."""
     from app.cache import Cache
     from app.instruments import parse_key
 
     parse_key(key)
-    bars = read_csv_bars(path)
+    bars = read_csv_bars(path, progress)
     with Cache.open(db_path) as cache:
         return cache.store_bars(key, bars, source="csv")
 

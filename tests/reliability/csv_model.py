@@ -7,7 +7,8 @@ a stray NUL), delimiters, line endings (also mixed, also none at the end), quoti
 formats (exponents, signs, leading dots, ASCII and non-ASCII digits, decimal commas, huge and
 tiny values), dates (both separators, times and zones, impossible days, other formats) and
 row shapes (short rows, extra fields, blank lines, duplicates). `csv_files()` draws the file's
-bytes together with what the strict reading says about them (`Expect`).
+bytes together with what the strict reading says about them (`Expect`): the first problem in
+the file, in the order of its lines.
 """
 
 from __future__ import annotations
@@ -264,7 +265,7 @@ def csv_files(draw):
     expect = oracle(header, rows, [line_at(s) for s in starts], line_at(header_at))
     if encoding == "utf-8" and draw(st.integers(0, 9)) == 0:  # a stray NUL: a binary file
         at = draw(st.integers(0, len(text)))
-        return (text[:at] + "\x00" + text[at:]).encode(), Expect(None, line_at(at))
+        return (text[:at] + "\x00" + text[at:]).encode(), _first_problem(expect, line_at(at))
     return _encode(text, encoding), _encoding_expect(text, encoding, expect, line_at)
 
 
@@ -353,4 +354,14 @@ def _encoding_expect(text: str, encoding: str, expect: Expect, line_at) -> Expec
     if encoding != "latin-1":
         return expect
     first = next((i for i, ch in enumerate(text) if ord(ch) > 127), None)
-    return expect if first is None else Expect(None, line_at(first))
+    return expect if first is None else _first_problem(expect, line_at(first))
+
+
+def _first_problem(expect: Expect, line: int) -> Expect:
+    """A line that is not text (NUL, not UTF-8), or the reading's own problem if it comes first.
+
+    The file is read line by line: the first problem in the file is the one reported.
+    """
+    if expect.bars is None and expect.line is not None and expect.line < line:
+        return expect
+    return Expect(None, line)

@@ -123,6 +123,14 @@ class Imported:
 
 
 @dataclass(frozen=True)
+class ImportProgress:
+    """How far a CSV import has read its file: fraction (0..1) and a label for the bar."""
+
+    fraction: float
+    text: str
+
+
+@dataclass(frozen=True)
 class SourcesReady:
     """The download libraries imported ahead of the first Refresh."""
 
@@ -315,11 +323,22 @@ def refresh(
     return FetchReport(tuple(outcomes), list_instruments(db_path), cancelled)
 
 
-def import_csv(path: Path, key: InstrumentKey, db_path: Path) -> Imported:
-    """Import one CSV file as `key`."""
+def import_csv(
+    path: Path,
+    key: InstrumentKey,
+    db_path: Path,
+    progress: Callable[[object], None],
+    should_cancel: CancelCheck,
+) -> Imported:
+    """Import one CSV file as `key`, sending ImportProgress; a cancel stores nothing."""
     from app.sources.csv_file import import_csv as import_file
 
-    return Imported(key, import_file(path, key, db_path))
+    def report(done: int, total: int, message: str) -> None:
+        if should_cancel():
+            raise CancelledError(f"Import of {path.name} cancelled; nothing was stored.")
+        progress(ImportProgress(done / total if total else 0.0, f"{path.name}: {message}"))
+
+    return Imported(key, import_file(path, key, db_path, report))
 
 
 def test_instrument(key: str, paths: AppPaths, should_cancel: CancelCheck) -> TestReport:
