@@ -1,7 +1,8 @@
 """Progress of a long command-line job on stderr (stdout stays the command's result).
 
 On a terminal: one line rewritten in place (`\\r`). Otherwise (a log, a pipe): a line at each
-further tenth. Quiet for the first second, so that quick jobs print nothing but their result.
+further tenth, none at the end (the command's own result or error line follows). Quiet for the
+first second, so that quick jobs print nothing but their result.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class TerminalProgress:
             self.stream.write("\r" + text)
             self.stream.flush()
             self._counter_open = True
-        elif percent // 10 > self._tenths:
+        elif percent // 10 > self._tenths and done < total:  # the result line says "done"
             self._tenths = percent // 10
             self.stream.write(text + "\n")
             self.stream.flush()

@@ -4,17 +4,22 @@ Accepted: UTF-8 text (a BOM is fine; UTF-16 with a BOM too), comma, semicolon or
 (taken from the header line), any line endings; blank lines (or lines of empty fields) are
 skipped. The header names a date column and a close column; open, high, low and volume are
 optional, common spellings are understood (Yahoo's `Date,Open,High,Low,Close,Adj Close,Volume`,
-`Date,Close`, `Close/Last`, `Price`) and other columns are ignored. A file with exactly two
-columns, the other one not named like any of these (`Date,BTC_USD`), takes that one as the
-close. Every row has as many fields as the header (extra empty fields at the end are allowed),
-so a decimal comma that splits a number is caught, not misread. Dates are YYYY-MM-DD (or
-YYYY/MM/DD) from 1800-01-01 to tomorrow (UTC: a later date is a typo), optionally followed by a
-time, which is ignored: the date as written is the trading date. Numbers use ASCII digits and
-'.' as the decimal point; spaces around a field are ignored. An empty cell (or `null`, `NaN`,
-`N/A`, `-`) is a missing value: open, high, low and volume may be missing, the close may not,
-and a row whose prices are all missing (Yahoo marks non-trading days so) is skipped. Prices must
-lie from 1e-8 to 1e12, the volume must be finite and not negative, the high not below the low.
-Rows may come in any order; a date repeated with identical values counts once.
+`Date,Close`, `Close/Last`, `Price`, CoinGecko's `snapped_at,price,market_cap,total_volume`)
+and other columns are ignored. The close is the column named Close; without one, Close/Last,
+Close Price or Closing Price; without those, Price or Last; two candidates of the same rank are
+rejected, naming both; with none, Adj Close. A file with exactly two columns, the other one not
+named like any of these (`Date,BTC_USD`), takes that one as the close. yfinance's three header
+lines (`Price,Close,…`, `Ticker,…`, `Date,,…`; one ticker) are one header. Every row has as
+many fields as the header (extra empty fields at the end are allowed), so a decimal comma that
+splits a number is caught, not misread. Dates are YYYY-MM-DD (or YYYY/MM/DD) from 1800-01-01
+to tomorrow (UTC: a later date is a typo), optionally followed by a time (and Z, UTC or an
+offset), which is ignored: the date as written is the trading date. Numbers use ASCII digits
+and '.' as the decimal point, without thousands separators; spaces around a field are ignored.
+An empty cell (or `null`, `NaN`, `N/A`, `-`) is a missing value: open, high, low and volume
+may be missing, the close may not, and a row whose prices are all missing (Yahoo marks
+non-trading days so) is skipped. Prices must lie from 1e-8 to 1e12, the volume must be finite
+and not negative, the high not below the low, the close within the day's low and high (where
+given). Rows may come in any order; a date repeated with identical values counts once.
 
 Limits: a regular file (not a device, pipe or folder) of at most 512 MB, lines of at most
 65,536 characters, fields of at most 131,072 (see app.sources.csv_text). The file is read line
@@ -31,7 +36,6 @@ import datetime as dt
 import io
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +44,7 @@ import numpy as np
 from app.bars import COLUMNS, bars_from_arrays, latest_valid_day
 from app.errors import CsvFormatError
 from app.sources.base import ProgressCallback, no_progress
+from app.sources.csv_columns import Layout, check_more_header_row, parse_header
 from app.sources.csv_text import CsvText
 
 if TYPE_CHECKING:
@@ -47,35 +52,20 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "date": ("date", "datetime", "timestamp", "time", "day", "trade date", "trading date"),
-    "open": ("open", "open price", "opening price"),
-    "high": ("high", "high price", "max"),
-    "low": ("low", "low price", "min"),
-    "close": ("close", "close/last", "close price", "closing price", "price", "last"),
-    "adj_close": ("adj close", "adj_close", "adjusted close", "adjclose"),
-    "volume": ("volume", "vol", "vol."),
-}
 # ASCII digits only (\d would also take ٢٠٢٤); the same separator twice: 2024-01/02 is a typo.
 _DATE = re.compile(
     r"([0-9]{4})([-/])([0-9]{2})\2([0-9]{2})"
-    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z| UTC|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
+# Dates with the day and month first, in either order: 01/02/2024 is ambiguous.
+_DAY_MONTH_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{4}(?:[ T].*)?")
+# 1,629.12: a comma every three digits before the point is a thousands separator.
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _MISSING = ("", "null", "nan", "n/a", "-")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 #: Prices outside this range are typos or unit mistakes, and ratios of them overflow a float.
 MIN_PRICE, MAX_PRICE = 1e-8, 1e12
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Which field index holds which column (None: not in the file)."""
-
-    delimiter: str
-    date: int
-    columns: dict[str, int | None]
-    width: int
 
 
 def read_csv_bars(path: Path | str, progress: ProgressCallback = no_progress) -> pd.DataFrame:
@@ -91,8 +81,10 @@ def read_csv_bars(path: Path | str, progress: ProgressCallback = no_progress) ->
         header = next((line for line in lines if line.strip()), None)
         if header is None:
             raise CsvFormatError(str(path), None, "the file is empty")
+        layout = parse_header(path, header, text.line_no)
+        for expected in layout.more_header_rows:
+            check_more_header_row(path, next(lines, ""), text.line_no, expected, layout)
         header_line = text.line_no
-        layout = _parse_header(path, header, header_line)
         reader = csv.reader(lines, delimiter=layout.delimiter)
         rows = _parse_rows(path, reader, layout, header_line)
     if not rows:
@@ -100,33 +92,8 @@ def read_csv_bars(path: Path | str, progress: ProgressCallback = no_progress) ->
     return _to_frame(path, rows)
 
 
-def _parse_header(path: Path, line: str, line_no: int) -> _Layout:
-    delimiter = max(",;\t", key=line.count)
-    names = [_normalise_name(n) for n in next(csv.reader([line], delimiter=delimiter))]
-    if len(set(names)) != len(names):
-        raise CsvFormatError(str(path), line_no, "the header names a column twice")
-    found = {
-        column: next((i for i, n in enumerate(names) if n in aliases), None)
-        for column, aliases in HEADER_ALIASES.items()
-    }
-    if found["date"] is None:
-        raise CsvFormatError(str(path), line_no, "no date column in the header (expected Date)")
-    if found["close"] is None:
-        found["close"] = found.pop("adj_close")
-    known = {alias for aliases in HEADER_ALIASES.values() for alias in aliases}
-    if found["close"] is None and len(names) == 2 and names[1 - found["date"]] not in known:
-        found["close"] = 1 - found["date"]  # e.g. Date,BTC_USD: a lone value column
-    if found["close"] is None:
-        raise CsvFormatError(str(path), line_no, "no close column in the header (expected Close)")
-    return _Layout(delimiter, found["date"], {c: found.get(c) for c in COLUMNS}, len(names))
-
-
-def _normalise_name(name: str) -> str:
-    return " ".join(name.strip().strip('"').strip().lower().split())
-
-
 def _parse_rows(
-    path: Path, reader: _csv.Reader, layout: _Layout, header_line: int
+    path: Path, reader: _csv.Reader, layout: Layout, header_line: int
 ) -> dict[int, tuple[int, tuple[float, ...]]]:
     """day -> (line, values); checks every field and duplicate dates."""
     rows: dict[int, tuple[int, tuple[float, ...]]] = {}
@@ -174,7 +141,7 @@ def _check_width(path: Path, line_no: int, fields: list[str], width: int) -> Non
 def _parse_date(path: Path, line_no: int, text: str, latest_day: int) -> int:
     match = _DATE.fullmatch(text.strip().strip('"'))
     if not match:
-        raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} is not YYYY-MM-DD")
+        raise CsvFormatError(str(path), line_no, _date_problem(text.strip()))
     year, month, day = (int(match.group(g)) for g in (1, 3, 4))
     try:
         epoch_day = dt.date(year, month, day).toordinal() - _EPOCH_ORDINAL
@@ -189,8 +156,17 @@ def _parse_date(path: Path, line_no: int, text: str, latest_day: int) -> int:
     return epoch_day
 
 
+def _date_problem(text: str) -> str:
+    if _DAY_MONTH_YEAR.fullmatch(text.strip('"')):
+        return (
+            f"date {text!r} is not YYYY-MM-DD: day and month first (MM/DD/YYYY or DD/MM/YYYY) "
+            "is ambiguous; save dates as YYYY-MM-DD"
+        )
+    return f"date {text!r} is not YYYY-MM-DD"
+
+
 def _parse_values(
-    path: Path, line_no: int, fields: list[str], layout: _Layout
+    path: Path, line_no: int, fields: list[str], layout: Layout
 ) -> tuple[float, ...] | None:
     values = tuple(
         _parse_number(path, line_no, column, fields[index]) if index is not None else math.nan
@@ -205,11 +181,20 @@ def _parse_values(
         _check_price(path, line_no, column, prices[column])
     if prices["volume"] < 0:
         raise CsvFormatError(str(path), line_no, "volume is negative")
-    if prices["high"] < prices["low"]:
-        raise CsvFormatError(
-            str(path), line_no, f"high {prices['high']!r} is below low {prices['low']!r}"
-        )
+    _check_range(path, line_no, prices)
     return values
+
+
+def _check_range(path: Path, line_no: int, prices: dict[str, float]) -> None:
+    """High not below low, and the close within them (a missing bound is not checked)."""
+    high, low, close = prices["high"], prices["low"], prices["close"]
+    if high < low:
+        raise CsvFormatError(str(path), line_no, f"high {high!r} is below low {low!r}")
+    if close > high or close < low:
+        side = f"above the high {high!r}" if close > high else f"below the low {low!r}"
+        raise CsvFormatError(
+            str(path), line_no, f"close {close!r} is {side} of the same day (columns mixed up?)"
+        )
 
 
 def _check_price(path: Path, line_no: int, column: str, value: float) -> None:
@@ -230,13 +215,26 @@ def _parse_number(path: Path, line_no: int, column: str, text: str) -> float:
     if text.lower() in _MISSING:
         return math.nan
     if not _NUMBER.fullmatch(text):
-        raise CsvFormatError(
-            str(path), line_no, f"{column} {text!r} is not a number (use '.' for decimals)"
-        )
+        raise CsvFormatError(str(path), line_no, _number_problem(column, text))
     value = float(text)
     if not math.isfinite(value):
         raise CsvFormatError(str(path), line_no, f"{column} {text!r} is too large")
     return value
+
+
+def _number_problem(column: str, text: str) -> str:
+    if _THOUSANDS.fullmatch(text):
+        plain = text.replace(",", "")
+        return (
+            f"{column} {text!r} has ',' as a thousands separator (not a decimal comma); "
+            f"write it without separators: {plain}"
+        )
+    if "," in text:
+        return (
+            f"{column} {text!r} is not a number: write it without thousands separators and "
+            "with '.' for decimals"
+        )
+    return f"{column} {text!r} is not a number (use '.' for decimals)"
 
 
 def _check_duplicate(

@@ -132,9 +132,9 @@ def valid_series(draw):
     )
     rows = []
     for _ in days:
-        close = draw(in_range)
-        low, high = sorted((draw(in_range), draw(in_range)))
-        values = [draw(in_range), high, low, close, draw(st.floats(0, 1e300) | st.just(-0.0))]
+        low, first, second, high = sorted(draw(st.lists(in_range, min_size=4, max_size=4)))
+        opens, close = draw(st.permutations([first, second]))  # within the day's range
+        values = [opens, high, low, close, draw(st.floats(0, 1e300) | st.just(-0.0))]
         for i in (0, 1, 2, 4):
             if draw(st.integers(0, 4)) == 0:
                 values[i] = math.nan
