@@ -64,6 +64,8 @@ _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _MISSING = ("", "null", "nan", "n/a", "-")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+#: Distinct rows remembered to skip exact repeats (daily bars since 1800: about 83,000).
+_MAX_REMEMBERED_ROWS = 200_000
 #: Prices outside this range are typos or unit mistakes, and ratios of them overflow a float.
 MIN_PRICE, MAX_PRICE = 1e-8, 1e12
 
@@ -97,12 +99,15 @@ def _parse_rows(
 ) -> dict[int, tuple[int, tuple[float, ...]]]:
     """day -> (line, values); checks every field and duplicate dates."""
     rows: dict[int, tuple[int, tuple[float, ...]]] = {}
+    # Rows already accepted, as written: an exact repeat (concatenated exports) reads the same,
+    # so it is skipped unparsed. Bounded: a file can hold only so many distinct valid rows.
+    accepted: set[tuple[str, ...]] = set()
     last_line = header_line
     latest_day = latest_valid_day()
     try:
         for fields in reader:
             line_no, last_line = last_line + 1, header_line + reader.line_num
-            if not any(f.strip() for f in fields):
+            if tuple(fields) in accepted or not any(f.strip() for f in fields):
                 continue
             _check_width(path, line_no, fields, layout.width)
             day = _parse_date(path, line_no, fields[layout.date], latest_day)
@@ -111,6 +116,8 @@ def _parse_rows(
                 continue
             _check_duplicate(path, rows, day, line_no, values)
             rows[day] = (line_no, values)
+            if len(accepted) < _MAX_REMEMBERED_ROWS:
+                accepted.add(tuple(fields))
     except csv.Error as exc:
         raise CsvFormatError(str(path), last_line + 1, _quoting_problem(exc)) from None
     return rows
