@@ -187,7 +187,13 @@ def run_analysis(
     lead, foll = Bars.of(leader, "leader"), Bars.of(follower, "follower")
     timings: dict[str, float] = {}
     notes: list[str] = []
-    parts = _run_parts(lead, foll, params, (leader_key, follower_key), key_dates, timings, notes)
+    # Prices near the float limits (a cache filled before imports were bounded) make ratios
+    # overflow to inf, underflow to 0 (log: -inf) and then mix into NaN; those results are
+    # not numbers, and every output writes them as missing (JSON null, an empty cell).
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        parts = _run_parts(
+            lead, foll, params, (leader_key, follower_key), key_dates, timings, notes
+        )
     return AnalysisResult(
         leader_key=leader_key,
         follower_key=follower_key,

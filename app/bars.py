@@ -44,10 +44,14 @@ def epoch_days(index: pd.DatetimeIndex) -> np.ndarray:
     return index.as_unit("s").asi8 // EPOCH_DAY_SECONDS
 
 
-def _today_epoch_day() -> int:
+def latest_valid_day() -> int:
+    """Epoch day of tomorrow (UTC): a bar dated later is a typo or a clock/unit bug.
+
+    Tomorrow, not today: a market far east of UTC already trades on tomorrow's UTC date.
+    """
     import time
 
-    return int(time.time() // EPOCH_DAY_SECONDS)
+    return int(time.time() // EPOCH_DAY_SECONDS) + 1
 
 
 def validate_bars(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
@@ -55,11 +59,10 @@ def validate_bars(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
 
     Rows without a close (a provider's null candle) are dropped; exact duplicate dates keep the
     last row (providers repeat the live bar at page edges); prices must be finite and positive
-    and high must not be below low. Bars dated after tomorrow (UTC) are dropped.
+    and high must not be below low. Bars dated after tomorrow (UTC) are left for app.fetch,
+    which drops them and says so.
     """
     frame = frame.loc[frame["close"].notna()]
-    # A bar dated after tomorrow (UTC) is a provider clock or unit bug, never a real day.
-    frame = frame.loc[epoch_days(frame.index) <= _today_epoch_day() + 1]
     frame = frame[~frame.index.duplicated(keep="last")].sort_index()
     prices = frame[list(PRICE_COLUMNS)].to_numpy(dtype=float)
     present = ~np.isnan(prices)

@@ -36,6 +36,7 @@ from app.instruments import InstrumentKey
 from app.paths import ENV_DATA_DIR, AppPaths, resolve_paths
 
 if TYPE_CHECKING:
+    from app.cache.history import Changes
     from app.fetch import ProgressEvent
     from app.setting_kinds import Setting
 
@@ -209,11 +210,12 @@ def bug_line(exc: BaseException, paths: AppPaths) -> str:
 
 def _import(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.cache.history import ReplaceRefused
-    from app.sources.csv_file import import_file
 
     key = InstrumentKey(args.symbol)
     try:
-        count, changes = import_file(args.file, key, paths.ensure().database, replace=args.replace)
+        count, changes = _import_with_progress(
+            args.file, key, paths.ensure().database, args.replace
+        )
     except ReplaceRefused as refused:
         raise ConfirmationNeeded(
             f"{refused} Run again with --replace to replace them (the bars replaced are kept; "
@@ -227,6 +229,20 @@ def _import(args: argparse.Namespace, paths: AppPaths) -> int:
         )
     print(f"Imported {count} bars from {args.file} as {key}: {what}")
     return EXIT_OK
+
+
+def _import_with_progress(
+    file: Path, key: str, database: Path, replace: bool
+) -> tuple[int, Changes]:
+    """import_file, showing on stderr how far a long import has read (see TerminalProgress)."""
+    from app.sources.csv_file import import_file
+    from app.terminal_progress import TerminalProgress
+
+    progress = TerminalProgress(f"reading {file.name}")
+    try:
+        return import_file(file, key, database, progress, replace=replace)
+    finally:
+        progress.finish()
 
 
 def _fetch(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -1,7 +1,9 @@
 """Top up cached instruments from their sources: the one function the CLI and the GUI call.
 
 Incremental by default: a fetch asks only for dates from a few days before the last stored bar
-(the overlap lets a provisional last bar be corrected). Each instrument is stored in one
+(the overlap lets a provisional last bar be corrected); a full fetch replaces the instrument's
+bars with the downloaded history. Bars dated after tomorrow (UTC) are dropped with a note.
+Each instrument is stored in one
 transaction after its source returned everything, so a failure or a cancel leaves the cache as it
 was; a failure is recorded on the instrument. The GUI runs this in a worker thread, passing a
 progress callback and a cancel check.
@@ -18,6 +20,7 @@ worker) never see a callback from another thread.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import queue
@@ -27,7 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.bars import epoch_days, latest_valid_day
 from app.errors import (
+    BadDataError,
     CacheError,
     CancelledError,
     FetchTimeoutError,
@@ -120,10 +125,14 @@ def refresh(
             if spec.source == "csv":
                 outcomes[index] = FetchOutcome(spec.key, True, skipped=True)
             else:
-                jobs.append(_Job(index, spec, _start(cache, spec.key, full)))
+                try:
+                    jobs.append(_Job(index, spec, _start(cache, spec, full)))
+                except RiskcurveError as exc:
+                    _record(cache, spec.key, exc)
+                    outcomes[index] = FetchOutcome(spec.key, False, error=exc)
         sink = _Progress(progress, len(keys))
         for job, result in _fetch_all(jobs, deadline, sink, cancelled):
-            outcome = _store(cache, job.spec, result)
+            outcome = _store(cache, job.spec, result, full)
             outcomes[job.index] = outcome
             if outcome.ok:
                 sink(job, 1, 1, f"{job.spec.label}: {outcome.new_bars} new bars")
@@ -132,9 +141,34 @@ def refresh(
     return [outcomes[index] for index in sorted(outcomes)]
 
 
-def _start(cache: Cache, key: str, full: bool) -> dt.date | None:
-    last_day = None if full else cache.last_day(key)
-    return _EPOCH + dt.timedelta(days=last_day - OVERLAP_DAYS) if last_day is not None else None
+def _start(cache: Cache, spec: InstrumentSpec, full: bool) -> dt.date | None:
+    """First date to ask for: None (everything) for a full fetch, else just before the last bar.
+
+    A cached bar dated after tomorrow (a typo in a file imported before imports checked it)
+    would make every top-up ask for prices from that date on: refused, naming the way out.
+    """
+    last_day = None if full else cache.last_day(spec.key)
+    if last_day is None:
+        return None
+    last = _EPOCH + dt.timedelta(days=last_day)
+    if last_day > latest_valid_day():
+        raise BadDataError(
+            f"{spec.key} holds a bar dated {last.isoformat()}, in the future (a typo in an "
+            f"imported file?); `riskcurve fetch --full {spec.key}` replaces its bars with "
+            f"the history from {spec.label}."
+        )
+    return last - dt.timedelta(days=OVERLAP_DAYS)
+
+
+def _without_future_bars(result: FetchResult, spec: InstrumentSpec) -> FetchResult:
+    """Drop bars dated after tomorrow (UTC: a provider's clock or unit bug), with a note."""
+    future = epoch_days(result.bars.index) > latest_valid_day()
+    if not future.any():
+        return result
+    if future.all():
+        raise BadDataError(f"{spec.label} sent only bars dated after tomorrow for {spec.key}.")
+    note = f"{spec.key}: dropped {int(future.sum())} bars dated after tomorrow (UTC)"
+    return dataclasses.replace(result, bars=result.bars.loc[~future], notes=(*result.notes, note))
 
 
 class _Progress:
@@ -212,11 +246,15 @@ def _fetch_one(
         return exc
 
 
-def _store(cache: Cache, spec: InstrumentSpec, result: FetchResult | BaseException) -> FetchOutcome:
-    """Store a source's result in one transaction, or record why there is none."""
+def _store(
+    cache: Cache, spec: InstrumentSpec, result: FetchResult | BaseException, full: bool
+) -> FetchOutcome:
+    """Store a source's result in one transaction (a full fetch replaces every bar), or
+    record why there is none."""
     try:
         if isinstance(result, BaseException):
             raise result
+        result = _without_future_bars(result, spec)
         before = _row_count(cache, spec.key)
         cache.store_bars(
             spec.key,
@@ -225,6 +263,7 @@ def _store(cache: Cache, spec: InstrumentSpec, result: FetchResult | BaseExcepti
             currency=result.currency,
             timezone=result.timezone,
             fetched=True,
+            replace_all=full,
         )
     except CancelledError as exc:
         return FetchOutcome(spec.key, False, error=exc)

@@ -284,8 +284,27 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def analysis_json_text(result: AnalysisResult, sources: Sources) -> str:
-    """analysis.json's content (strict JSON: missing values are null, never NaN)."""
-    return json.dumps(analysis_document(result, sources), indent=2, allow_nan=False) + "\n"
+    """analysis.json's content (strict JSON: missing and non-finite values are null)."""
+    return strict_json_text(analysis_document(result, sources))
+
+
+def strict_json_text(document: Any) -> str:
+    """`document` as strict JSON, every NaN and ±inf (at any depth) written as null.
+
+    The one JSON writer of analysis output: extreme prices make ratios overflow to inf, and
+    strict JSON has no spelling for it, so a number that is not finite is "no number".
+    """
+    return json.dumps(_finite_or_null(document), indent=2, allow_nan=False) + "\n"
+
+
+def _finite_or_null(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(v) for v in value]
+    return value
 
 
 ANALYSIS_FILES = (

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings
-from app.errors import CsvFormatError, RiskcurveError
+from app.errors import CancelledError, CsvFormatError, RiskcurveError
 from app.instruments import market_name
 from app.paths import AppPaths
 from widgets import window_layout
@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         s.loaded.connect(self.show_loaded)
         s.previewReady.connect(self.show_preview)
         s.imported.connect(self._on_imported)
+        s.importProgress.connect(lambda p: self.status.set_progress(p.fraction, p.text))
         s.failed.connect(self._on_failed)
         s.settingsChanged.connect(self._on_settings_changed)
         s.instrumentsChanged.connect(lambda _contents: self.update_notice())
@@ -316,7 +317,9 @@ class MainWindow(QMainWindow):
             return
         if self.history.handles(failure):  # a replacing import asks; a delete says
             return
-        if failure.kind == IMPORT:
+        if failure.kind == IMPORT and isinstance(error, CancelledError):
+            self.status.show_message(str(error))
+        elif failure.kind == IMPORT:
             self.status.show_message(f"Import failed: {error}")
             title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
             notify(self, title, str(error))

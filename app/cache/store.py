@@ -165,19 +165,28 @@ class Cache:
         currency: str = "",
         timezone: str = "",
         fetched: bool = False,
+        replace_all: bool = False,
     ) -> int:
         """Store bars for `key` in one transaction (re-storing a day replaces it): a fetch's way.
 
-        `origin` is where the bars came from (default: the key's provider). `fetched=True`
-        also records a successful fetch (time stamp). Either way the last error is cleared:
-        fresh bars (downloaded or imported) answer it. Returns the number of bars written.
+        `origin` is where the bars came from (default: the key's provider). `replace_all=True`
+        first removes every bar of `key` (a full fetch: the provider's history replaces what
+        was cached, bogus bars included), in the same transaction, keeping the removed bars as
+        a version (`restore`). `fetched=True` also records a successful fetch (time stamp).
+        Either way the last error is cleared: fresh bars (downloaded or imported) answer it.
+        Returns the number of bars written.
         """
         spec = parse_key(key)
         origin = origin or Origin.provider_of(spec)
         columns = bar_columns(bars)
         with self.transaction() as db:
             instrument_id = ensure_instrument(db, spec, currency, timezone)
+            if replace_all:
+                history.keep_version(db, spec.key, instrument_id, history.REPLACE, "full fetch")
+                db.execute("DELETE FROM bars WHERE instrument_id=?", (instrument_id,))
             now = self._write(db, instrument_id, columns, origin)
+            if replace_all:
+                spans.rebuild_spans(db, instrument_id)
             if fetched:
                 db.execute("UPDATE instruments SET last_fetch=? WHERE id=?", (now, instrument_id))
         return len(columns[0])

@@ -4,17 +4,26 @@ Accepted: UTF-8 text (a BOM is fine; UTF-16 with a BOM too), comma, semicolon or
 (taken from the header line), any line endings; blank lines (or lines of empty fields) are
 skipped. The header names a date column and a close column; open, high, low and volume are
 optional, common spellings are understood (Yahoo's `Date,Open,High,Low,Close,Adj Close,Volume`,
-`Date,Close`, `Close/Last`, `Price`) and other columns are ignored. A file with exactly two
-columns, the other one not named like any of these (`Date,BTC_USD`), takes that one as the
-close. Every row has as many fields as the header (extra empty fields at the end are allowed),
-so a decimal comma that splits a number is caught, not misread. Dates are YYYY-MM-DD (or
-YYYY/MM/DD) with a year from 1800 to 2200, optionally followed by a time, which is ignored: the
-date as written is the trading date. Numbers use ASCII digits and '.' as the decimal point;
-spaces around a field are ignored. An empty cell (or `null`, `NaN`, `N/A`, `-`) is a missing
-value: open, high, low and volume may be missing, the close may not, and a row whose prices are
-all missing (Yahoo marks non-trading days so) is skipped. Prices must be positive and finite,
-the volume not negative, the high not below the low. Rows may come in any order; a date repeated
-with identical values counts once.
+`Date,Close`, `Close/Last`, `Price`, CoinGecko's `snapped_at,price,market_cap,total_volume`)
+and other columns are ignored. The close is the column named Close; without one, Close/Last,
+Close Price or Closing Price; without those, Price or Last; two candidates of the same rank are
+rejected, naming both; with none, Adj Close. A file with exactly two columns, the other one not
+named like any of these (`Date,BTC_USD`), takes that one as the close. yfinance's three header
+lines (`Price,Close,…`, `Ticker,…`, `Date,,…`; one ticker) are one header. Every row has as
+many fields as the header (extra empty fields at the end are allowed), so a decimal comma that
+splits a number is caught, not misread. Dates are YYYY-MM-DD (or YYYY/MM/DD) from 1800-01-01
+to tomorrow (UTC: a later date is a typo), optionally followed by a time (and Z, UTC or an
+offset), which is ignored: the date as written is the trading date. Numbers use ASCII digits
+and '.' as the decimal point, without thousands separators; spaces around a field are ignored.
+An empty cell (or `null`, `NaN`, `N/A`, `-`) is a missing value: open, high, low and volume
+may be missing, the close may not, and a row whose prices are all missing (Yahoo marks
+non-trading days so) is skipped. Prices must lie from 1e-8 to 1e12, the volume must be finite
+and not negative, the high not below the low, the close within the day's low and high (where
+given). Rows may come in any order; a date repeated with identical values counts once.
+
+Limits: a regular file (not a device, pipe or folder) of at most 512 MB, lines of at most
+65,536 characters, fields of at most 131,072 (see app.sources.csv_text). The file is read line
+by line; the first problem in it, in the order of its lines, is the one reported.
 
 Anything else is rejected with the file name, the line number and the reason, and nothing is
 stored: the whole file is read and checked before the single write transaction starts.
@@ -23,17 +32,20 @@ stored: the whole file is read and checked before the single write transaction s
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.bars import COLUMNS, bars_from_arrays
+from app.bars import COLUMNS, bars_from_arrays, latest_valid_day
 from app.errors import CsvFormatError
+from app.sources.base import ProgressCallback, no_progress
+from app.sources.csv_columns import Layout, check_more_header_row, parse_header
+from app.sources.csv_text import CsvText
 
 if TYPE_CHECKING:
     import _csv
@@ -41,143 +53,82 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from app.cache.history import Changes
-
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "date": ("date", "datetime", "timestamp", "time", "day", "trade date", "trading date"),
-    "open": ("open", "open price", "opening price"),
-    "high": ("high", "high price", "max"),
-    "low": ("low", "low price", "min"),
-    "close": ("close", "close/last", "close price", "closing price", "price", "last"),
-    "adj_close": ("adj close", "adj_close", "adjusted close", "adjclose"),
-    "volume": ("volume", "vol", "vol."),
-}
 # ASCII digits only (\d would also take ٢٠٢٤); the same separator twice: 2024-01/02 is a typo.
 _DATE = re.compile(
     r"([0-9]{4})([-/])([0-9]{2})\2([0-9]{2})"
-    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z| UTC|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
+# Dates with the day and month first, in either order: 01/02/2024 is ambiguous.
+_DAY_MONTH_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{4}(?:[ T].*)?")
+# 1,629.12: a comma every three digits before the point is a thousands separator.
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# Only CR, LF and CRLF end a line (str.splitlines would also split on form feeds and the like,
-# which the csv module treats as ordinary characters, and line numbers would drift).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _MISSING = ("", "null", "nan", "n/a", "-")
-MAX_FILE_BYTES = 512 * 1024 * 1024
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+#: Distinct rows remembered to skip exact repeats (daily bars since 1800: about 83,000).
+_MAX_REMEMBERED_ROWS = 200_000
+#: Prices outside this range are typos or unit mistakes, and ratios of them overflow a float.
+MIN_PRICE, MAX_PRICE = 1e-8, 1e12
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Which field index holds which column (None: not in the file)."""
+def read_csv_bars(path: Path | str, progress: ProgressCallback = no_progress) -> pd.DataFrame:
+    """Read and check a CSV file of daily bars; raise CsvFormatError naming file, line, reason.
 
-    delimiter: str
-    date: int
-    columns: dict[str, int | None]
-    width: int
-
-
-def read_csv_bars(path: Path | str) -> pd.DataFrame:
-    """Read and check a CSV file of daily bars; raise CsvFormatError naming file, line, reason."""
+    The file is read line by line (see app.sources.csv_text for the limits); what is kept is
+    one entry per distinct day, so memory stays bounded whatever the file's length.
+    `progress(bytes_read, file_size, message)` is called every few tens of thousands of lines.
+    """
     path = Path(path)
-    text = _decode(path, _read_bytes(path))
-    lines = _LINE.findall(text)
-    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_index is None:
-        raise CsvFormatError(str(path), None, "the file is empty")
-    layout = _parse_header(path, lines[header_index], header_index + 1)
-    body = io.StringIO("".join(lines[header_index + 1 :]), newline="")
-    rows = _parse_rows(path, csv.reader(body, delimiter=layout.delimiter), layout, header_index + 1)
+    with CsvText.open(path, progress) as text:
+        lines = text.lines()
+        header = next((line for line in lines if line.strip()), None)
+        if header is None:
+            raise CsvFormatError(str(path), None, "the file is empty")
+        layout = parse_header(path, header, text.line_no)
+        for expected in layout.more_header_rows:
+            check_more_header_row(path, next(lines, ""), text.line_no, expected, layout)
+        header_line = text.line_no
+        reader = csv.reader(lines, delimiter=layout.delimiter)
+        rows = _parse_rows(path, reader, layout, header_line)
     if not rows:
         raise CsvFormatError(str(path), None, "the file has a header but no data rows")
     return _to_frame(path, rows)
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CsvFormatError(
-                str(path), None, f"the file is larger than {MAX_FILE_BYTES >> 20} MB"
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CsvFormatError(str(path), None, "no such file") from None
-    except IsADirectoryError:
-        raise CsvFormatError(str(path), None, "this is a folder, not a file") from None
-    except OSError as exc:
-        raise CsvFormatError(str(path), None, f"cannot be read ({exc.strerror})") from None
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise CsvFormatError(str(path), None, f"broken UTF-16 text ({exc.reason})") from None
-    if b"\x00" in raw:
-        line = _line_of(raw, raw.index(b"\x00"))
-        raise CsvFormatError(str(path), line, "this is a binary file, not CSV text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = _line_of(raw, exc.start)
-        raise CsvFormatError(
-            str(path), line, "the text is not UTF-8 (save the file as UTF-8)"
-        ) from None
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    """1-based line number of byte `offset`, counting CR, LF and CRLF as one line end each."""
-    before = raw[:offset]
-    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
-
-
-def _parse_header(path: Path, line: str, line_no: int) -> _Layout:
-    delimiter = max(",;\t", key=line.count)
-    names = [_normalise_name(n) for n in next(csv.reader([line], delimiter=delimiter))]
-    if len(set(names)) != len(names):
-        raise CsvFormatError(str(path), line_no, "the header names a column twice")
-    found = {
-        column: next((i for i, n in enumerate(names) if n in aliases), None)
-        for column, aliases in HEADER_ALIASES.items()
-    }
-    if found["date"] is None:
-        raise CsvFormatError(str(path), line_no, "no date column in the header (expected Date)")
-    if found["close"] is None:
-        found["close"] = found.pop("adj_close")
-    known = {alias for aliases in HEADER_ALIASES.values() for alias in aliases}
-    if found["close"] is None and len(names) == 2 and names[1 - found["date"]] not in known:
-        found["close"] = 1 - found["date"]  # e.g. Date,BTC_USD: a lone value column
-    if found["close"] is None:
-        raise CsvFormatError(str(path), line_no, "no close column in the header (expected Close)")
-    return _Layout(delimiter, found["date"], {c: found.get(c) for c in COLUMNS}, len(names))
-
-
-def _normalise_name(name: str) -> str:
-    return " ".join(name.strip().strip('"').strip().lower().split())
-
-
 def _parse_rows(
-    path: Path, reader: _csv.Reader, layout: _Layout, header_line: int
+    path: Path, reader: _csv.Reader, layout: Layout, header_line: int
 ) -> dict[int, tuple[int, tuple[float, ...]]]:
     """day -> (line, values); checks every field and duplicate dates."""
     rows: dict[int, tuple[int, tuple[float, ...]]] = {}
+    # Rows already accepted, as written: an exact repeat (concatenated exports) reads the same,
+    # so it is skipped unparsed. Bounded: a file can hold only so many distinct valid rows.
+    accepted: set[tuple[str, ...]] = set()
     last_line = header_line
+    latest_day = latest_valid_day()
     try:
         for fields in reader:
             line_no, last_line = last_line + 1, header_line + reader.line_num
-            if not any(f.strip() for f in fields):
+            if tuple(fields) in accepted or not any(f.strip() for f in fields):
                 continue
             _check_width(path, line_no, fields, layout.width)
-            day = _parse_date(path, line_no, fields[layout.date])
+            day = _parse_date(path, line_no, fields[layout.date], latest_day)
             values = _parse_values(path, line_no, fields, layout)
             if values is None:
                 continue
             _check_duplicate(path, rows, day, line_no, values)
             rows[day] = (line_no, values)
+            if len(accepted) < _MAX_REMEMBERED_ROWS:
+                accepted.add(tuple(fields))
     except csv.Error as exc:
-        raise CsvFormatError(
-            str(path), header_line + reader.line_num, f"broken CSV quoting ({exc})"
-        ) from None
+        raise CsvFormatError(str(path), last_line + 1, _quoting_problem(exc)) from None
     return rows
+
+
+def _quoting_problem(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return f"a field is longer than {limit:,} characters (a quote that is never closed?)"
+    return f"broken CSV quoting ({exc})"
 
 
 def _check_width(path: Path, line_no: int, fields: list[str], width: int) -> None:
@@ -195,22 +146,35 @@ def _check_width(path: Path, line_no: int, fields: list[str], width: int) -> Non
         )
 
 
-def _parse_date(path: Path, line_no: int, text: str) -> int:
+def _parse_date(path: Path, line_no: int, text: str, latest_day: int) -> int:
     match = _DATE.fullmatch(text.strip().strip('"'))
     if not match:
-        raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} is not YYYY-MM-DD")
+        raise CsvFormatError(str(path), line_no, _date_problem(text.strip()))
     year, month, day = (int(match.group(g)) for g in (1, 3, 4))
     try:
-        value = np.datetime64(f"{year:04d}-{month:02d}-{day:02d}", "D")
+        epoch_day = dt.date(year, month, day).toordinal() - _EPOCH_ORDINAL
     except ValueError:
-        value = None
-    if value is None or value.astype(object).month != month or not 1800 <= year <= 2200:
+        epoch_day = None
+    if epoch_day is None or not 1800 <= year <= 2200:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} does not exist")
-    return int(value.astype("int64"))
+    if epoch_day > latest_day:
+        raise CsvFormatError(
+            str(path), line_no, f"date {text.strip()!r} is in the future (after tomorrow, UTC)"
+        )
+    return epoch_day
+
+
+def _date_problem(text: str) -> str:
+    if _DAY_MONTH_YEAR.fullmatch(text.strip('"')):
+        return (
+            f"date {text!r} is not YYYY-MM-DD: day and month first (MM/DD/YYYY or DD/MM/YYYY) "
+            "is ambiguous; save dates as YYYY-MM-DD"
+        )
+    return f"date {text!r} is not YYYY-MM-DD"
 
 
 def _parse_values(
-    path: Path, line_no: int, fields: list[str], layout: _Layout
+    path: Path, line_no: int, fields: list[str], layout: Layout
 ) -> tuple[float, ...] | None:
     values = tuple(
         _parse_number(path, line_no, column, fields[index]) if index is not None else math.nan
@@ -222,15 +186,36 @@ def _parse_values(
     if math.isnan(prices["close"]):
         raise CsvFormatError(str(path), line_no, "the close is missing")
     for column in ("open", "high", "low", "close"):
-        if prices[column] <= 0:
-            raise CsvFormatError(str(path), line_no, f"{column} {prices[column]!r} is not positive")
+        _check_price(path, line_no, column, prices[column])
     if prices["volume"] < 0:
         raise CsvFormatError(str(path), line_no, "volume is negative")
-    if prices["high"] < prices["low"]:
-        raise CsvFormatError(
-            str(path), line_no, f"high {prices['high']!r} is below low {prices['low']!r}"
-        )
+    _check_range(path, line_no, prices)
     return values
+
+
+def _check_range(path: Path, line_no: int, prices: dict[str, float]) -> None:
+    """High not below low, and the close within them (a missing bound is not checked)."""
+    high, low, close = prices["high"], prices["low"], prices["close"]
+    if high < low:
+        raise CsvFormatError(str(path), line_no, f"high {high!r} is below low {low!r}")
+    if close > high or close < low:
+        side = f"above the high {high!r}" if close > high else f"below the low {low!r}"
+        raise CsvFormatError(
+            str(path), line_no, f"close {close!r} is {side} of the same day (columns mixed up?)"
+        )
+
+
+def _check_price(path: Path, line_no: int, column: str, value: float) -> None:
+    if math.isnan(value):  # missing: allowed for open, high and low (checked by the caller)
+        return
+    if value <= 0:
+        raise CsvFormatError(str(path), line_no, f"{column} {value!r} is not positive")
+    if not MIN_PRICE <= value <= MAX_PRICE:
+        raise CsvFormatError(
+            str(path),
+            line_no,
+            f"{column} {value!r} is outside the allowed range {MIN_PRICE:g} to {MAX_PRICE:g}",
+        )
 
 
 def _parse_number(path: Path, line_no: int, column: str, text: str) -> float:
@@ -238,13 +223,26 @@ def _parse_number(path: Path, line_no: int, column: str, text: str) -> float:
     if text.lower() in _MISSING:
         return math.nan
     if not _NUMBER.fullmatch(text):
-        raise CsvFormatError(
-            str(path), line_no, f"{column} {text!r} is not a number (use '.' for decimals)"
-        )
+        raise CsvFormatError(str(path), line_no, _number_problem(column, text))
     value = float(text)
     if not math.isfinite(value):
         raise CsvFormatError(str(path), line_no, f"{column} {text!r} is too large")
     return value
+
+
+def _number_problem(column: str, text: str) -> str:
+    if _THOUSANDS.fullmatch(text):
+        plain = text.replace(",", "")
+        return (
+            f"{column} {text!r} has ',' as a thousands separator (not a decimal comma); "
+            f"write it without separators: {plain}"
+        )
+    if "," in text:
+        return (
+            f"{column} {text!r} is not a number: write it without thousands separators and "
+            "with '.' for decimals"
+        )
+    return f"{column} {text!r} is not a number (use '.' for decimals)"
 
 
 def _check_duplicate(
@@ -270,26 +268,39 @@ def _to_frame(path: Path, rows: dict[int, tuple[int, tuple[float, ...]]]) -> pd.
     return bars_from_arrays(days, {c: table[:, i] for i, c in enumerate(COLUMNS)})
 
 
-def import_csv(path: Path | str, key: str, db_path: Path | str, *, replace: bool = False) -> int:
+def import_csv(
+    path: Path | str,
+    key: str,
+    db_path: Path | str,
+    progress: ProgressCallback = no_progress,
+    *,
+    replace: bool = False,
+) -> int:
     """Check the whole file, then store it as instrument `key`; returns the file's bar count.
 
     See `import_file` for what happens to days the instrument already has.
     """
-    return import_file(path, key, db_path, replace=replace)[0]
+    return import_file(path, key, db_path, progress, replace=replace)[0]
 
 
 def import_file(
-    path: Path | str, key: str, db_path: Path | str, *, replace: bool = False
+    path: Path | str,
+    key: str,
+    db_path: Path | str,
+    progress: ProgressCallback = no_progress,
+    *,
+    replace: bool = False,
 ) -> tuple[int, Changes]:
     """Check the whole file, then store it as `key` in one transaction: the file's bar count
     and what it changed. Cached days with other values are replaced only with `replace`
-    (else ReplaceRefused, nothing written); the bars replaced are kept for `restore`."""
+    (else ReplaceRefused, nothing written); the bars replaced are kept for `restore`.
+    `progress` hears how far the reading has come (long files)."""
     from app.cache import Cache
     from app.instruments import parse_key
     from app.provenance import Origin
 
     parse_key(key)
-    bars = read_csv_bars(path)
+    bars = read_csv_bars(path, progress)
     with Cache.open(db_path) as cache:
         changes = cache.import_bars(key, bars, Origin.file(Path(path).name), replace=replace)
     return len(bars), changes

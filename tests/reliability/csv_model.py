@@ -7,7 +7,8 @@ a stray NUL), delimiters, line endings (also mixed, also none at the end), quoti
 formats (exponents, signs, leading dots, ASCII and non-ASCII digits, decimal commas, huge and
 tiny values), dates (both separators, times and zones, impossible days, other formats) and
 row shapes (short rows, extra fields, blank lines, duplicates). `csv_files()` draws the file's
-bytes together with what the strict reading says about them (`Expect`).
+bytes together with what the strict reading says about them (`Expect`): the first problem in
+the file, in the order of its lines.
 """
 
 from __future__ import annotations
@@ -22,15 +23,27 @@ from hypothesis import strategies as st
 from app.bars import COLUMNS
 
 EPOCH = dt.date(1970, 1, 1)
+TODAY = dt.datetime.now(dt.UTC).date()
+LATEST = TODAY + dt.timedelta(days=1)  # the documented last allowed date: tomorrow (UTC)
 INVALID = object()  # a cell that makes its row fail
 ALIASES = {
-    "date": ("Date", "DATE", "datetime", "Timestamp", "time", "Day", "Trade Date", "trading  date"),
+    "date": (
+        "Date",
+        "DATE",
+        "datetime",
+        "Timestamp",
+        "time",
+        "Day",
+        "Trade Date",
+        "trading  date",
+        "snapped_at",
+    ),
     "open": ("Open", "open price", "Opening Price"),
     "high": ("High", "HIGH PRICE", "max"),
     "low": ("Low", "low price", "Min"),
     "close": ("Close", "close/last", "Close Price", "closing price", "Price", "LAST"),
     "adj_close": ("Adj Close", "adj_close", "Adjusted  Close", "AdjClose"),
-    "volume": ("Volume", "vol", "Vol."),
+    "volume": ("Volume", "vol", "Vol.", "total_volume"),
 }
 JUNK_NAMES = ("Notes", "Ticker", "Symbol", "Dividends", "Stock Splits", "x1", "Open Interest", "")
 ASCII_JUNK = "abcXYZ 019_.-+/:()"
@@ -43,8 +56,10 @@ LATIN1_JUNK = "°µ±²³¼"
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 DATE = re.compile(
     r"([0-9]{4})(-|/)([0-9]{2})\2([0-9]{2})"
-    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z| UTC|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
+# The close's spellings, the most explicit first: the best rank present is the close.
+CLOSE_RANKS = ({"close"}, {"close/last", "close price", "closing price"}, {"price", "last"})
 MISSING_WORDS = ("", "null", "nan", "n/a", "-")
 BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -60,6 +75,11 @@ def oracle_number(text: str) -> float | object:
     return value if math.isfinite(value) else INVALID
 
 
+def in_bounds(price: float) -> bool:
+    """Missing, or from 1e-8 to 1e12 (the documented price range)."""
+    return math.isnan(price) or 1e-8 <= price <= 1e12
+
+
 def oracle_date(text: str) -> int | object:
     match = DATE.fullmatch(text.strip())
     if not match:
@@ -68,9 +88,10 @@ def oracle_date(text: str) -> int | object:
     if not 1800 <= year <= 2200:
         return INVALID
     try:
-        return (dt.date(year, month, day) - EPOCH).days
+        date = dt.date(year, month, day)
     except ValueError:
         return INVALID
+    return (date - EPOCH).days if date <= LATEST else INVALID
 
 
 def normalised(name: str) -> str:
@@ -86,10 +107,17 @@ def header_layout(names: list[str]) -> dict[str, int] | None:
     found = {
         role: next(i for i, k in enumerate(keys) if k in spellings)
         for role, spellings in spelled.items()
-        if any(k in spellings for k in keys)
+        if any(k in spellings for k in keys) and role != "close"
     }
     if "date" not in found:
         return None
+    for rank in CLOSE_RANKS:
+        candidates = [i for i, k in enumerate(keys) if k in rank]
+        if len(candidates) > 1:
+            return None  # ambiguous: two columns could be the close
+        if candidates:
+            found["close"] = candidates[0]
+            break
     if "close" not in found:
         if "adj_close" in found:
             found["close"] = found["adj_close"]
@@ -122,7 +150,9 @@ def oracle_row(fields: list[str], layout: dict[str, int], width: int):
     o, h, low, c, v = values
     if all(math.isnan(x) for x in (o, h, low, c)):
         return "skip"
-    if math.isnan(c) or any(x <= 0 for x in (o, h, low, c)) or v < 0 or h < low:
+    if math.isnan(c) or any(not in_bounds(x) for x in (o, h, low, c)) or v < 0 or h < low:
+        return INVALID
+    if c > h or c < low:  # comparisons with a missing (NaN) bound are False
         return INVALID
     return day, tuple(values)
 
@@ -150,7 +180,7 @@ def oracle(header: list[str], rows: list[list[str]], lines: list[int], header_li
 
 # -- the generator -------------------------------------------------------------------------------
 
-positive = st.floats(min_value=5e-324, max_value=1.7976931348623157e308)
+in_range = st.floats(min_value=1e-8, max_value=1e12)
 valid_numbers = st.one_of(
     st.floats(min_value=5e-324, max_value=1.7976931348623157e308).map(repr),
     st.floats(min_value=1e-6, max_value=1e9).map(lambda x: f"{x:.6f}"),
@@ -194,16 +224,28 @@ odd_numbers = st.sampled_from(
     ]
 )
 valid_dates = st.tuples(
-    st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)),
+    st.dates(dt.date(1800, 1, 1), TODAY),
     st.sampled_from(["-", "/"]),
     st.sampled_from(
-        ["", " 00:00", "T09:30:00", " 16:00:00.123", "T00:00:00Z", " 00:00:00+02:00", "T00:00-0500"]
+        [
+            "",
+            " 00:00",
+            "T09:30:00",
+            " 16:00:00.123",
+            "T00:00:00Z",
+            " 00:00:00+02:00",
+            "T00:00-0500",
+            " 00:00:00 UTC",
+        ]
     ),
 ).map(lambda t: t[0].strftime(f"%Y{t[1]}%m{t[1]}%d") + t[2])
 odd_dates = st.sampled_from(
     [
         "1799-12-31",
         "2201-01-01",
+        "2062-02-18",
+        (LATEST + dt.timedelta(days=1)).isoformat(),
+        LATEST.isoformat(),
         "2023-02-29",
         "2024-13-01",
         "2024-00-10",
@@ -253,7 +295,7 @@ def csv_files(draw):
     expect = oracle(header, rows, [line_at(s) for s in starts], line_at(header_at))
     if encoding == "utf-8" and draw(st.integers(0, 9)) == 0:  # a stray NUL: a binary file
         at = draw(st.integers(0, len(text)))
-        return (text[:at] + "\x00" + text[at:]).encode(), Expect(None, line_at(at))
+        return (text[:at] + "\x00" + text[at:]).encode(), _first_problem(expect, line_at(at))
     return _encode(text, encoding), _encoding_expect(text, encoding, expect, line_at)
 
 
@@ -284,15 +326,22 @@ def _draw_columns(draw) -> list[tuple[str | None, str]]:
     columns += [(None, name) for name in junk]
     if draw(st.integers(0, 19)) == 0 and columns:  # a name twice
         columns.append(draw(st.sampled_from(columns)))
+    if draw(st.integers(0, 7)) == 0:  # a second column that could be the close
+        columns.append((None, draw(st.sampled_from(ALIASES["close"]))))
     columns = draw(st.permutations(columns))
     if not any(name.strip() for _, name in columns):
         columns.append(("date", "Date"))
+    # Price first with a Close after it is yfinance's header, read in tests/app/sources instead.
+    while normalised(columns[0][1]) == "price" and any(
+        normalised(name) == "close" for _, name in columns[1:]
+    ):
+        columns.append(columns.pop(0))
     return [(role, draw(st.sampled_from(["", " "])) + name) for role, name in columns]
 
 
 def _draw_row(draw, columns, date: str, junk_text, dirty: int) -> list[str]:
     """One data row; `dirty` is the chance in 20 that a cell (or the row's shape) goes wrong."""
-    prices = sorted(draw(st.lists(positive, min_size=4, max_size=4)))
+    prices = sorted(draw(st.lists(in_range, min_size=4, max_size=4)))
     sane = {"low": prices[0], "open": prices[1], "close": prices[2], "high": prices[3]}
     fields = []
     for role, _ in columns:
@@ -342,4 +391,14 @@ def _encoding_expect(text: str, encoding: str, expect: Expect, line_at) -> Expec
     if encoding != "latin-1":
         return expect
     first = next((i for i, ch in enumerate(text) if ord(ch) > 127), None)
-    return expect if first is None else Expect(None, line_at(first))
+    return expect if first is None else _first_problem(expect, line_at(first))
+
+
+def _first_problem(expect: Expect, line: int) -> Expect:
+    """A line that is not text (NUL, not UTF-8), or the reading's own problem if it comes first.
+
+    The file is read line by line: the first problem in the file is the one reported.
+    """
+    if expect.bars is None and expect.line is not None and expect.line < line:
+        return expect
+    return Expect(None, line)

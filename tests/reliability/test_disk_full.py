@@ -44,7 +44,7 @@ def series(first_day: int, count: int, base: float = 100.0):
 
 def csv_text(count: int, base: float = 100.0) -> str:
     lines = ["Date,Open,High,Low,Close,Volume"]
-    for i, day in enumerate(np.arange(count) + np.datetime64("1990-01-01")):
+    for i, day in enumerate(np.arange(count) + np.datetime64("1900-01-01")):
         close = base + i * 0.01
         lines.append(f"{day},{close:.2f},{close + 1:.2f},{close - 1:.2f},{close:.2f},{i}")
     return "\n".join(lines) + "\n"

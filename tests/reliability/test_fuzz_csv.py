@@ -26,7 +26,7 @@ from app.cli import main as cli_main
 from app.errors import CsvFormatError
 from app.sources.csv_file import import_csv
 from tests.reliability.budget import FUZZ_MARKS, fuzz_settings
-from tests.reliability.csv_model import EPOCH, csv_files, positive
+from tests.reliability.csv_model import EPOCH, LATEST, csv_files, in_range
 
 pytestmark = FUZZ_MARKS
 
@@ -122,7 +122,7 @@ def test_problems_fuzzing_found_stay_fixed(tmp_path, content, line, reason):
 # -- round trip: cache -> export-csv -> import -------------------------------------------------
 
 FIRST_DAY = (dt.date(1800, 1, 1) - EPOCH).days
-LAST_DAY = (dt.date(2200, 12, 31) - EPOCH).days
+LAST_DAY = (LATEST - EPOCH).days
 
 
 @st.composite
@@ -132,9 +132,9 @@ def valid_series(draw):
     )
     rows = []
     for _ in days:
-        close = draw(positive)
-        low, high = sorted((draw(positive), draw(positive)))
-        values = [draw(positive), high, low, close, draw(st.floats(0, 1e300) | st.just(-0.0))]
+        low, first, second, high = sorted(draw(st.lists(in_range, min_size=4, max_size=4)))
+        opens, close = draw(st.permutations([first, second]))  # within the day's range
+        values = [opens, high, low, close, draw(st.floats(0, 1e300) | st.just(-0.0))]
         for i in (0, 1, 2, 4):
             if draw(st.integers(0, 4)) == 0:
                 values[i] = math.nan

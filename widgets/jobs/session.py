@@ -62,6 +62,7 @@ class Session(QObject):
         fetchStarted(tuple): the keys being fetched.
         fetchProgress(FetchProgress): how far the refresh has come.
         fetchFinished(FetchReport): every outcome of a refresh, and the alerts it raised.
+        importProgress(ImportProgress): how far a CSV import has read its file.
         imported(Imported): a CSV import stored its bars.
         failed(JobFailure): a job raised.
         busyChanged(bool): a fetch or import started (True) or the last one ended (False).
@@ -75,6 +76,7 @@ class Session(QObject):
     fetchStarted = Signal(tuple)
     fetchProgress = Signal(tasks.FetchProgress)
     fetchFinished = Signal(tasks.FetchReport)
+    importProgress = Signal(tasks.ImportProgress)
     imported = Signal(tasks.Imported)
     failed = Signal(JobFailure)
     busyChanged = Signal(bool)
@@ -261,9 +263,10 @@ class Session(QObject):
         db = self.paths.database
         self._start_busy(
             IMPORT,
-            lambda _progress, _cancel: tasks.import_csv(path, key, db, replace),
+            lambda progress, cancel: tasks.import_csv(path, key, db, progress, cancel, replace),
             on_result=self._on_imported,
             on_error=lambda error: self.failed.emit(JobFailure(IMPORT, error)),
+            on_progress=self.importProgress.emit,
         )
 
     def _on_imported(self, imported: tasks.Imported) -> None:

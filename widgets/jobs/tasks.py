@@ -127,6 +127,14 @@ class Deleted:
 
 
 @dataclass(frozen=True)
+class ImportProgress:
+    """How far a CSV import has read its file: fraction (0..1) and a label for the bar."""
+
+    fraction: float
+    text: str
+
+
+@dataclass(frozen=True)
 class SourcesReady:
     """The download libraries imported ahead of the first Refresh."""
 
@@ -357,12 +365,25 @@ def refresh_with_alerts(
     return dataclasses.replace(reports[0], alerts=newest_first, alert_error=watched.alert_error)
 
 
-def import_csv(path: Path, key: InstrumentKey, db_path: Path, replace: bool = False) -> Imported:
-    """Import one CSV file as `key`; ReplaceRefused when it would change cached values and
-    `replace` was not given (nothing written)."""
+def import_csv(
+    path: Path,
+    key: InstrumentKey,
+    db_path: Path,
+    progress: Callable[[object], None],
+    should_cancel: CancelCheck,
+    replace: bool = False,
+) -> Imported:
+    """Import one CSV file as `key`, sending ImportProgress; a cancel stores nothing.
+    ReplaceRefused when it would change cached values and `replace` was not given (nothing
+    written)."""
     from app.sources.csv_file import import_file
 
-    count, changes = import_file(path, key, db_path, replace=replace)
+    def report(done: int, total: int, message: str) -> None:
+        if should_cancel():
+            raise CancelledError(f"Import of {path.name} cancelled; nothing was stored.")
+        progress(ImportProgress(done / total if total else 0.0, f"{path.name}: {message}"))
+
+    count, changes = import_file(path, key, db_path, report, replace=replace)
     return Imported(key, count, changes)
 
 

@@ -1,0 +1,57 @@
+"""A long CSV import shows how far it has read in the window's progress bar (issue 10, item 12),
+and Cancel stops it with nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cache import Cache
+from app.sources import csv_text
+from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, save
+from widgets.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+
+
+def _long_csv(path, repeats: int = 10):
+    rows = "".join(
+        f"{1990 + i // 300}-{1 + i // 25 % 12:02d}-{1 + i % 25:02d},5\n" for i in range(3_000)
+    )
+    path.write_text("Date,Close\n" + rows * repeats)
+    return path
+
+
+def _open(qtbot, paths) -> MainWindow:
+    window = MainWindow(paths, save(paths, fast_settings()))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        window.start(refresh=False)
+    return window
+
+
+def test_the_progress_bar_follows_the_import(qtbot, paths, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_text, "PROGRESS_LINES", 2_000)
+    window = _open(qtbot, paths)
+    seen: list[tuple[int, str]] = []
+    window.session.importProgress.connect(
+        lambda _p: seen.append((window.status.progress.value(), window.status.progress_text.text()))
+    )
+    with qtbot.waitSignal(window.session.imported, timeout=20_000):
+        window.import_file(_long_csv(tmp_path / "long.csv"), "csv:long")
+    assert len(seen) >= 10
+    assert [v for v, _ in seen] == sorted(v for v, _ in seen) and seen[-1][0] == 1000
+    assert "long.csv" in seen[0][1] and "lines read" in seen[0][1]
+
+
+def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_text, "PROGRESS_LINES", 1_000)
+    window = _open(qtbot, paths)
+    window.session.importProgress.connect(lambda _p: window.cancel())
+    with qtbot.waitSignal(
+        window.session.busyChanged, timeout=20_000, check_params_cb=lambda b: not b
+    ):
+        window.import_file(_long_csv(tmp_path / "long.csv"), "csv:long")
+    qtbot.waitUntil(lambda: "cancelled" in window.status.message.text(), timeout=5_000)
+    with Cache.open(paths.database) as cache:
+        assert cache.instrument("csv:long") is None
