@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.errors import AnalysisError, SettingsError
+from app.signals.common import beyond_float_range_is_missing
 from app.signals.regimes import RegimeRule
 
 if TYPE_CHECKING:
@@ -187,10 +188,7 @@ def run_analysis(
     lead, foll = Bars.of(leader, "leader"), Bars.of(follower, "follower")
     timings: dict[str, float] = {}
     notes: list[str] = []
-    # Prices near the float limits (a cache filled before imports were bounded) make ratios
-    # overflow to inf, underflow to 0 (log: -inf) and then mix into NaN; those results are
-    # not numbers, and every output writes them as missing (JSON null, an empty cell).
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    with beyond_float_range_is_missing():
         parts = _run_parts(
             lead, foll, params, (leader_key, follower_key), key_dates, timings, notes
         )

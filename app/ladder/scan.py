@@ -86,6 +86,21 @@ def scan_ladder(
     Raises:
         SettingsError: the horizon is out of range, or one too many for the horizons setting.
     """
+    from app.signals.common import beyond_float_range_is_missing
+
+    with beyond_float_range_is_missing():  # as run_analysis: extreme prices give NaN, not errors
+        return _scan(frames, infos, settings, keys, horizon, all_pairs, today)
+
+
+def _scan(
+    frames: Mapping[str, pd.DataFrame],
+    infos: Mapping[str, InstrumentInfo | None],
+    settings: Settings,
+    keys: Sequence[str] | None,
+    horizon: int | None,
+    all_pairs: bool,
+    today: dt.date | None,
+) -> LadderScan:
     from app.signals.parts import Bars
 
     started = time.perf_counter()

@@ -5,6 +5,8 @@ Days are integer epoch days (sorted, unique); prices are float arrays of the sam
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from app.bars import EPOCH_DAY_SECONDS
@@ -42,3 +44,14 @@ def window_sums(values: np.ndarray, window: int) -> np.ndarray:
         return np.empty(0, dtype=float)
     cumulative = np.concatenate(([0.0], np.cumsum(values, dtype=float)))
     return cumulative[window:] - cumulative[:-window]
+
+
+def beyond_float_range_is_missing() -> Any:
+    """numpy's error state for a whole analysis: overflow, division by zero and invalid values
+    give inf/NaN quietly.
+
+    Prices near the float limits (a cache filled before imports were bounded) make ratios
+    overflow to inf, underflow to 0 (log: -inf) and then mix into NaN; those results are not
+    numbers, and every output writes them as missing (JSON null, an empty cell).
+    """
+    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
