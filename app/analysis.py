@@ -16,13 +16,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.errors import AnalysisError, SettingsError
-from app.signals.regimes import RegimeRule
+from app.signals.params import AnalysisParams
+from app.signals.state import LeaderState
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from app.config import KeyDate, Settings
+    from app.config import KeyDate
     from app.signals.parts import Bars
+
+__all__ = [
+    "PARTS",
+    "AnalysisParams",
+    "AnalysisResult",
+    "LeaderState",
+    "require_complete_inputs",
+    "run_analysis",
+    "validate_params",
+]
 
 #: The parts timed in AnalysisResult.timings, in the order they run.
 PARTS = (
@@ -35,52 +46,6 @@ PARTS = (
     "volatility",
     "state",
 )
-
-
-@dataclass(frozen=True)
-class AnalysisParams:
-    """The analysis settings, detached from the settings file."""
-
-    basis: str = "close"  # or "high"; bars without a high use their close
-    min_gap_days: int = 365
-    horizons: tuple[int, ...] = (30, 90, 180, 365)
-    headline_horizon: int = 90
-    non_overlapping: bool = False
-    era_days: int = 730
-    corr_window: int = 90
-    vol_window: int = 30
-    leader_regime: RegimeRule = field(default_factory=RegimeRule)
-    follower_regime: RegimeRule = field(default_factory=RegimeRule)
-    bootstrap_draws: int = 10_000
-    seed: int = 20_240_420
-    leader_trades_every_day: bool = False
-    follower_trades_every_day: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AnalysisParams:
-        """The analysis rows of the settings table (app.config), for the settings' pair."""
-        from app.instruments import parse_key
-
-        leader, follower = parse_key(settings.leader), parse_key(settings.follower)
-        return cls(
-            **settings.analysis_values(),
-            leader_regime=RegimeRule(**settings.instrument(leader.key).analysis_values()),
-            follower_regime=RegimeRule(**settings.instrument(follower.key).analysis_values()),
-            leader_trades_every_day=leader.trades_every_day,
-            follower_trades_every_day=follower.trades_every_day,
-        )
-
-
-@dataclass(frozen=True)
-class LeaderState:
-    """Where the leader stands on its last bar (for the status line)."""
-
-    last_date: pd.Timestamp | None
-    last_close: float
-    at_ath: bool
-    last_ath_date: pd.Timestamp | None
-    days_since_ath: int | None
-    drawdown: float  # last close / all-time high - 1 (<= 0)
 
 
 @dataclass(frozen=True)
