@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from app.errors import (
     EXIT_OK,
     RiskcurveError,
-    UnknownInstrumentError,
     exit_code,
 )
 from app.formatting import clean_number, is_missing, multiples_range, percent, phase
@@ -96,29 +95,14 @@ def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _analyze_cached(args: argparse.Namespace, paths: AppPaths) -> tuple[AnalysisResult, Sources]:
-    from app.analysis import AnalysisParams, require_complete_inputs, run_analysis
-    from app.cache import Cache
-    from app.key_dates import load_key_dates
+    from app.pipeline import analyse_cached
     from app.setting_options import settings_from_args
     from app.settings_file import load_settings
 
     loaded = load_settings(paths.config)
     if loaded.notice:
         print(f"riskcurve: {loaded.notice}", file=sys.stderr)
-    settings = settings_from_args(loaded.settings, args)
-    params = AnalysisParams.from_settings(settings)
-    key_dates = load_key_dates(settings.extra_key_dates)
-    if not paths.database.exists():
-        raise UnknownInstrumentError(
-            f"No cached data yet (no cache at {paths.database}); fetch or import "
-            f"{settings.leader} and {settings.follower} first."
-        )
-    with Cache.open(paths.database) as cache:
-        leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
-        sources = cache.recorded_sources((settings.leader, settings.follower))
-    require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
-    result = run_analysis(settings.leader, leader, settings.follower, follower, params, key_dates)
-    return result, sources
+    return analyse_cached(paths.database, settings_from_args(loaded.settings, args))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import CancelledError, UnknownInstrumentError
+from app.pipeline import analyse
 from app.preview import Preview
 
 if TYPE_CHECKING:
     import numpy as np
-    import pandas as pd
 
     from app.analysis import AnalysisResult
     from app.cache import InstrumentInfo
@@ -258,21 +258,6 @@ def _preview(settings: Settings, leader: Arrays, follower: Arrays) -> Preview:
         settings.follower,
         follower[0],
         follower[1]["close"],
-    )
-
-
-def analyse(settings: Settings, leader: pd.DataFrame, follower: pd.DataFrame) -> AnalysisResult:
-    """Run the analysis on bars already in memory (a settings change never refetches)."""
-    from app.analysis import AnalysisParams, run_analysis
-    from app.key_dates import load_key_dates
-
-    return run_analysis(
-        settings.leader,
-        leader,
-        settings.follower,
-        follower,
-        AnalysisParams.from_settings(settings),
-        load_key_dates(settings.extra_key_dates),
     )
 
 
