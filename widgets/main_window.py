@@ -38,8 +38,9 @@ from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.headline import HeadlineBar
 from widgets.history_flow import HistoryFlow
+from widgets.jobs.results import Imported
 from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
-from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
+from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.ladder_view import LadderView
 from widgets.notice import AlertBanner, NoticeBar, notice_text, notify
 from widgets.splitter import GripSplitter
@@ -55,9 +56,10 @@ from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
+    from app.preview import Preview
     from widgets.charts.stack import ChartStack
     from widgets.export import ExportTarget
-    from widgets.jobs.tasks import Loaded, Preview
+    from widgets.jobs.results import Loaded
 
 
 LOADING_MESSAGE = "Loading cached data…"
