@@ -17,13 +17,24 @@ import numpy as np
 
 from app.errors import AnalysisError, SettingsError
 from app.signals.common import beyond_float_range_is_missing
-from app.signals.regimes import RegimeRule
+from app.signals.params import AnalysisParams
+from app.signals.state import LeaderState, leader_state
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from app.config import KeyDate, Settings
+    from app.config import KeyDate
     from app.signals.parts import Bars
+
+__all__ = [
+    "PARTS",
+    "AnalysisParams",
+    "AnalysisResult",
+    "LeaderState",
+    "require_complete_inputs",
+    "run_analysis",
+    "validate_params",
+]
 
 #: The parts timed in AnalysisResult.timings, in the order they run.
 PARTS = (
@@ -36,52 +47,6 @@ PARTS = (
     "volatility",
     "state",
 )
-
-
-@dataclass(frozen=True)
-class AnalysisParams:
-    """The analysis settings, detached from the settings file."""
-
-    basis: str = "close"  # or "high"; bars without a high use their close
-    min_gap_days: int = 365
-    horizons: tuple[int, ...] = (30, 90, 180, 365)
-    headline_horizon: int = 90
-    non_overlapping: bool = False
-    era_days: int = 730
-    corr_window: int = 90
-    vol_window: int = 30
-    leader_regime: RegimeRule = field(default_factory=RegimeRule)
-    follower_regime: RegimeRule = field(default_factory=RegimeRule)
-    bootstrap_draws: int = 10_000
-    seed: int = 20_240_420
-    leader_trades_every_day: bool = False
-    follower_trades_every_day: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AnalysisParams:
-        """The analysis rows of the settings table (app.config), for the settings' pair."""
-        from app.instruments import parse_key
-
-        leader, follower = parse_key(settings.leader), parse_key(settings.follower)
-        return cls(
-            **settings.analysis_values(),
-            leader_regime=RegimeRule(**settings.instrument(leader.key).analysis_values()),
-            follower_regime=RegimeRule(**settings.instrument(follower.key).analysis_values()),
-            leader_trades_every_day=leader.trades_every_day,
-            follower_trades_every_day=follower.trades_every_day,
-        )
-
-
-@dataclass(frozen=True)
-class LeaderState:
-    """Where the leader stands on its last bar (for the status line)."""
-
-    last_date: pd.Timestamp | None
-    last_close: float
-    at_ath: bool
-    last_ath_date: pd.Timestamp | None
-    days_since_ath: int | None
-    drawdown: float  # last close / all-time high - 1 (<= 0)
 
 
 @dataclass(frozen=True)
@@ -218,7 +183,6 @@ def _run_parts(
     """Each part in turn, timed; returns the AnalysisResult fields they produce."""
     from app.signals import parts as p
     from app.signals.breakouts import basis_values, find_breakouts, running_high
-    from app.signals.state import leader_state
 
     out: dict[str, Any] = {}
     with _timed(timings, "breakouts"):
@@ -231,11 +195,8 @@ def _run_parts(
     with _timed(timings, "regimes"):
         regimes = p.regimes_part(lead, foll, breakouts, params, keys, notes)
         out["leader_regimes"], out["follower_regimes"] = regimes.leader, regimes.follower
-        for column in regimes.at_breakouts.columns:
-            breakouts[column] = regimes.at_breakouts[column].to_numpy()
-        breakouts["days_to_follower_ath"] = days_to_ath
+        out["breakouts"] = _with_phase_columns(breakouts, regimes.at_breakouts, days_to_ath)
         out["follower_bull_share"] = regimes.follower_bull_share
-        out["breakouts"] = breakouts
     with _timed(timings, "correlation"):
         out["correlation"] = p.correlation_part(lead, foll, params.corr_window, notes)
         out["correlation_by_year"] = p.correlation_by_year_part(lead, foll, notes)
@@ -245,12 +206,34 @@ def _run_parts(
         cycles = p.cycles_part(foll, key_dates, notes)
         out.update(cycles=cycles.table, cycle_curves=cycles.curves, current_cycle=cycles.current)
     with _timed(timings, "volatility"):
-        for role, bars, key in (("leader", lead, keys[0]), ("follower", foll, keys[1])):
-            every_day = getattr(params, f"{role}_trades_every_day")
-            vol, pct = p.volatility_part(bars, params.vol_window, every_day, key, notes)
-            out[f"{role}_vol"], out[f"{role}_vol_pct"] = vol, pct
+        out.update(_volatility_fields(lead, foll, params, keys, notes))
     with _timed(timings, "state"):
         out["leader_state"] = leader_state(lead.days, values, lead.close)
+    return out
+
+
+def _with_phase_columns(
+    breakouts: pd.DataFrame, at_breakouts: pd.DataFrame, days_to_ath: np.ndarray
+) -> pd.DataFrame:
+    """The breakouts table with the follower's phase on each breakout day and the days until
+    the follower's next all-time high (the columns AnalysisResult documents after era_pct)."""
+    for column in at_breakouts.columns:
+        breakouts[column] = at_breakouts[column].to_numpy()
+    breakouts["days_to_follower_ath"] = days_to_ath
+    return breakouts
+
+
+def _volatility_fields(
+    lead: Bars, foll: Bars, params: AnalysisParams, keys: tuple[str, str], notes: list[str]
+) -> dict[str, Any]:
+    """leader_vol, leader_vol_pct, follower_vol and follower_vol_pct."""
+    from app.signals import parts as p
+
+    out: dict[str, Any] = {}
+    for role, bars, key in (("leader", lead, keys[0]), ("follower", foll, keys[1])):
+        every_day = getattr(params, f"{role}_trades_every_day")
+        vol, pct = p.volatility_part(bars, params.vol_window, every_day, key, notes)
+        out[f"{role}_vol"], out[f"{role}_vol_pct"] = vol, pct
     return out
 
 

@@ -22,6 +22,11 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def day(value: Any) -> str:
+    """A date or timestamp as YYYY-MM-DD (every file and table); empty when missing."""
+    return "" if is_missing(value) else value.strftime("%Y-%m-%d")
+
+
 #: Significant digits kept in output files: far beyond what any input price carries, and few
 #: enough that float noise (90.95200000000001) disappears.
 FILE_DIGITS = 10

@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, Any
 from app.errors import (
     EXIT_OK,
     RiskcurveError,
-    UnknownInstrumentError,
     exit_code,
 )
-from app.formatting import clean_number, is_missing, multiples_range, percent, phase
-from app.formatting import p_value as p_value_text
+from app.formatting import clean_number, day, is_missing
+from app.report_table import format_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,29 +95,14 @@ def run_analyze(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _analyze_cached(args: argparse.Namespace, paths: AppPaths) -> tuple[AnalysisResult, Sources]:
-    from app.analysis import AnalysisParams, require_complete_inputs, run_analysis
-    from app.cache import Cache
-    from app.key_dates import load_key_dates
+    from app.pipeline import analyse_cached
     from app.setting_options import settings_from_args
     from app.settings_file import load_settings
 
     loaded = load_settings(paths.config)
     if loaded.notice:
         print(f"riskcurve: {loaded.notice}", file=sys.stderr)
-    settings = settings_from_args(loaded.settings, args)
-    params = AnalysisParams.from_settings(settings)
-    key_dates = load_key_dates(settings.extra_key_dates)
-    if not paths.database.exists():
-        raise UnknownInstrumentError(
-            f"No cached data yet (no cache at {paths.database}); fetch or import "
-            f"{settings.leader} and {settings.follower} first."
-        )
-    with Cache.open(paths.database) as cache:
-        leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
-        sources = cache.recorded_sources((settings.leader, settings.follower))
-    require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
-    result = run_analysis(settings.leader, leader, settings.follower, follower, params, key_dates)
-    return result, sources
+    return analyse_cached(paths.database, settings_from_args(loaded.settings, args))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +117,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):  # frames hand over Python bools (itertuples, tolist)
         return "true" if value else "false"
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+        return day(value)
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
@@ -148,7 +132,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, bool | str):
         return value
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+        return day(value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
@@ -340,113 +324,6 @@ def write_analysis_files(
         analysis_json_text(result, sources),
     )
     return write_files(out_dir, dict(zip(ANALYSIS_FILES, texts, strict=True)), replace=replace)
-
-
-# ---------------------------------------------------------------------------------------------
-# Readable table
-
-
-def format_table(result: AnalysisResult) -> str:
-    """Breakouts, the event study with its verdicts, the lead-lag note, the leader's state and
-    notes, as text."""
-    from app.signals.correlation import lead_lag_note
-
-    p = result.params
-    lines = [
-        f"{result.leader_key} (leader) -> {result.follower_key} (follower)",
-        f"Breakout: an all-time high ({p.basis}) at least {p.min_gap_days} days after the "
-        f"previous one. Returns are the follower's. Seed {result.seed}.",
-        "",
-        f"Breakouts ({len(result.breakouts)})",
-    ]
-    head = ["date", "level", "prior ATH", "on", "gap d", "above"]
-    head += [f"{h}d" for h in p.horizons]
-    head += ["follower phase"]
-    rows = [
-        [_cell(r.date), f"{r.level:,.2f}", f"{r.prior_ath:,.2f}", _cell(r.prior_ath_date)]
-        + [str(r.gap_days), _pct(r.pct_above, 2)]
-        + [_pct(getattr(r, f"fwd_{h}d")) for h in p.horizons]
-        + [phase(r.regime, r.regime_days, r.regime_return) or "unknown"]
-        for r in result.breakouts.itertuples(index=False)
-    ]
-    lines += _aligned([head, *rows]) if rows else ["  none"]
-    lines.append(_bull_share_line(result))
-    lines += ["", "Event study: follower return after breakouts vs. every day (base rate)"]
-    head = ["horizon", "events", "mean", "median", "positive"]
-    head += ["base mean", "base median", "base positive", "p-value"]
-    rows = [_summary_cells(r) for r in result.summary.itertuples(index=False)]
-    lines += _aligned([head, *rows])
-    era = f"random days within {p.era_days} days" if p.era_days else "random days of any era"
-    lines += ["", f"Against their era ({era}; {p.bootstrap_draws:,} draws)"]
-    head = ["horizon", "geo mean", "era base", "all days", "p adjusted", "p without one"]
-    head += ["rests on", "95% interval"]
-    rows = [_era_cells(r) for r in result.summary.itertuples(index=False)]
-    lines += _aligned([head, *rows])
-    lines += ["", *(f"  {v}" for v in result.summary["verdict"])]
-    lines += ["", lead_lag_note(result.lead_lag)]
-    lines += ["", _state_line(result), *(f"Note: {n}" for n in result.notes)]
-    return "\n".join(lines) + "\n"
-
-
-def _summary_cells(r: Any) -> list[str]:
-    return [
-        f"{r.horizon}d",
-        str(r.n_events),
-        *(_pct(v) for v in (r.mean, r.median)),
-        _pct(r.share_positive, 0),
-        *(_pct(v) for v in (r.base_mean, r.base_median)),
-        _pct(r.base_share_positive, 0),
-        p_value_text(r.p_value),
-    ]
-
-
-def _era_cells(r: Any) -> list[str]:
-    return [
-        f"{r.horizon}d",
-        *(_pct(v) for v in (r.geo_mean, r.era_base_geo_mean, r.base_geo_mean)),
-        p_value_text(r.p_adjusted),
-        p_value_text(r.p_leave_one_out_max),
-        r.fragile_event or "",
-        multiples_range(r.ci_low, r.ci_high),
-    ]
-
-
-def _pct(value: float, decimals: int = 1) -> str:
-    """Changes signed ("+17.3%"), shares of events (decimals=0) unsigned, as everywhere."""
-    return percent(value, decimals, signed=decimals != 0)
-
-
-def _aligned(rows: list[list[str]]) -> list[str]:
-    """Text columns: the first left-aligned, numbers right-aligned."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return lines
-
-
-def _bull_share_line(result: AnalysisResult) -> str:
-    """The base rate of the follower-phase column."""
-    share = result.follower_bull_share
-    if math.isnan(share):
-        return "Follower phase: no bull or bear phase of the follower can be dated."
-    return (
-        f"Follower phase: on the breakout day (days since it began, return since then); "
-        f"{_pct(share, 0)} of the follower's dated days are bull days."
-    )
-
-
-def _state_line(result: AnalysisResult) -> str:
-    s = result.leader_state
-    if s.last_date is None:
-        return "Leader now: no data."
-    where = "at an all-time high" if s.at_ath else f"{s.drawdown:+.1%} from its all-time high"
-    return (
-        f"Leader now: {s.last_close:,.2f} on {_cell(s.last_date)}, {where} "
-        f"(last set {_cell(s.last_ath_date)}, {s.days_since_ath} days ago)."
-    )
 
 
 _RENDERERS: dict[str, Callable[[AnalysisResult, Sources], str]] = {

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QTabWidget
 
+from widgets.jobs.results import FetchReport
 from widgets.jobs.session import Session
-from widgets.jobs.tasks import FetchReport
 from widgets.notice import AlertBanner
 from widgets.status import StatusLine
 from widgets.tray import DesktopNotifier

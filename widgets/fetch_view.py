@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from widgets.jobs.results import CacheContents, FetchProgress, FetchReport, InstrumentFetched
 from widgets.jobs.session import FETCH, JobFailure, Session
-from widgets.jobs.tasks import CacheContents, FetchProgress, FetchReport, InstrumentFetched
 from widgets.refresh_schedule import RefreshSchedule
 from widgets.status import StatusLine, error_text, fetch_summary, notes_text
 

@@ -74,16 +74,9 @@ def _fetch(paths: AppPaths, settings: Any) -> None:
 
 
 def _analyse(paths: AppPaths, settings: Any) -> tuple[Any, Sources]:
-    from app.analysis import AnalysisParams, require_complete_inputs
-    from app.cache import Cache
-    from widgets.jobs.tasks import analyse
+    from app.pipeline import analyse_cached
 
-    with Cache.open(paths.database) as cache:
-        leader, follower = cache.load_bars(settings.leader), cache.load_bars(settings.follower)
-        sources = cache.recorded_sources((settings.leader, settings.follower))
-    params = AnalysisParams.from_settings(settings)
-    require_complete_inputs(settings.leader, leader, settings.follower, follower, params)
-    return analyse(settings, leader, follower), sources
+    return analyse_cached(paths.database, settings)
 
 
 def _write(result: Any, out_dir: Path, sources: Sources, width: int, force: bool) -> list[Path]:

@@ -15,10 +15,11 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.cache.history import ReplaceRefused
-from app.errors import RiskcurveError
+from app.errors import CancelledError, CsvFormatError, RiskcurveError
 from app.instruments import InstrumentKey
 from widgets.dialogs import confirm
 from widgets.jobs.session import DELETE, IMPORT, JobFailure, Session
+from widgets.notice import notify
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -56,15 +57,26 @@ class HistoryFlow(QObject):
         self.session.import_csv(path, key, replace)
 
     def handles(self, failure: JobFailure) -> bool:
-        """True when the failure is this flow's to show (a refused replace, a failed delete)."""
+        """True when the failure is this flow's to show: a failed import (a refused replace
+        asks, a cancel or a rejected file is said) or a failed delete."""
         error = failure.error
-        if failure.kind == IMPORT and isinstance(error, ReplaceRefused):
-            self._ask_replace(error)
+        if failure.kind == IMPORT and isinstance(error, RiskcurveError):
+            self._import_failed(error)
             return True
         if failure.kind == DELETE and isinstance(error, RiskcurveError):
             self.status.show_message(f"Delete failed: {error}")
             return True
         return False
+
+    def _import_failed(self, error: RiskcurveError) -> None:
+        if isinstance(error, ReplaceRefused):
+            self._ask_replace(error)
+        elif isinstance(error, CancelledError):
+            self.status.show_message(str(error))
+        else:
+            self.status.show_message(f"Import failed: {error}")
+            title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
+            notify(self.window, title, str(error))
 
     def _ask_replace(self, refused: ReplaceRefused) -> None:
         key = InstrumentKey(refused.changes.key)

@@ -21,8 +21,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from app.config import Settings
 from app.errors import RiskcurveError
 from app.ladder.scan import LadderScan
+from widgets.jobs.results import FetchReport, Imported
 from widgets.jobs.session import JobFailure, Session
-from widgets.jobs.tasks import FetchReport, Imported
 
 if TYPE_CHECKING:
     from widgets.tables.ladder_tab import LadderTab

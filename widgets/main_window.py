@@ -17,17 +17,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app.config import Settings
-from app.errors import CancelledError, CsvFormatError, RiskcurveError
+from app.errors import RiskcurveError
 from app.instruments import market_name
 from app.paths import AppPaths
 from widgets import window_layout
@@ -38,8 +31,9 @@ from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
 from widgets.headline import HeadlineBar
 from widgets.history_flow import HistoryFlow
-from widgets.jobs.session import FETCH, IMPORT, JobFailure, Session
-from widgets.jobs.tasks import EMPTY_MESSAGE, Imported
+from widgets.jobs.results import Imported
+from widgets.jobs.session import FETCH, JobFailure, Session
+from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.ladder_view import LadderView
 from widgets.notice import AlertBanner, NoticeBar, notice_text, notify
 from widgets.splitter import GripSplitter
@@ -55,9 +49,10 @@ from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
+    from app.preview import Preview
     from widgets.charts.stack import ChartStack
     from widgets.export import ExportTarget
-    from widgets.jobs.tasks import Loaded, Preview
+    from widgets.jobs.results import Loaded
 
 
 LOADING_MESSAGE = "Loading cached data…"
@@ -87,18 +82,7 @@ class MainWindow(QMainWindow):
         self.stopped_cleanly = True
         self._after_first_draw: list[Callable[[], object]] = []
         self._build()
-        self.view = ViewControls(
-            self.menu_actions, self.chart_area, self.session, self.layout_store, self.signals_tab
-        )
-        self.fetch_view = FetchView(
-            self.session, self.status, self.data_tab, self.menu_actions, self.chart_area
-        )
-        self.ladder_view = LadderView(self.session, self.ladder_tab, self.apply_settings)
-        self.notifier = DesktopNotifier(self.windowIcon(), self)
-        self.alerts_view = AlertsView(
-            self.session, self.alerts_tab, self.tabs, self.alert_banner, self.status, self.notifier
-        )
-        self.history = HistoryFlow(self.session, self.status, self.data_tab, self)
+        self._create_views()
         self._connect()
         self._update_title()
         self.remember_layout = remember_layout
@@ -116,8 +100,32 @@ class MainWindow(QMainWindow):
     # -- construction ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.menu_actions = create_actions(self)
-        a = self.menu_actions
+        self.menu_actions = a = create_actions(self)
+        self._build_tabs()
+        self.splitter = GripSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("main-splitter")
+        top = QWidget(self.splitter)
+        self.headline = HeadlineBar(self.session.choose_headline, top)
+        self.notice = NoticeBar([a.import_csv, a.refresh], top)
+        self.alert_banner = AlertBanner(top)
+        self.chart_area = ChartArea(top)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for part in (self.headline, self.notice, self.alert_banner):
+            column.addWidget(part)
+        column.addWidget(self.chart_area, 1)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.status = StatusLine(self.statusBar(), self)
+        self.status.cancel.setDefaultAction(a.cancel)
+
+    def _build_tabs(self) -> None:
+        """The tabs below the charts, in the order the user meets them."""
         self.tabs = QTabWidget(self)
         self.tabs.setToolTip("Signals, statistics, halving cycles and the local cache")
         self.signals_tab = SignalsTab(self.tabs)
@@ -135,28 +143,20 @@ class MainWindow(QMainWindow):
             (self.data_tab, "Data", "Cached instruments, freshness and download errors"),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(tab, title), tip)
-        self.splitter = GripSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("main-splitter")
-        top = QWidget(self.splitter)
-        self.headline = HeadlineBar(self.session.choose_headline, top)
-        self.notice = NoticeBar([a.import_csv, a.refresh], top)
-        self.alert_banner = AlertBanner(top)
-        self.chart_area = ChartArea(top)
-        column = QVBoxLayout(top)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.headline)
-        column.addWidget(self.notice)
-        column.addWidget(self.alert_banner)
-        column.addWidget(self.chart_area, 1)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
-        self.status = StatusLine(self.statusBar(), self)
-        self.status.cancel.setDefaultAction(a.cancel)
+
+    def _create_views(self) -> None:
+        """The objects that keep each part of the window in step with the session."""
+        s, status = self.session, self.status
+        self.view = ViewControls(
+            self.menu_actions, self.chart_area, s, self.layout_store, self.signals_tab
+        )
+        self.fetch_view = FetchView(s, status, self.data_tab, self.menu_actions, self.chart_area)
+        self.ladder_view = LadderView(s, self.ladder_tab, self.apply_settings)
+        self.notifier = DesktopNotifier(self.windowIcon(), self)
+        self.alerts_view = AlertsView(
+            s, self.alerts_tab, self.tabs, self.alert_banner, status, self.notifier
+        )
+        self.history = HistoryFlow(s, status, self.data_tab, self)
 
     def _connect(self) -> None:
         a, s = self.menu_actions, self.session
@@ -315,15 +315,9 @@ class MainWindow(QMainWindow):
         if not isinstance(error, RiskcurveError):
             self.reporter.show_error(error)
             return
-        if self.history.handles(failure):  # a replacing import asks; a delete says
+        if self.history.handles(failure):  # imports and deletes say their own
             return
-        if failure.kind == IMPORT and isinstance(error, CancelledError):
-            self.status.show_message(str(error))
-        elif failure.kind == IMPORT:
-            self.status.show_message(f"Import failed: {error}")
-            title = "CSV file rejected" if isinstance(error, CsvFormatError) else "Import failed"
-            notify(self, title, str(error))
-        elif failure.kind != FETCH:  # the fetch view reports its own
+        if failure.kind != FETCH:  # the fetch view reports its own
             self.show_empty(f"Could not show the data: {error}")
             self.status.show_message(str(error))
             QTimer.singleShot(0, self, self.drawn.emit)

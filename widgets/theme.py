@@ -109,14 +109,7 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
     The Base role is what item views paint their background with, so the charts sit naturally
     next to the tables below them in both light and dark themes.
     """
-    instance = QApplication.instance()
-    app = instance if isinstance(instance, QApplication) else None
-    if palette is None:
-        palette = app.palette() if app is not None else QPalette()
-    if font is None:
-        font = QFont(app.font()) if app is not None else QFont()
-    if font.pointSizeF() < 9.0:
-        font.setPointSizeF(9.0)
+    palette, font = _palette_and_font(palette, font)
     background = palette.color(QPalette.ColorRole.Base)
     foreground = palette.color(QPalette.ColorRole.Text)
     dark = background.lightness() < 128
@@ -152,6 +145,19 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
         current_cycle=colours["yellow"] if dark else colours["vermillion"],
         font=font,
     )
+
+
+def _palette_and_font(palette: QPalette | None, font: QFont | None) -> tuple[QPalette, QFont]:
+    """The given ones, else the application's (Qt's defaults without one); at least 9 pt."""
+    instance = QApplication.instance()
+    app = instance if isinstance(instance, QApplication) else None
+    if palette is None:
+        palette = app.palette() if app is not None else QPalette()
+    if font is None:
+        font = QFont(app.font()) if app is not None else QFont()
+    if font.pointSizeF() < 9.0:
+        font.setPointSizeF(9.0)
+    return palette, font
 
 
 def dark_palette() -> QPalette:

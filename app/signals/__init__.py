@@ -4,7 +4,8 @@ Every function here takes epoch-day integer arrays (days since 1970-01-01, sorte
 float price arrays, not DataFrames, for two reasons: the arithmetic on calendar days (gaps,
 horizons) is exact integer arithmetic, and the engine stays fast on a million bars without a
 per-bar Python loop. `app.analysis` converts bar frames to arrays, calls these modules and turns
-their output back into the documented frames.
+their output back into the documented frames. Nothing here imports `app.analysis` (an
+import-linter contract): the types both sides share live here and app.analysis re-exports them.
 
 Modules:
 - common: array helpers (price on or before a day, log returns, rolling sums).
@@ -19,6 +20,7 @@ Modules:
 - correlation: rolling correlation of daily log returns, weekly lead-lag scan.
 - cycles: halving cycles and aligned curves.
 - volatility: rolling annualised volatility and its percentile.
-- state: where the leader stands now (for a status line).
+- params: the analysis parameters (AnalysisParams), read by the parts.
+- state: where the leader stands now (LeaderState, for a status line).
 - parts: the timed parts of one run, as app.analysis.run_analysis assembles them.
 """

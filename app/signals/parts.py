@@ -18,9 +18,9 @@ from app.signals.common import EPOCH_DAY_SECONDS, as_dates
 if TYPE_CHECKING:
     import pandas as pd
 
-    from app.analysis import AnalysisParams
     from app.config import KeyDate
     from app.signals.cycles import Cycles
+    from app.signals.params import AnalysisParams
 
 LEAD_LAG_WEEKS = 12
 

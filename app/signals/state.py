@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,7 +11,19 @@ from app.signals.breakouts import record_mask
 from app.signals.common import EPOCH_DAY_SECONDS
 
 if TYPE_CHECKING:
-    from app.analysis import LeaderState
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class LeaderState:
+    """Where the leader stands on its last bar (for the status line)."""
+
+    last_date: pd.Timestamp | None
+    last_close: float
+    at_ath: bool
+    last_ath_date: pd.Timestamp | None
+    days_since_ath: int | None
+    drawdown: float  # last close / all-time high - 1 (<= 0)
 
 
 def leader_state(days: np.ndarray, values: np.ndarray, close: np.ndarray) -> LeaderState:
@@ -22,8 +35,6 @@ def leader_state(days: np.ndarray, values: np.ndarray, close: np.ndarray) -> Lea
     it is slightly negative even on a record day when the close is below the day's high.
     """
     import pandas as pd
-
-    from app.analysis import LeaderState
 
     if len(days) == 0:
         return LeaderState(None, float("nan"), False, None, None, float("nan"))

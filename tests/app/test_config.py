@@ -18,9 +18,9 @@ from app.config import (
     InstrumentSettings,
     KeyDate,
     Settings,
-    changed_parts,
 )
 from app.errors import SettingsError
+from app.setting_changes import changed_parts
 from app.setting_kinds import ANALYSIS, DOWNLOADS, VIEW
 from app.settings_file import (
     SETTINGS_FILE,

@@ -48,7 +48,7 @@ def test_four_hanging_instruments_take_one_deadline_on_the_command_line(hanging,
 
 
 def test_the_windows_refresh_takes_one_deadline(hanging, paths):
-    from widgets.jobs import tasks
+    from widgets.jobs import results, tasks
 
     heard = []
     started = time.monotonic()
@@ -59,7 +59,7 @@ def test_the_windows_refresh_takes_one_deadline(hanging, paths):
     assert [o.key for o in report.outcomes] == KEYS
     assert all(isinstance(o.error, FetchTimeoutError) for o in report.outcomes)
     assert all("timed out" in str(o.error) for o in report.outcomes)
-    fetched = [event for event in heard if isinstance(event, tasks.InstrumentFetched)]
+    fetched = [event for event in heard if isinstance(event, results.InstrumentFetched)]
     assert sorted(event.outcome.key for event in fetched) == sorted(KEYS)
 
 

@@ -75,7 +75,7 @@ def test_a_fetch_after_the_file_is_told_with_the_date_between(imported, tmp_path
     expected = f"CSV file BTC_USD_daily.csv to {switch:%Y-%m-%d}, then Bitstamp via ccxt"
     assert _analysis(tmp_path, "after")["instruments"]["follower"]["source"] == expected
     from widgets.charts.image_export import caption_text
-    from widgets.tables.columns import instruments_frame
+    from widgets.tables.data_columns import instruments_frame
 
     caption = caption_text(_fake_result(), *_dates(), sources)
     assert expected in caption and "RUT_daily.csv" in caption

@@ -55,3 +55,18 @@ def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monke
     qtbot.waitUntil(lambda: "cancelled" in window.status.message.text(), timeout=5_000)
     with Cache.open(paths.database) as cache:
         assert cache.instrument("csv:long") is None
+
+
+def test_a_rejected_file_is_said_in_the_status_line_and_a_box(qtbot, paths, tmp_path):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    window = _open(qtbot, paths)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Date,Close\n2024-01-02,not a price\n")
+    with qtbot.waitSignal(window.session.failed, timeout=20_000):
+        window.import_file(bad, "csv:bad")
+    qtbot.waitUntil(lambda: "Import failed" in window.status.message.text(), timeout=5_000)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert [b.windowTitle() for b in boxes if b.isVisible()] == ["CSV file rejected"]
+    with Cache.open(paths.database) as cache:
+        assert cache.instrument("csv:bad") is None

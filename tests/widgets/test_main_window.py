@@ -9,7 +9,7 @@ from app.settings_file import load_settings
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
 from widgets.charts.coords import to_x
 from widgets.dialogs import prompts as dialogs
-from widgets.jobs import tasks
+from widgets.jobs import results, tasks
 from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.main_window import MainWindow
 
@@ -96,7 +96,7 @@ def test_adding_an_instrument_fetches_only_the_new_one(qtbot, window, monkeypatc
 
     def fake_refresh(db, keys, timeout, progress, should_cancel):
         fetched.append(tuple(keys))
-        return tasks.FetchReport([], tasks.list_instruments(db))
+        return results.FetchReport([], tasks.list_instruments(db))
 
     monkeypatch.setattr(tasks, "refresh", fake_refresh)
     new = window.settings.with_changes(extra_instruments=("yahoo:^IXIC",))

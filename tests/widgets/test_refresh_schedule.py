@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
-from widgets.jobs import tasks
+from widgets.jobs import results, tasks
 from widgets.main_window import MainWindow
 from widgets.refresh_schedule import RefreshSchedule, next_text
 
@@ -33,7 +33,7 @@ class FakeRefresh:
         self.most_at_once = max(self.most_at_once, self.running)
         self.hold.wait(10)
         self.running -= 1
-        return tasks.FetchReport((), tasks.list_instruments(db))
+        return results.FetchReport((), tasks.list_instruments(db))
 
 
 @pytest.fixture

@@ -101,6 +101,19 @@ class CyclesChart(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self._readout)
         layout.addWidget(self._view, 1)
+        view_box = self._build_plot()
+        self._message = PaneMessage(view_box, self._theme)
+        self._now_label: pg.TextItem | None = None
+        self._crosshair = Crosshair([self._plot], self._theme)
+        self._crosshair.moved.connect(self._on_moved)
+        self._crosshair.left.connect(self._idle_readout)
+        self._crosshair.connect_scene(self._view.scene(), lambda: bool(self._curves))
+        self._view.viewport().installEventFilter(self)
+        self._apply_theme()
+        self.clear(NO_CYCLES_MESSAGE)
+
+    def _build_plot(self) -> TimeViewBox:
+        """The one plot (days since halving against multiples) with its legend strip."""
         view_box = TimeViewBox(show_all_text="Show whole cycles", export_all=False)
         view_box.exportRequested.connect(self.exportRequested.emit)
         view_box.showAllRequested.connect(self.show_all)
@@ -113,15 +126,7 @@ class CyclesChart(QWidget):
         self._plot.hideButtons()
         self._strip = add_legend_strip(self._plot, self._theme)
         self._view.addItem(self._plot)
-        self._message = PaneMessage(view_box, self._theme)
-        self._now_label: pg.TextItem | None = None
-        self._crosshair = Crosshair([self._plot], self._theme)
-        self._crosshair.moved.connect(self._on_moved)
-        self._crosshair.left.connect(self._idle_readout)
-        self._crosshair.connect_scene(self._view.scene(), lambda: bool(self._curves))
-        self._view.viewport().installEventFilter(self)
-        self._apply_theme()
-        self.clear(NO_CYCLES_MESSAGE)
+        return view_box
 
     def _apply_theme(self) -> None:
         theme = self._theme

@@ -19,6 +19,7 @@ from widgets.charts.image_export import REFERENCE_WIDTH, ensure_app, save_png
 from widgets.theme import Theme, theme_from_palette, verdict_look
 
 if TYPE_CHECKING:
+    from app.ladder.pairs import PairCell
     from app.ladder.scan import LadderScan
 
 MARGIN, GAP, PAD = 24, 18, 6  # px at the reference width
@@ -85,8 +86,6 @@ def _draw_table(page: _Page, rows: list[list[str]]) -> None:
 
 def _draw_matrix(page: _Page, scan: LadderScan) -> None:
     """Leaders down, followers across; each cell tinted by its verdict, with its numbers."""
-    from app.ladder.output import cell_statistics, verdict_word
-
     names = {r.key: r.name for r in scan.rungs}
     leaders = [k for k in scan.keys if any(c.leader == k for c in scan.cells)]
     followers = [k for k in scan.keys if any(c.follower == k for c in scan.cells)]
@@ -117,19 +116,26 @@ def _draw_matrix(page: _Page, scan: LadderScan) -> None:
         )
         for i, follower in enumerate(followers):
             rect = QRect(x0 + head + i * width, page.y, width, height).adjusted(2, 2, -2, -2)
-            cell = scan.cell(leader, follower)
-            p.setPen(page.theme.grid)
-            p.drawRect(rect)
-            if cell is None:
-                continue
-            look = verdict_look(cell.verdict_kind, palette)
-            if look.background is not None:
-                p.fillRect(rect.adjusted(1, 1, 0, 0), look.background)
-            p.setPen(look.foreground)
-            p.setFont(font if look.quiet else bold)
-            text = f"{verdict_word(cell.verdict_kind)}\n{cell_statistics(cell)}"
-            p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+            _draw_cell(page, rect, scan.cell(leader, follower), palette)
         page.y += height
+
+
+def _draw_cell(page: _Page, rect: QRect, cell: PairCell | None, palette: QPalette) -> None:
+    """One pair's cell: framed, tinted by its verdict, the verdict word over its numbers."""
+    from app.ladder.output import cell_statistics, verdict_word
+
+    p = page.painter
+    p.setPen(page.theme.grid)
+    p.drawRect(rect)
+    if cell is None:
+        return
+    look = verdict_look(cell.verdict_kind, palette)
+    if look.background is not None:
+        p.fillRect(rect.adjusted(1, 1, 0, 0), look.background)
+    p.setPen(look.foreground)
+    p.setFont(page.font() if look.quiet else page.font(bold=True))
+    text = f"{verdict_word(cell.verdict_kind)}\n{cell_statistics(cell)}"
+    p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
 
 
 def _palette(theme: Theme) -> QPalette:

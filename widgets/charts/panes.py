@@ -28,7 +28,7 @@ from widgets.charts.coords import (
     to_x,
 )
 from widgets.charts.date_labels import BandLabel
-from widgets.charts.items import add_curve, add_spans, add_vline, add_vlines
+from widgets.charts.items import LodCurve, add_curve, add_spans, add_vline, add_vlines
 from widgets.charts.legend_strip import LegendEntry
 from widgets.charts.markers import BreakoutMarkers
 from widgets.charts.pane_spec import Markets, Pane
@@ -103,21 +103,29 @@ def build_leader_pane(
             text = f"Breakout before {markets.follower_ticker} data"
             pane.legend.append(LegendEntry(text, dim, "marker"))
         pane.legend.append(LegendEntry("Consolidation", theme.consolidation, "swatch"))
-    fxs, fys = close_xy(result.follower)
-    overlay = add_curve(plot, fxs, fys, theme.follower, theme.line_width, markets.follower, z=9)
-    overlay.item.setVisible(False)
     content.leader_group = group
-    content.follower_group = RebaseGroup(fxs, fys, [overlay])
-    content.follower_overlay = overlay
-    content.overlay_entry = LegendEntry(
-        markets.follower, theme.follower, width=theme.line_width, priority=3
-    )
-    pane.curves = [leader, ath, overlay]
+    pane.curves = [leader, ath, _add_follower_overlay(plot, result, theme, content)]
     pane.readouts = [
         ReadoutSeries(markets.leader_ticker, xs, ys, "price", theme.css(theme.leader)),
         ReadoutSeries("ATH", ath_xs, ath_ys, "price", theme.css(theme.ath)),
     ]
     pane.message = "" if xs.size else "No leader prices"
+
+
+def _add_follower_overlay(
+    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+) -> LodCurve:
+    """The follower's close on the leader's pane, hidden until Compare rebases both."""
+    follower = content.markets.follower
+    fxs, fys = close_xy(result.follower)
+    overlay = add_curve(plot, fxs, fys, theme.follower, theme.line_width, follower, z=9)
+    overlay.item.setVisible(False)
+    content.follower_group = RebaseGroup(fxs, fys, [overlay])
+    content.follower_overlay = overlay
+    content.overlay_entry = LegendEntry(
+        follower, theme.follower, width=theme.line_width, priority=3
+    )
+    return overlay
 
 
 def _dimmed(content: StackContent) -> np.ndarray:

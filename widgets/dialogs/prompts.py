@@ -82,39 +82,46 @@ class ImportKeyDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.combo = QComboBox(self)
-        self.combo.setEditable(True)
-        suggestions = suggest_keys(file, settings)
-        self.combo.addItems(suggestions)
-        for index, key in enumerate(suggestions):
-            if key in self._held:
-                self.combo.setItemData(
-                    index, held_text(self._held[key]), Qt.ItemDataRole.ToolTipRole
-                )
-        empty = [i for i, key in enumerate(suggestions) if key not in self._held]
-        self.combo.setCurrentIndex(empty[0] if empty else 0)
-        self.combo.setToolTip(
-            "Instrument key: yahoo:TICKER, ccxt:EXCHANGE:BASE/QUOTE, or csv:NAME for a series "
-            "of your own"
-        )
+        self.combo = self._key_combo(suggest_keys(file, settings))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.holds = QLabel(self)
         self.holds.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(
-            "Import the file into this instrument (one transaction: all rows or none)"
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Import nothing")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self._ok_cancel()
         layout = QVBoxLayout(self)
         for widget in (intro, self.combo, self.holds, self.message, self.buttons):
             layout.addWidget(widget)
         self.combo.editTextChanged.connect(self._check)
         self._check()
+
+    def _key_combo(self, suggestions: list[str]) -> QComboBox:
+        """The suggested keys, each one with cached bars saying what it holds; the first
+        without bars chosen."""
+        combo = QComboBox(self)
+        combo.setEditable(True)
+        combo.addItems(suggestions)
+        for index, key in enumerate(suggestions):
+            if key in self._held:
+                combo.setItemData(index, held_text(self._held[key]), Qt.ItemDataRole.ToolTipRole)
+        empty = [i for i, key in enumerate(suggestions) if key not in self._held]
+        combo.setCurrentIndex(empty[0] if empty else 0)
+        combo.setToolTip(
+            "Instrument key: yahoo:TICKER, ccxt:EXCHANGE:BASE/QUOTE, or csv:NAME for a series "
+            "of your own"
+        )
+        return combo
+
+    def _ok_cancel(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(
+            "Import the file into this instrument (one transaction: all rows or none)"
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Import nothing")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     def key(self) -> InstrumentKey:
         return InstrumentKey(self.combo.currentText())

@@ -90,25 +90,31 @@ class SettingsDialog(QDialog):
         self.problems.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.problems.linkActivated.connect(self.show_field)
         self.pages.currentChanged.connect(self.revalidate)  # name this tab's problem first
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.RestoreDefaults,
-            self,
-        )
+        self.buttons = self._build_buttons()
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setToolTip("Save the settings (disabled while a field is invalid)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Discard changes")
-        restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
-        restore.setToolTip("Put every field back to Riskcurve's defaults (saved only on OK)")
-        restore.clicked.connect(self.restore_defaults)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
         self.load(settings)
+
+    def _build_buttons(self) -> QDialogButtonBox:
+        """OK (disabled while a field is invalid), Cancel and Restore Defaults."""
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults,
+            self,
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setToolTip("Save the settings (disabled while a field is invalid)")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Discard changes")
+        restore = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        restore.setToolTip("Put every field back to Riskcurve's defaults (saved only on OK)")
+        restore.clicked.connect(self.restore_defaults)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     # -- pages ----------------------------------------------------------------------------------
 

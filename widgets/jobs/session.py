@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.config import Settings, changed_parts
+from app.config import Settings
 from app.errors import CancelledError, OfflineError
 from app.instruments import InstrumentKey
 from app.paths import AppPaths
+from app.setting_changes import changed_parts
 from app.settings_file import save_settings
-from widgets.jobs import gc_guard, tasks
+from widgets.jobs import gc_guard, results, tasks
 from widgets.jobs.workers import Worker, WorkerPool, WorkFunction
 
 if TYPE_CHECKING:
@@ -69,15 +70,15 @@ class Session(QObject):
         settingsChanged(Settings): the new settings after `apply_settings`.
     """
 
-    loaded = Signal(tasks.Loaded)
+    loaded = Signal(results.Loaded)
     previewReady = Signal(tasks.Preview)
-    instrumentsChanged = Signal(tasks.CacheContents)
-    instrumentFetched = Signal(tasks.InstrumentFetched)
+    instrumentsChanged = Signal(results.CacheContents)
+    instrumentFetched = Signal(results.InstrumentFetched)
     fetchStarted = Signal(tuple)
-    fetchProgress = Signal(tasks.FetchProgress)
-    fetchFinished = Signal(tasks.FetchReport)
-    importProgress = Signal(tasks.ImportProgress)
-    imported = Signal(tasks.Imported)
+    fetchProgress = Signal(results.FetchProgress)
+    fetchFinished = Signal(results.FetchReport)
+    importProgress = Signal(results.ImportProgress)
+    imported = Signal(results.Imported)
     failed = Signal(JobFailure)
     busyChanged = Signal(bool)
     settingsChanged = Signal(Settings)
@@ -136,7 +137,9 @@ class Session(QObject):
             )
         )
 
-    def _start_load(self, fn: Callable[[tasks.Progress, tasks.CancelCheck], tasks.Loaded]) -> None:
+    def _start_load(
+        self, fn: Callable[[tasks.Progress, tasks.CancelCheck], results.Loaded]
+    ) -> None:
         """Start a load; an older one still running is cancelled and its outcome ignored."""
         if self._load_worker is not None:
             self._load_worker.cancel()
@@ -154,7 +157,7 @@ class Session(QObject):
         if token == self._load_token and isinstance(event, tasks.Preview):
             self.previewReady.emit(event)
 
-    def _on_loaded(self, token: int, loaded: tasks.Loaded) -> None:
+    def _on_loaded(self, token: int, loaded: results.Loaded) -> None:
         if token != self._load_token:
             return  # a newer load superseded this one
         self._load_worker = None
@@ -163,7 +166,7 @@ class Session(QObject):
             self.instruments = loaded.instruments
         self.loaded.emit(loaded)
         if loaded.instruments:
-            self.instrumentsChanged.emit(tasks.CacheContents(loaded.instruments))
+            self.instrumentsChanged.emit(results.CacheContents(loaded.instruments))
 
     def _on_load_error(self, token: int, error: BaseException) -> None:
         if token != self._load_token:
@@ -217,14 +220,14 @@ class Session(QObject):
         return next((i.rows for i in self.instruments if i.key == key), 0)
 
     def _on_fetch_progress(self, event: object) -> None:
-        if isinstance(event, tasks.InstrumentFetched):
+        if isinstance(event, results.InstrumentFetched):
             self.instruments = event.instruments
-            self.instrumentsChanged.emit(tasks.CacheContents(event.instruments))
+            self.instrumentsChanged.emit(results.CacheContents(event.instruments))
             self.instrumentFetched.emit(event)
-        elif isinstance(event, tasks.FetchProgress):
+        elif isinstance(event, results.FetchProgress):
             self.fetchProgress.emit(event)
 
-    def _on_fetched(self, report: tasks.FetchReport) -> None:
+    def _on_fetched(self, report: results.FetchReport) -> None:
         self._fetching = False
         errors = [o.error for o in report.failures]
         if any(o.ok and not o.skipped for o in report.outcomes):
@@ -233,7 +236,7 @@ class Session(QObject):
             self.offline = all(isinstance(e, OfflineError) for e in errors)
         self.instruments = report.instruments
         self.fetchFinished.emit(report)
-        self.instrumentsChanged.emit(tasks.CacheContents(report.instruments))
+        self.instrumentsChanged.emit(results.CacheContents(report.instruments))
         pair = _pair_of(self.settings)
         grew = any(o.ok and o.new_bars and o.key in pair for o in report.outcomes)
         if self.result is None or grew:
@@ -269,7 +272,7 @@ class Session(QObject):
             on_progress=self.importProgress.emit,
         )
 
-    def _on_imported(self, imported: tasks.Imported) -> None:
+    def _on_imported(self, imported: results.Imported) -> None:
         self.imported.emit(imported)
         self._reload_for(imported.key)
 
@@ -305,7 +308,7 @@ class Session(QObject):
             on_error=lambda error: self.failed.emit(JobFailure(LOAD, error)),
         )
 
-    def _on_listed(self, contents: tasks.CacheContents) -> None:
+    def _on_listed(self, contents: results.CacheContents) -> None:
         self.instruments = contents.instruments
         self.instrumentsChanged.emit(contents)
 

@@ -47,8 +47,8 @@ def _stop_live_threads() -> None:
         thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
 
 
-#: The result type of a work function: one small frozen dataclass per job (tasks.Loaded,
-#: tasks.FetchReport, …), as superqt types its workers' `returned` signal.
+#: The result type of a work function: one small frozen dataclass per job (results.Loaded,
+#: results.FetchReport, …), as superqt types its workers' `returned` signal.
 R = TypeVar("R")
 #: A work function: fn(progress, should_cancel) -> result.
 WorkFunction = Callable[[Callable[[object], None], Callable[[], bool]], Any]

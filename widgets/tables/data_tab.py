@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.formatting import plural
-from widgets.tables import columns as cols
+from widgets.tables import data_columns
 from widgets.tables.models import RAW_ROLE, DataFrameModel
 from widgets.tables.tabs import make_table
 
@@ -57,7 +57,7 @@ class DataTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = DataFrameModel(cols.DATA_COLUMNS, self)
+        self.model = DataFrameModel(data_columns.DATA_COLUMNS, self)
         self.table = make_table(self.model, self, "The local cache: one row per instrument")
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -94,7 +94,11 @@ class DataTab(QWidget):
         fetching: Collection[str] = (),
     ) -> None:
         """Show the cache list; `notes` per key from the last fetch, `fetching` in progress."""
-        frame = cols.instruments_frame(infos, stale_after_days, notes, fetching) if infos else None
+        frame = (
+            data_columns.instruments_frame(infos, stale_after_days, notes, fetching)
+            if infos
+            else None
+        )
         self.model.set_frame(frame)
         self.summary.setText(cache_summary(infos, stale_after_days, fetching))
         self._failed = tuple(i.key for i in infos if i.last_error)

@@ -73,6 +73,28 @@ class LadderTab(QWidget):
         super().__init__(parent)
         self.rung_model = RungModel(self)
         self.matrix_model = PairMatrixModel(self)
+        top = self._build_controls()
+        self.rungs = _table(self, "Where each market of the ladder stands on its last cached bar")
+        self.rungs.setModel(self.rung_model)
+        self.rungs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rungs.verticalHeader().setVisible(False)
+        self.rungs.horizontalHeader().setStretchLastSection(True)
+        matrix_box = self._build_matrix()
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.addWidget(self.rungs)
+        self.split.addWidget(matrix_box)
+        self.split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.split, 1)
+        self.horizon.activated.connect(lambda _i: self.horizonChosen.emit(self.chosen_horizon()))
+        self.all_pairs.toggled.connect(self.allPairsToggled)
+        self.scan: LadderScan | None = None
+
+    def _build_controls(self) -> QHBoxLayout:
+        """The scan's state, the matrix horizon and the every-ordered-pair switch."""
         self.state = QLabel(SCANNING, self)
         self.state.setToolTip("The ladder (Settings › Markets › Ladder) and its latest scan")
         self.horizon = QComboBox(self)
@@ -89,11 +111,10 @@ class LadderTab(QWidget):
         top.addWidget(QLabel("Matrix horizon:", self))
         top.addWidget(self.horizon)
         top.addWidget(self.all_pairs)
-        self.rungs = _table(self, "Where each market of the ladder stands on its last cached bar")
-        self.rungs.setModel(self.rung_model)
-        self.rungs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rungs.verticalHeader().setVisible(False)
-        self.rungs.horizontalHeader().setStretchLastSection(True)
+        return top
+
+    def _build_matrix(self) -> QWidget:
+        """The pair matrix under its caption; a click charts that pair."""
         self.matrix = _table(self, "")
         self.matrix.setModel(self.matrix_model)
         self.matrix.setItemDelegate(_Padded(self.matrix))
@@ -112,18 +133,7 @@ class LadderTab(QWidget):
         column.setSpacing(2)
         column.addWidget(self.caption)
         column.addWidget(self.matrix, 1)
-        self.split = QSplitter(Qt.Orientation.Vertical, self)
-        self.split.addWidget(self.rungs)
-        self.split.addWidget(matrix_box)
-        self.split.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.split, 1)
-        self.horizon.activated.connect(lambda _i: self.horizonChosen.emit(self.chosen_horizon()))
-        self.all_pairs.toggled.connect(self.allPairsToggled)
-        self.scan: LadderScan | None = None
+        return matrix_box
 
     def set_horizons(self, horizons: Sequence[int], current: int) -> None:
         """Offer the configured horizons, with `current` chosen."""

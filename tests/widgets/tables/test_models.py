@@ -16,6 +16,7 @@ from app.cache import InstrumentInfo
 from app.provenance import PROVIDER, Origin, SourceSpan
 from tests.widgets.result_factory import make_result
 from widgets.tables import columns as cols
+from widgets.tables import data_columns
 from widgets.tables.models import (
     RAW_ROLE,
     SORT_ROLE,
@@ -59,8 +60,8 @@ def _models(result) -> dict[str, DataFrameModel]:
     cycles = DataFrameModel(cols.CYCLE_COLUMNS)
     cycles.set_frame(result.cycles)
     infos = [_info("yahoo:^RUT"), _info("ccxt:bitstamp:BTC/USD", "No network", None)]
-    data = DataFrameModel(cols.DATA_COLUMNS)
-    data.set_frame(cols.instruments_frame(infos, 4))
+    data = DataFrameModel(data_columns.DATA_COLUMNS)
+    data.set_frame(data_columns.instruments_frame(infos, 4))
     return {"breakouts": breakouts, "summary": summary, "cycles": cycles, "data": data}
 
 
@@ -187,9 +188,9 @@ def test_data_table_shows_state_errors_notes_and_never_fetched():
         empty,
         _info("yahoo:^GSPC", last=dt.date.today()),
     ]
-    model = DataFrameModel(cols.DATA_COLUMNS)
+    model = DataFrameModel(data_columns.DATA_COLUMNS)
     notes = {"yahoo:^RUT": ("history ended early",)}
-    model.set_frame(cols.instruments_frame(infos, 4, notes, fetching={"yahoo:^GSPC"}))
+    model.set_frame(data_columns.instruments_frame(infos, 4, notes, fetching={"yahoo:^GSPC"}))
     fields = [c.field for c in model.columns]
     rows = [{f: model.index(r, i).data() for i, f in enumerate(fields)} for r in range(4)]
     assert rows[1]["key"] == "ccxt:bitstamp:BTC/USD"

@@ -1,0 +1,34 @@
+"""What a settings change implies for the window: fetch, re-analyse, redraw, or nothing.
+
+Read from each row's `affects` in the settings table (app.config), so a new setting needs no
+entry here.
+"""
+
+from __future__ import annotations
+
+from app.config import INSTRUMENT_SETTINGS, SETTINGS, Settings
+from app.setting_kinds import ANALYSIS, VIEW
+
+
+def changed_parts(old: Settings, new: Settings) -> set[str]:
+    """What a change implies: "instruments" (fetch what is new), "analysis" (re-run the
+    analysis on the bars in memory), "display" (redraw); from the rows' `affects`."""
+    parts: set[str] = set()
+    if old.instruments != new.instruments:
+        parts.add("instruments")
+    pairs = [(r, getattr(old, r.name), getattr(new, r.name)) for r in SETTINGS]
+    for key in dict.fromkeys((*old.instruments, *new.instruments)):
+        pair_member = key in (new.leader, new.follower)
+        before, after = old.instrument(key), new.instrument(key)
+        pairs += [
+            (r, getattr(before, r.name), getattr(after, r.name))
+            for r in INSTRUMENT_SETTINGS
+            if pair_member or ANALYSIS not in r.affects
+        ]
+    for row, before, after in pairs:
+        if before != after:
+            parts.update(_PARTS[a] for a in row.affects if a in _PARTS)
+    return parts
+
+
+_PARTS = {ANALYSIS: "analysis", VIEW: "display"}
