@@ -51,6 +51,35 @@ def test_default_size_shows_four_horizons_and_a_tall_cycles_chart(qtbot, paths):
     assert bottom <= window.statusBar().geometry().top()  # all of it on screen, not scrolled
 
 
+def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, paths):
+    window = open_window(qtbot, paths, (1280, 860))
+    window.tabs.setCurrentWidget(window.statistics_tab)
+    qtbot.wait(50)
+    table = window.statistics_tab.table
+    assert table.model().columnCount() >= 15  # the verdict-led table with all its figures
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    shown = visible_rect(table.viewport())  # what the tab lets show, not merely the table's size
+    assert shown.width() >= table.horizontalHeader().length(), (shown, table.width())
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 860)])
+def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
+    # A wide table once made the whole tab wider than the window: the verdict sentences ran off
+    # its right edge, their conclusions out of sight.
+    window = open_window(qtbot, paths, size)
+    tab = window.statistics_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.wait(50)
+    viewport = tab.verdicts.parentWidget().parentWidget()  # the scroll area's viewport
+    for label in (tab.verdicts, tab.warning, tab.footer):
+        right = label.mapTo(viewport, label.rect().topRight()).x()
+        assert right <= viewport.width(), (label.text()[:40], right, viewport.width())
+    table = tab.table
+    bottom_row = table.visualRect(table.model().index(table.model().rowCount() - 1, 0))
+    assert table.viewport().rect().contains(bottom_row)  # the scroll bar does not cover a row
+
+
 def test_the_splitter_handle_can_be_seen_and_grabbed(qtbot, paths):
     window = open_window(qtbot, paths, (1280, 860))
     handle = window.splitter.handle(1)

@@ -168,14 +168,14 @@ def present(columns: Sequence[Column], frame: pd.DataFrame | None) -> list[Colum
 SUMMARY_COLUMNS = [
     Column(
         "horizon",
-        "Horizon (days)",
+        "Horizon\n(days)",
         "Days after each breakout over which the follower's return is measured",
         "int",
     ),
     Column("n_events", "Events", "Breakouts with enough follower history for this horizon", "int"),
     Column(
         "geo_mean",
-        "Geo. mean",
+        "Geo.\nmean",
         "The typical compounded return after a breakout: exp(mean log return) - 1, which one "
         "huge outlier cannot own the way it owns the plain mean",
         "return",
@@ -183,14 +183,14 @@ SUMMARY_COLUMNS = [
     Column("median", "Median", "Middle follower return after the breakouts", "return"),
     Column(
         "era_base_geo_mean",
-        "Era base",
+        "Era\nbase",
         "The same geometric mean from every day within the era of each breakout (Settings → "
         "base-rate era): what the follower did anyway at that time",
         "return",
     ),
     Column(
         "ci_text",
-        "95% interval",
+        "95%\ninterval",
         "The breakouts' return as a multiple of their era's, with 95% confidence (×1.00 = "
         "no better than the era)",
         "text",
@@ -201,17 +201,20 @@ SUMMARY_COLUMNS = [
     ),
     Column(
         "base_mean",
-        "Base mean",
+        "Base\nmean",
         "Average return over the same horizon from every day of "
         "the follower's history (the base rate)",
         "return",
     ),
     Column(
-        "base_median", "Base median", "Middle return over the same horizon from every day", "return"
+        "base_median",
+        "Base\nmedian",
+        "Middle return over the same horizon from every day",
+        "return",
     ),
     Column(
         "base_share_positive",
-        "Base positive",
+        "Base\npositive",
         "Share of all days after which the follower was up over the horizon",
         "pct",
     ),
@@ -224,19 +227,19 @@ SUMMARY_COLUMNS = [
     ),
     Column(
         "p_adjusted",
-        "p (Holm)",
+        "p\n(Holm)",
         "The p-value adjusted (Holm) for testing every horizon at once; the verdict uses this one",
         "pvalue",
     ),
     Column(
         "p_leave_one_out_max",
-        "Worst leave-one-out p",
+        "Worst leave-\none-out p",
         "The largest p-value with one breakout left out: large means the result rests on one event",
         "pvalue",
     ),
     Column(
         "fragile_event",
-        "Rests on",
+        "Rests\non",
         "The breakout whose removal weakens the result most (the leave-one-out p above)",
         "date",
     ),
