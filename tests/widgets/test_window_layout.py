@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 
 from tests.widgets.gui_helpers import (
     OFFSCREEN_NOISE,
@@ -78,6 +78,19 @@ def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
     table = tab.table
     bottom_row = table.visualRect(table.model().index(table.model().rowCount() - 1, 0))
     assert table.viewport().rect().contains(bottom_row)  # the scroll bar does not cover a row
+
+
+def test_the_signals_table_shows_every_horizon_at_the_default_size(qtbot, paths):
+    # Two-line headers keep the columns as narrow as their numbers: the follower's returns and
+    # their era ranks for every horizon fit without scrolling (the phase columns may not).
+    window = open_window(qtbot, paths, (1280, 860))
+    table = window.signals_tab.table
+    header = table.horizontalHeader()
+    titles = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+    last_rank = max(i for i, title in enumerate(titles) if title.startswith("Era rank"))
+    right = header.sectionViewportPosition(last_rank) + header.sectionSize(last_rank)
+    assert right <= table.viewport().width(), (right, table.viewport().width())
+    assert sum("\n" in title for title in titles) >= 8
 
 
 def test_the_splitter_handle_can_be_seen_and_grabbed(qtbot, paths):

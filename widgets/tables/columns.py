@@ -33,20 +33,20 @@ BREAKOUT_FIRST = [
     Column("level", "Level", "The leader's price that set the new all-time high", "price"),
     Column(
         "prior_ath_date",
-        "Previous high",
+        "Previous\nhigh",
         "Day of the previous all-time high: the consolidation ran from there to the breakout",
         "date",
     ),
     Column(
         "gap_days",
-        "Days since",
+        "Days\nsince",
         "Calendar days between the previous all-time high and the breakout (how long the "
         "market went sideways)",
         "days",
     ),
     Column(
         "pct_above",
-        "Above old high",
+        "Above\nold high",
         "How far the breakout level is above the previous all-time high",
         "pct",
     ),
@@ -59,17 +59,17 @@ REGIME_TIP = (
     "Hover a row for the dates."
 )
 BREAKOUT_LAST = [
-    Column("regime_at_breakout", "Regime at breakout", REGIME_TIP, "text"),
+    Column("regime_at_breakout", "Regime at\nbreakout", REGIME_TIP, "text"),
     Column(
         "regime_end",
-        "Phase ended",
+        "Phase\nended",
         "How many days after the breakout the follower's phase ended; running: it has not "
         "ended yet",
         "text",
     ),
     Column(
         "days_to_follower_ath",
-        "Days to follower high",
+        "Days to\nfollower high",
         "Calendar days from the breakout until the follower set its next all-time high; empty "
         "if it has not yet",
         "days",
@@ -87,7 +87,7 @@ def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> l
     era = [
         Column(
             f"era_pct_{h}d",
-            f"Era rank {h} d",
+            f"Era rank\n{h} d",
             f"Where the follower's {h}-day return after this breakout ranks among the {h}-day "
             "returns from every day of its era (90% = better than 90% of those days)",
             "pct",
@@ -97,7 +97,7 @@ def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> l
     forward = [
         Column(
             f"fwd_{h}d",
-            f"Follower {h} d",
+            f"Follower\n{h} d",
             f"The follower's return from the breakout day to {h} calendar days later; empty "
             "where its history does not reach that far. Hover a cell for the best and worst "
             "close in between.",
