@@ -3,8 +3,9 @@ tab.
 
 The horizon is chosen among the analysis horizons in a small list; the choice is the
 `headline_horizon` setting, so it is remembered. Every horizon's verdict is already in the
-result, so a new choice shows at once. A sentence longer than the line is elided, and the whole
-sentence is in the tooltip.
+result, so a new choice shows at once. The verdict's conclusion in a few bold words leads the line
+("Suggestive · 5 events"), so the answer stays visible when the sentence behind it, whose
+conclusion comes last, is elided at any window width; the whole sentence is in the tooltip.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import RiskcurveError
+from app.formatting import plural
+from app.ladder.output import verdict_word
 from widgets.notice import notify
 
 if TYPE_CHECKING:
@@ -85,11 +88,17 @@ class HeadlineBar(QFrame):
         self.horizon = QComboBox(self)
         self.horizon.setToolTip("The horizon of the headline answer (Settings → headline horizon)")
         self.horizon.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.conclusion = QLabel(self)
+        self.conclusion.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.conclusion.font()
+        font.setBold(True)
+        self.conclusion.setFont(font)
         self.verdict = ElidedLabel(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.lead)
         layout.addWidget(self.horizon)
+        layout.addWidget(self.conclusion)
         layout.addWidget(self.verdict, 1)
         self._result: AnalysisResult | None = None
         self._remember = remember
@@ -131,7 +140,24 @@ class HeadlineBar(QFrame):
             notify(self, "Headline horizon not saved", str(exc))
 
     def _show_verdict(self, horizon: int) -> None:
-        self.verdict.set_full_text(headline_text(self._result, horizon))
+        text = headline_text(self._result, horizon)
+        self.verdict.set_full_text(text)
+        self.conclusion.setText(headline_conclusion(self._result, horizon))
+        self.conclusion.setToolTip(text)
+        self.conclusion.setVisible(bool(self.conclusion.text()))
+
+
+def headline_conclusion(result: AnalysisResult | None, horizon: int) -> str:
+    """The verdict for `horizon` in a few words with its number of events ("Suggestive · 5
+    events"), or "" when there is no verdict for it."""
+    summary = None if result is None else result.summary
+    if summary is None or summary.empty or "verdict_kind" not in summary:
+        return ""
+    rows = summary.loc[summary["horizon"] == horizon]
+    if rows.empty:
+        return ""
+    word = verdict_word(str(rows["verdict_kind"].iloc[0]))
+    return f"{word[:1].upper()}{word[1:]} · {plural(int(rows['n_events'].iloc[0]), 'event')}"
 
 
 def headline_text(result: AnalysisResult | None, horizon: int) -> str:

@@ -8,7 +8,7 @@ import pytest
 from app.settings_file import load_settings
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
 from tests.widgets.result_factory import make_result
-from widgets.headline import NO_ANSWER, HeadlineBar, headline_text
+from widgets.headline import NO_ANSWER, HeadlineBar, headline_conclusion, headline_text
 from widgets.jobs import tasks
 from widgets.main_window import MainWindow
 
@@ -70,6 +70,26 @@ def test_a_long_verdict_is_elided_with_all_of_it_in_the_tooltip(qtbot, result):
     bar.resize(3000, 40)
     qtbot.waitUntil(lambda: not bar.verdict.is_elided())
     assert bar.verdict.text() == full
+
+
+def test_the_conclusion_leads_the_line_and_stays_whole_when_the_sentence_is_elided(qtbot, result):
+    # The sentence ends with its conclusion: elided, it would lose the very answer it gives.
+    bar = HeadlineBar(lambda _h: None)
+    qtbot.addWidget(bar)
+    bar.resize(520, 40)
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.show_result(result, 90)
+    n_events = int(result.summary.loc[result.summary["horizon"] == 90, "n_events"].iloc[0])
+    events = "1 event" if n_events == 1 else f"{n_events} events"
+    assert bar.conclusion.text() == f"Too few · {events}"
+    assert bar.conclusion.text() == headline_conclusion(result, 90)
+    assert bar.verdict.is_elided()
+    shown = bar.conclusion.geometry()
+    assert shown.width() >= bar.conclusion.sizeHint().width()  # never cut
+    assert shown.right() < bar.verdict.geometry().left()  # before the sentence, not over it
+    assert bar.rect().contains(shown)
+    assert headline_conclusion(result, 45) == "" and headline_conclusion(None, 90) == ""
 
 
 def _open(qtbot, paths) -> MainWindow:

@@ -12,6 +12,7 @@ from widgets.dialogs import prompts as dialogs
 from widgets.jobs import results, tasks
 from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.main_window import MainWindow
+from widgets.tables.models import one_line
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
@@ -84,7 +85,8 @@ def test_an_analysis_setting_change_reanalyses_without_loading_or_fetching(
     assert result is not before
     assert result.params.min_gap_days == 120
     assert result.leader is before.leader  # the same bars, not reloaded
-    assert [c.title for c in window.signals_tab.model.columns if c.kind == "return"] == [
+    columns = window.signals_tab.model.columns
+    assert [one_line(c.title) for c in columns if c.kind == "return"] == [
         "Follower 10 d",
         "Follower 60 d",
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 
 from tests.widgets.gui_helpers import (
     OFFSCREEN_NOISE,
@@ -49,6 +49,48 @@ def test_default_size_shows_four_horizons_and_a_tall_cycles_chart(qtbot, paths):
     assert chart.height() >= 300
     bottom = chart.mapTo(window, chart.rect().bottomLeft()).y()
     assert bottom <= window.statusBar().geometry().top()  # all of it on screen, not scrolled
+
+
+def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, paths):
+    window = open_window(qtbot, paths, (1280, 860))
+    window.tabs.setCurrentWidget(window.statistics_tab)
+    qtbot.wait(50)
+    table = window.statistics_tab.table
+    assert table.model().columnCount() >= 15  # the verdict-led table with all its figures
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    shown = visible_rect(table.viewport())  # what the tab lets show, not merely the table's size
+    assert shown.width() >= table.horizontalHeader().length(), (shown, table.width())
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 860)])
+def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
+    # A wide table once made the whole tab wider than the window: the verdict sentences ran off
+    # its right edge, their conclusions out of sight.
+    window = open_window(qtbot, paths, size)
+    tab = window.statistics_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.wait(50)
+    viewport = tab.verdicts.parentWidget().parentWidget()  # the scroll area's viewport
+    for label in (tab.verdicts, tab.warning, tab.footer):
+        right = label.mapTo(viewport, label.rect().topRight()).x()
+        assert right <= viewport.width(), (label.text()[:40], right, viewport.width())
+    table = tab.table
+    bottom_row = table.visualRect(table.model().index(table.model().rowCount() - 1, 0))
+    assert table.viewport().rect().contains(bottom_row)  # the scroll bar does not cover a row
+
+
+def test_the_signals_table_shows_every_horizon_at_the_default_size(qtbot, paths):
+    # Two-line headers keep the columns as narrow as their numbers: the follower's returns and
+    # their era ranks for every horizon fit without scrolling (the phase columns may not).
+    window = open_window(qtbot, paths, (1280, 860))
+    table = window.signals_tab.table
+    header = table.horizontalHeader()
+    titles = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+    last_rank = max(i for i, title in enumerate(titles) if title.startswith("Era rank"))
+    right = header.sectionViewportPosition(last_rank) + header.sectionSize(last_rank)
+    assert right <= table.viewport().width(), (right, table.viewport().width())
+    assert sum("\n" in title for title in titles) >= 8
 
 
 def test_the_splitter_handle_can_be_seen_and_grabbed(qtbot, paths):

@@ -34,6 +34,9 @@ NO_CYCLES_MESSAGE = "No halving cycles in the follower's history"
 READOUT_GAP_DAYS = 4.0
 Y_TITLES = ("Multiple of the halving-day price (log)", "Multiple of halving-day price", "Multiple")
 X_TITLES = ("Days since the halving",)
+#: The "now" label goes right of the current cycle's end while that end is within this share of
+#: the longest cycle (room for the label there), else left of and above it.
+NOW_LABEL_RIGHT_UNTIL = 0.75
 
 
 def format_multiple(ratio: float) -> str:
@@ -54,6 +57,13 @@ class CycleCurve:
     ratios: np.ndarray
     current: bool
     colour: str
+
+
+def legend_name(curve: CycleCurve) -> str:
+    """ "2020 halving", "2024 halving (current cycle)": the year names a cycle (halvings are
+    four years apart) and keeps the legend short enough for every cycle's entry to fit; the
+    full date is in the readout and the table."""
+    return f"{curve.halving[:4]} halving" + (" (current cycle)" if curve.current else "")
 
 
 def cycle_curves(result: AnalysisResult, theme: Theme) -> list[CycleCurve]:
@@ -261,9 +271,9 @@ class CyclesChart(QWidget):
         add_grid(plot, theme)
         self._items = []
         entries = []
-        for curve in self._curves:
+        for index, curve in enumerate(self._curves):
             width = theme.line_width * (2.2 if curve.current else 1.0)
-            name = f"{curve.halving} halving" + (" (current cycle)" if curve.current else "")
+            name = legend_name(curve)
             # Older cycles a little faded towards the background (opaque: crisp and fast).
             colour = QColor(curve.colour)
             if not curve.current:
@@ -272,8 +282,9 @@ class CyclesChart(QWidget):
                 plot, curve.days, curve.ratios, colour, width, name, z=20 if curve.current else 10
             )
             self._items.append(line.item)
-            # The current cycle is the one the reader compares: it is the last entry to go.
-            priority = 2 if curve.current else 0
+            # The current cycle is the one the reader compares: it is the last entry to go; of
+            # the older ones the oldest goes first, the latest complete cycle last.
+            priority = len(self._curves) if curve.current else index
             entries.append(LegendEntry(name, colour, width=width, priority=priority))
         self._strip.set_entries(entries, "halving day = ×1")
         self._label_current()
@@ -286,11 +297,15 @@ class CyclesChart(QWidget):
         if current is None:
             return
         day, ratio = float(current.days[-1]), float(current.ratios[-1])
-        # Left of and above its point: the current cycle ends near the right edge of the view.
+        last_day = max(float(c.days[-1]) for c in self._curves if c.days.size)
+        # Right of its point while the older cycles leave room there (the label's box must not
+        # cover the very curve it names); left of and above it once the current cycle is the
+        # longest and its end is at the right edge of the view.
+        room = day <= NOW_LABEL_RIGHT_UNTIL * last_day
         text = pg.TextItem(
             f"now {format_multiple(ratio)} · day {round(day):,}",
             color=current.colour,
-            anchor=(1, 1),
+            anchor=(-0.04, 0.5) if room else (1, 1),
             fill=pg.mkBrush(with_alpha(self._theme.background, 200)),
         )
         text.setFont(self._theme.font_of(0.9, bold=True))

@@ -31,20 +31,20 @@ BREAKOUT_FIRST = [
     Column("level", "Level", "The leader's price that set the new all-time high", "price"),
     Column(
         "prior_ath_date",
-        "Previous high",
+        "Previous\nhigh",
         "Day of the previous all-time high: the consolidation ran from there to the breakout",
         "date",
     ),
     Column(
         "gap_days",
-        "Days since",
+        "Days\nsince",
         "Calendar days between the previous all-time high and the breakout (how long the "
         "market went sideways)",
         "days",
     ),
     Column(
         "pct_above",
-        "Above old high",
+        "Above\nold high",
         "How far the breakout level is above the previous all-time high",
         "pct",
     ),
@@ -57,17 +57,17 @@ REGIME_TIP = (
     "Hover a row for the dates."
 )
 BREAKOUT_LAST = [
-    Column("regime_at_breakout", "Regime at breakout", REGIME_TIP, "text"),
+    Column("regime_at_breakout", "Regime at\nbreakout", REGIME_TIP, "text"),
     Column(
         "regime_end",
-        "Phase ended",
+        "Phase\nended",
         "How many days after the breakout the follower's phase ended; running: it has not "
         "ended yet",
         "text",
     ),
     Column(
         "days_to_follower_ath",
-        "Days to follower high",
+        "Days to\nfollower high",
         "Calendar days from the breakout until the follower set its next all-time high; empty "
         "if it has not yet",
         "days",
@@ -85,7 +85,7 @@ def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> l
     era = [
         Column(
             f"era_pct_{h}d",
-            f"Era rank {h} d",
+            f"Era rank\n{h} d",
             f"Where the follower's {h}-day return after this breakout ranks among the {h}-day "
             "returns from every day of its era (90% = better than 90% of those days)",
             "pct",
@@ -95,7 +95,7 @@ def breakout_columns(horizons: Sequence[int], bull_share: float = math.nan) -> l
     forward = [
         Column(
             f"fwd_{h}d",
-            f"Follower {h} d",
+            f"Follower\n{h} d",
             f"The follower's return from the breakout day to {h} calendar days later; empty "
             "where its history does not reach that far. Hover a cell for the best and worst "
             "close in between.",
@@ -166,14 +166,14 @@ def present(columns: Sequence[Column], frame: pd.DataFrame | None) -> list[Colum
 SUMMARY_COLUMNS = [
     Column(
         "horizon",
-        "Horizon (days)",
+        "Horizon\n(days)",
         "Days after each breakout over which the follower's return is measured",
         "int",
     ),
     Column("n_events", "Events", "Breakouts with enough follower history for this horizon", "int"),
     Column(
         "geo_mean",
-        "Geo. mean",
+        "Geo.\nmean",
         "The typical compounded return after a breakout: exp(mean log return) - 1, which one "
         "huge outlier cannot own the way it owns the plain mean",
         "return",
@@ -181,14 +181,14 @@ SUMMARY_COLUMNS = [
     Column("median", "Median", "Middle follower return after the breakouts", "return"),
     Column(
         "era_base_geo_mean",
-        "Era base",
+        "Era\nbase",
         "The same geometric mean from every day within the era of each breakout (Settings → "
         "base-rate era): what the follower did anyway at that time",
         "return",
     ),
     Column(
         "ci_text",
-        "95% interval",
+        "95%\ninterval",
         "The breakouts' return as a multiple of their era's, with 95% confidence (×1.00 = "
         "no better than the era)",
         "text",
@@ -199,17 +199,20 @@ SUMMARY_COLUMNS = [
     ),
     Column(
         "base_mean",
-        "Base mean",
+        "Base\nmean",
         "Average return over the same horizon from every day of "
         "the follower's history (the base rate)",
         "return",
     ),
     Column(
-        "base_median", "Base median", "Middle return over the same horizon from every day", "return"
+        "base_median",
+        "Base\nmedian",
+        "Middle return over the same horizon from every day",
+        "return",
     ),
     Column(
         "base_share_positive",
-        "Base positive",
+        "Base\npositive",
         "Share of all days after which the follower was up over the horizon",
         "pct",
     ),
@@ -222,19 +225,19 @@ SUMMARY_COLUMNS = [
     ),
     Column(
         "p_adjusted",
-        "p (Holm)",
+        "p\n(Holm)",
         "The p-value adjusted (Holm) for testing every horizon at once; the verdict uses this one",
         "pvalue",
     ),
     Column(
         "p_leave_one_out_max",
-        "Worst leave-one-out p",
+        "Worst leave-\none-out p",
         "The largest p-value with one breakout left out: large means the result rests on one event",
         "pvalue",
     ),
     Column(
         "fragile_event",
-        "Rests on",
+        "Rests\non",
         "The breakout whose removal weakens the result most (the leave-one-out p above)",
         "date",
     ),

@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QTableView
 
 from app.formatting import is_missing
-from widgets.tables.models import RAW_ROLE, DataFrameModel
+from widgets.tables.models import RAW_ROLE, DataFrameModel, one_line
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -46,7 +46,8 @@ def table_cells(view: QTableView, rows: Sequence[int] | None = None) -> list[lis
         if not header.isSectionHidden(header.logicalIndex(visual))
     ]
     wanted = range(model.rowCount()) if rows is None else rows
-    lines = [[str(model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) or "") for c in columns]]
+    titles = (model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in columns)
+    lines = [[one_line(str(title or "")) for title in titles]]
     for row in wanted:
         lines.append([str(model.index(row, c).data(DISPLAY) or "") for c in columns])
     return lines

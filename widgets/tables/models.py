@@ -55,6 +55,12 @@ class Column:
     empty: str = ""  # the text of a missing value
 
 
+def one_line(title: str) -> str:
+    """A header title on one line: a title may break in two ("Base\\nmedian", "leave-\\none")
+    so that its column is no wider than its numbers, but copied text and files want one line."""
+    return title.replace("-\n", "-").replace("\n", " ")
+
+
 def format_value(value: Any, kind: str) -> str:
     """The text of a cell (app.formatting's styles); empty when the value is missing."""
     if is_missing(value):

@@ -4,7 +4,9 @@ markets move together (the correlation by year and the lead-lag scan).
 The verdict sentences lead, in a larger font: they are the answer, the table is the evidence.
 The summary table shows only the columns the analysis produced (an older result, or one without
 era pools, simply has fewer). The tables are exactly as tall as their rows; the whole tab
-scrolls when the window is too short, so nothing is ever clipped.
+scrolls up and down when the window is too short, so nothing is ever clipped. It never scrolls
+sideways: the sentences wrap at the width the reader sees, and a table wider than that scrolls
+on its own (the verdicts once ran off the right edge, their conclusions out of sight).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -73,6 +75,7 @@ class StatisticsTab(EmptyOr):
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         self.set_content(scroll)
@@ -150,14 +153,31 @@ def _lead_lag_chart(parent: QWidget) -> LeadLagChart:
 
 
 def fit_rows(view: QTableView) -> None:
-    """Make `view` exactly as large as its header, columns and rows (no inner scroll bars).
-
-    Its minimum width is its content's, so on a narrow window the tab scrolls instead of the
-    table clipping a column.
+    """Make `view` exactly as tall as its header and rows (no inner vertical scroll bar), plus
+    its horizontal scroll bar when its columns are wider than it; refitted on every resize.
     """
     view.resizeColumnsToContents()
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    if not isinstance(view.property("fit-rows"), _RefitOnResize):
+        refit = _RefitOnResize(view)
+        view.setProperty("fit-rows", refit)
+        view.installEventFilter(refit)
+    _fit_height(view)
+
+
+def _fit_height(view: QTableView) -> None:
     frame = 2 * view.frameWidth()
     rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
-    view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
-    view.setMinimumWidth(view.horizontalHeader().length() + frame)
+    height = view.horizontalHeader().height() + rows + frame
+    if view.horizontalHeader().length() > view.width() - frame:
+        height += view.horizontalScrollBar().sizeHint().height()
+    view.setFixedHeight(height)
+
+
+class _RefitOnResize(QObject):
+    """Refits a table's height when its width changes (its scroll bar comes or goes)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QTableView):
+            _fit_height(watched)
+        return False

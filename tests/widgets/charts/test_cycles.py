@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
@@ -37,7 +38,7 @@ def test_one_curve_per_cycle_with_the_current_one_emphasised(chart, result):
     assert widths[result.current_cycle] > 1.5 * max(others)
     assert current[0].colour == chart.theme().css(chart.theme().current_cycle)
     labels = chart.legend_strip().shown()
-    assert any("(current cycle)" in text and result.current_cycle in text for text in labels)
+    assert any("(current cycle)" in text and result.current_cycle[:4] in text for text in labels)
 
 
 def test_y_axis_is_logarithmic(chart):
@@ -91,7 +92,7 @@ def test_the_chart_is_readable_at_the_cycles_tab_size(qtbot, result, size):
     assert title is not None and inside(title, axis.sceneBoundingRect().adjusted(-6, 0, 0, 0))
     strip = chart.legend_strip()
     current = next(c for c in chart.curves() if c.current)
-    assert f"{current.halving} halving (current cycle)" in strip.shown()
+    assert f"{current.halving[:4]} halving (current cycle)" in strip.shown()
     assert not strip.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
     label = chart.now_label()
     assert label is not None
@@ -100,3 +101,49 @@ def test_the_chart_is_readable_at_the_cycles_tab_size(qtbot, result, size):
     labels = tick_labels(axis)
     assert len(labels) >= 3, labels
     assert not overlaps([*labels, (title, "title")])
+
+
+def _four_cycles(result):
+    """Four cycles shaped like Bitcoin's: older ones long and high, the current one a hump that
+    fell back to about where it started."""
+    import pandas as pd
+
+    def cycle(days: int, peak: float, end: float) -> pd.Series:
+        t = np.arange(days, dtype=float)
+        hump = peak * np.sin(np.pi * np.minimum(t / (0.8 * days), 1.0))
+        return pd.Series(np.exp(hump + end * t / days), index=t.astype(int))
+
+    curves = {
+        "2012-11-28": cycle(1319, 4.0, 1.0),
+        "2016-07-09": cycle(1402, 3.0, 0.8),
+        "2020-05-11": cycle(1440, 2.0, 0.5),
+        "2024-04-20": cycle(682, 0.6, 0.05),
+    }
+    return dataclasses.replace(result, cycle_curves=curves, current_cycle="2024-04-20")
+
+
+@pytest.mark.parametrize("size", [(770, 330), (600, 300)])
+def test_every_cycle_has_a_legend_entry_and_the_now_label_covers_no_curve_point(
+    qtbot, result, size
+):
+    from PySide6.QtCore import QPointF
+
+    chart = show_with_result(qtbot, CyclesChart(), _four_cycles(result), size)
+    strip = chart.legend_strip()
+    names = ["2012 halving", "2016 halving", "2020 halving", "2024 halving (current cycle)"]
+    if size[0] >= 770:  # the Cycles tab at the default window size: every curve named
+        assert strip.shown() == names and strip.hidden() == []
+    else:  # narrower: the oldest cycle's entry goes first, named in the strip's tooltip
+        assert strip.hidden() in ([], names[:1]) and names[0] in strip.toolTip()
+        assert strip.shown() == [n for n in names if n not in strip.hidden()]
+    chart.graphics_view().grab()  # a TextItem places itself when it is painted
+    label = chart.now_label()
+    box = label.textItem.sceneBoundingRect()
+    current = next(c for c in chart.curves() if c.current)
+    vb = chart.plot().vb
+    covered = [
+        int(day)
+        for day, ratio in zip(current.days, current.ratios, strict=True)
+        if box.contains(vb.mapViewToScene(QPointF(day, float(np.log10(ratio)))))
+    ]
+    assert covered == [], f"the label hides days {covered[:3]}…{covered[-3:]} of the cycle"

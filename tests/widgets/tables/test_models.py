@@ -22,6 +22,7 @@ from widgets.tables.models import (
     SORT_ROLE,
     DataFrameModel,
     format_value,
+    one_line,
     return_colors,
     sorting_proxy,
 )
@@ -247,7 +248,7 @@ def test_regime_at_breakout_reads_kind_days_and_return_and_when_it_ended():
     model.set_frame(cols.breakout_frame(frame), cols.breakout_row_tips(frame, (30,)))
     fields = [c.field for c in model.columns]
     regime, ended = fields.index("regime_at_breakout"), fields.index("regime_end")
-    assert model.columns[regime].title == "Regime at breakout"
+    assert one_line(model.columns[regime].title) == "Regime at breakout"
     texts = [(model.index(r, regime).data(), model.index(r, ended).data()) for r in range(3)]
     assert texts == [
         ("bull, 699 d, +404%", "360 d later"),

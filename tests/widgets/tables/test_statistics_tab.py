@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from app.signals.correlation import lead_lag_note
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE
 from tests.widgets.result_factory import make_result
+from widgets.tables.copying import table_cells
+from widgets.tables.models import one_line
 from widgets.tables.statistics_tab import StatisticsTab
 from widgets.tables.tabs import SignalsTab
 
@@ -25,7 +27,7 @@ def result():
 
 def _titles(model) -> list[str]:
     horizontal = Qt.Orientation.Horizontal
-    return [model.headerData(c, horizontal) for c in range(model.columnCount())]
+    return [one_line(model.headerData(c, horizontal)) for c in range(model.columnCount())]
 
 
 def _tab(qtbot, result, size=(1024, 700)) -> StatisticsTab:
@@ -132,3 +134,14 @@ def test_signals_show_era_ranks_only_when_the_result_has_them(qtbot, result):
     titles = _titles(tab.model)
     assert "Era rank 90 d" in titles and "Era rank 30 d" not in titles
     assert tab.model.index(0, titles.index("Era rank 90 d")).data() == "90.0%"
+
+
+def test_two_line_headers_copy_as_one_line_titles(qtbot, result):
+    # Headers break in two to keep the table within the window; copied text keeps one line.
+    tab = _tab(qtbot, result)
+    horizontal = Qt.Orientation.Horizontal
+    shown = [tab.model.headerData(c, horizontal) for c in range(tab.model.columnCount())]
+    assert "Base\nmedian" in shown and "Worst leave-\none-out p" in shown
+    header = table_cells(tab.table)[0]
+    assert "Base median" in header and "Worst leave-one-out p" in header
+    assert not any("\n" in title for title in header)
