@@ -7,30 +7,38 @@ so the signals never import the analysis; app.analysis re-exports the name for i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from app.config import SETTINGS
 from app.signals.regimes import RegimeRule
 
 if TYPE_CHECKING:
     from app.config import Settings
 
 
+def default_of(param: str) -> Any:
+    """The default of the setting that feeds analysis parameter `param` (app.config's table is
+    the one place a default is written)."""
+    return next(row.default for row in SETTINGS if (row.param or row.name) == param)
+
+
 @dataclass(frozen=True)
 class AnalysisParams:
     """The analysis settings, detached from the settings file."""
 
-    basis: str = "close"  # or "high"; bars without a high use their close
-    min_gap_days: int = 365
-    horizons: tuple[int, ...] = (30, 90, 180, 365)
-    headline_horizon: int = 90
-    non_overlapping: bool = False
-    era_days: int = 730
-    corr_window: int = 90
-    vol_window: int = 30
+    # Names and types only: each default (and range, label, help) is the settings table's.
+    basis: str = default_of("basis")  # or "high"; bars without a high use their close
+    min_gap_days: int = default_of("min_gap_days")
+    horizons: tuple[int, ...] = default_of("horizons")
+    headline_horizon: int = default_of("headline_horizon")
+    non_overlapping: bool = default_of("non_overlapping")
+    era_days: int = default_of("era_days")
+    corr_window: int = default_of("corr_window")
+    vol_window: int = default_of("vol_window")
     leader_regime: RegimeRule = field(default_factory=RegimeRule)
     follower_regime: RegimeRule = field(default_factory=RegimeRule)
-    bootstrap_draws: int = 10_000
-    seed: int = 20_240_420
+    bootstrap_draws: int = default_of("bootstrap_draws")
+    seed: int = default_of("seed")
     leader_trades_every_day: bool = False
     follower_trades_every_day: bool = True
 

@@ -32,7 +32,7 @@ ends on or after it and starts before it (a peak day is the last day of its bull
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,16 +46,25 @@ REGIME_COLUMNS = ("start", "end", "kind", "return")
 _FIRST_WINDOW = 256
 
 
+def _default_of(param: str) -> Any:
+    """The default of the per-instrument setting that feeds `param` (app.config's table)."""
+    from app.config import INSTRUMENT_SETTINGS
+
+    return next(row.default for row in INSTRUMENT_SETTINGS if (row.param or row.name) == param)
+
+
 @dataclass(frozen=True)
 class RegimeRule:
     """How bull and bear phases of one instrument are dated."""
 
-    bull: float = 0.20
-    bear: float = 0.20
-    censor_days: int = 180
-    min_cycle_days: int = 480
-    min_phase_days: int = 120
-    min_phase_move: float = 0.20
+    # Names and types only: each default (and range, label, help) is the settings table's
+    # (app.config.InstrumentSettings; Bitcoin markets get their own defaults there).
+    bull: float = _default_of("bull")
+    bear: float = _default_of("bear")
+    censor_days: int = _default_of("censor_days")
+    min_cycle_days: int = _default_of("min_cycle_days")
+    min_phase_days: int = _default_of("min_phase_days")
+    min_phase_move: float = _default_of("min_phase_move")
 
 
 def _check_threshold(name: str, value: float) -> None:
