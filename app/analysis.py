@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from app.config import KeyDate
-    from app.signals.parts import Bars
+    from app.signals.cycles import Cycles
+    from app.signals.parts import Bars, EventStudy, Part, RegimeParts
 
 __all__ = [
     "PARTS",
@@ -152,23 +153,33 @@ def run_analysis(
     validate_params(params)
     lead, foll = Bars.of(leader, "leader"), Bars.of(follower, "follower")
     timings: dict[str, float] = {}
-    notes: list[str] = []
     with beyond_float_range_is_missing():
-        parts = _run_parts(
-            lead, foll, params, (leader_key, follower_key), key_dates, timings, notes
-        )
-    return AnalysisResult(
-        leader_key=leader_key,
-        follower_key=follower_key,
-        params=params,
-        leader=leader,
-        follower=follower,
-        key_dates=tuple(key_dates),
-        seed=params.seed,
-        timings=timings,
-        notes=tuple(notes),
-        **parts,
-    )
+        parts = _run_parts(lead, foll, params, (leader_key, follower_key), key_dates, timings)
+    return _assemble(parts, (leader_key, leader), (follower_key, follower), params, key_dates)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What each part returned, in the order they ran (each with its own notes)."""
+
+    breakouts: Part[pd.DataFrame]
+    leader_ath: pd.Series
+    event_study: Part[EventStudy]
+    regimes: Part[RegimeParts]
+    correlation: Part[pd.Series]
+    correlation_by_year: Part[pd.DataFrame]
+    lead_lag: Part[pd.DataFrame]
+    cycles: Part[Cycles]
+    leader_vol: Part[tuple[pd.Series, float]]
+    follower_vol: Part[tuple[pd.Series, float]]
+    leader_state: LeaderState
+    timings: dict[str, float]
+
+    def notes(self) -> tuple[str, ...]:
+        parts: tuple[Part[Any], ...] = (self.breakouts, self.event_study, self.regimes)
+        parts += (self.correlation, self.correlation_by_year, self.lead_lag, self.cycles)
+        parts += (self.leader_vol, self.follower_vol)
+        return tuple(note for part in parts for note in part.notes)
 
 
 def _run_parts(
@@ -178,63 +189,99 @@ def _run_parts(
     keys: tuple[str, str],
     key_dates: tuple[KeyDate, ...],
     timings: dict[str, float],
-    notes: list[str],
-) -> dict[str, Any]:
-    """Each part in turn, timed; returns the AnalysisResult fields they produce."""
+) -> _Parts:
+    """Each part in turn, timed (PARTS); none changes another's output."""
     from app.signals import parts as p
-    from app.signals.breakouts import basis_values, find_breakouts, running_high
 
-    out: dict[str, Any] = {}
     with _timed(timings, "breakouts"):
-        values = basis_values(lead.close, lead.high, params.basis)
-        breakouts = find_breakouts(lead.days, values, params.min_gap_days)
-        out["leader_ath"] = p.dated_series(lead.days, running_high(values), "ath")
-        notes += p.breakout_notes(lead, breakouts, params)
+        breakouts, values, ath = p.breakouts_part(lead, params)
     with _timed(timings, "event_study"):
-        out["summary"], days_to_ath = p.event_study_part(breakouts, foll, params, notes)
+        study = p.event_study_part(breakouts.value, foll, params)
     with _timed(timings, "regimes"):
-        regimes = p.regimes_part(lead, foll, breakouts, params, keys, notes)
-        out["leader_regimes"], out["follower_regimes"] = regimes.leader, regimes.follower
-        out["breakouts"] = _with_phase_columns(breakouts, regimes.at_breakouts, days_to_ath)
-        out["follower_bull_share"] = regimes.follower_bull_share
+        regimes = p.regimes_part(lead, foll, breakouts.value, params, keys)
     with _timed(timings, "correlation"):
-        out["correlation"] = p.correlation_part(lead, foll, params.corr_window, notes)
-        out["correlation_by_year"] = p.correlation_by_year_part(lead, foll, notes)
+        correlation = p.correlation_part(lead, foll, params.corr_window)
+        by_year = p.correlation_by_year_part(lead, foll)
     with _timed(timings, "lead_lag"):
-        out["lead_lag"] = p.lead_lag_part(lead, foll, notes)
+        lead_lag = p.lead_lag_part(lead, foll)
     with _timed(timings, "cycles"):
-        cycles = p.cycles_part(foll, key_dates, notes)
-        out.update(cycles=cycles.table, cycle_curves=cycles.curves, current_cycle=cycles.current)
+        cycles = p.cycles_part(foll, key_dates)
     with _timed(timings, "volatility"):
-        out.update(_volatility_fields(lead, foll, params, keys, notes))
+        volatility = _volatility_parts(lead, foll, params, keys)
     with _timed(timings, "state"):
-        out["leader_state"] = leader_state(lead.days, values, lead.close)
-    return out
+        state = leader_state(lead.days, values, lead.close)
+    return _Parts(
+        breakouts, ath, study, regimes, correlation, by_year, lead_lag, cycles, *volatility,
+        state, timings,
+    )  # fmt: skip
 
 
-def _with_phase_columns(
-    breakouts: pd.DataFrame, at_breakouts: pd.DataFrame, days_to_ath: np.ndarray
+def _volatility_parts(
+    lead: Bars, foll: Bars, params: AnalysisParams, keys: tuple[str, str]
+) -> tuple[Part[tuple[pd.Series, float]], Part[tuple[pd.Series, float]]]:
+    """Both markets' rolling volatility and its latest percentile."""
+    from app.signals.parts import volatility_part
+
+    window = params.vol_window
+    return (
+        volatility_part(lead, window, params.leader_trades_every_day, keys[0]),
+        volatility_part(foll, window, params.follower_trades_every_day, keys[1]),
+    )
+
+
+def _assemble(
+    parts: _Parts,
+    leader: tuple[str, pd.DataFrame],
+    follower: tuple[str, pd.DataFrame],
+    params: AnalysisParams,
+    key_dates: tuple[KeyDate, ...],
+) -> AnalysisResult:
+    """The one place the result is put together from the parts' typed values."""
+    study, regimes, cycles = parts.event_study.value, parts.regimes.value, parts.cycles.value
+    (leader_vol, leader_pct), (follower_vol, follower_pct) = (
+        parts.leader_vol.value, parts.follower_vol.value
+    )  # fmt: skip
+    return AnalysisResult(
+        leader_key=leader[0],
+        follower_key=follower[0],
+        params=params,
+        leader=leader[1],
+        follower=follower[1],
+        leader_ath=parts.leader_ath,
+        breakouts=_breakout_table(parts.breakouts.value, study, regimes),
+        summary=study.summary,
+        leader_regimes=regimes.leader,
+        follower_regimes=regimes.follower,
+        follower_bull_share=regimes.follower_bull_share,
+        correlation=parts.correlation.value,
+        correlation_by_year=parts.correlation_by_year.value,
+        lead_lag=parts.lead_lag.value,
+        cycles=cycles.table,
+        cycle_curves=cycles.curves,
+        current_cycle=cycles.current,
+        leader_vol=leader_vol,
+        follower_vol=follower_vol,
+        leader_vol_pct=leader_pct,
+        follower_vol_pct=follower_pct,
+        leader_state=parts.leader_state,
+        key_dates=tuple(key_dates),
+        seed=params.seed,
+        timings=parts.timings,
+        notes=parts.notes(),
+    )
+
+
+def _breakout_table(
+    breakouts: pd.DataFrame, study: EventStudy, regimes: RegimeParts
 ) -> pd.DataFrame:
-    """The breakouts table with the follower's phase on each breakout day and the days until
-    the follower's next all-time high (the columns AnalysisResult documents after era_pct)."""
-    for column in at_breakouts.columns:
-        breakouts[column] = at_breakouts[column].to_numpy()
-    breakouts["days_to_follower_ath"] = days_to_ath
-    return breakouts
+    """The breakouts with the event study's columns, the follower's phase on each breakout
+    day and the days until the follower's next all-time high (AnalysisResult's order)."""
+    import pandas as pd
 
-
-def _volatility_fields(
-    lead: Bars, foll: Bars, params: AnalysisParams, keys: tuple[str, str], notes: list[str]
-) -> dict[str, Any]:
-    """leader_vol, leader_vol_pct, follower_vol and follower_vol_pct."""
-    from app.signals import parts as p
-
-    out: dict[str, Any] = {}
-    for role, bars, key in (("leader", lead, keys[0]), ("follower", foll, keys[1])):
-        every_day = getattr(params, f"{role}_trades_every_day")
-        vol, pct = p.volatility_part(bars, params.vol_window, every_day, key, notes)
-        out[f"{role}_vol"], out[f"{role}_vol_pct"] = vol, pct
-    return out
+    phase = regimes.at_breakouts.set_axis(breakouts.index)
+    table = pd.concat([breakouts, study.columns, phase], axis=1)
+    table["days_to_follower_ath"] = study.days_to_follower_ath
+    return table
 
 
 @contextmanager

@@ -93,11 +93,10 @@ def pair_params(settings: Settings, leader: str, follower: str, horizon: int) ->
 
 
 def leader_breakouts(leader: Bars, params: AnalysisParams) -> pd.DataFrame:
-    """The leader's breakouts, found as run_analysis finds them (its "breakouts" part)."""
-    from app.signals.breakouts import basis_values, find_breakouts
+    """The leader's breakouts: run_analysis's own "breakouts" part."""
+    from app.signals.parts import breakouts_part
 
-    values = basis_values(leader.close, leader.high, params.basis)
-    return find_breakouts(leader.days, values, params.min_gap_days)
+    return breakouts_part(leader, params)[0].value
 
 
 def pair_cell(
@@ -115,7 +114,7 @@ def pair_cell(
     """
     from app.signals.parts import event_study_part
 
-    summary, _ = event_study_part(breakouts.copy(), follower, params, [])
+    summary = event_study_part(breakouts, follower, params).value.summary
     return cell_from_summary(keys, len(breakouts), summary, params.headline_horizon)
 
 

@@ -143,7 +143,7 @@ def running_regime(key: str, rung: Bars, settings: Settings) -> dict[str, Any]:
 
     params = AnalysisParams.from_settings(dataclasses.replace(settings, leader=key))
     no_events = find_breakouts(rung.days[:0], rung.close[:0], settings.min_gap_days)
-    phases = regimes_part(rung, rung, no_events, params, (key, key), []).leader
+    phases = regimes_part(rung, rung, no_events, params, (key, key)).value.leader
     if phases.empty:
         return {}
     start_day = int(phases["start"].to_numpy(dtype="datetime64[D]").astype(np.int64)[-1])
@@ -160,7 +160,7 @@ def _volatility_fields(key: str, rung: Bars, settings: Settings) -> dict[str, An
     from app.signals.parts import volatility_part
 
     every_day = parse_key(key).trades_every_day
-    vol, pct = volatility_part(rung, settings.vol_window, every_day, key, [])
+    vol, pct = volatility_part(rung, settings.vol_window, every_day, key).value
     if vol.empty:
         return {}
     return {"volatility": float(vol.iloc[-1]), "volatility_pct": pct}

@@ -1,14 +1,15 @@
 """The parts of one analysis run, each turning arrays into the frames AnalysisResult documents.
 
-`app.analysis.run_analysis` times these one by one. Each part appends a plain-language note
-when its output comes out empty, so the user sees why (too little data, no overlap) instead of
-a blank chart.
+`app.analysis.run_analysis` times these one by one and assembles the result from what they
+return. Each part returns a `Part`: its own typed value and the plain-language notes that say
+why it came out empty (too little data, no overlap), so the user sees a reason instead of a
+blank chart. No part changes its inputs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
@@ -23,6 +24,29 @@ if TYPE_CHECKING:
     from app.signals.params import AnalysisParams
 
 LEAD_LAG_WEEKS = 12
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """What one part of the analysis returns: its value and why it is empty, if it is."""
+
+    value: T
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventStudy:
+    """The event study's share of the result.
+
+    summary: one row per horizon (app.signals.event_study). columns: per breakout (same order
+    as the breakouts table) fwd/best/worst_{h}d for each horizon, era_pct_{h}d for each
+    horizon, then rough_data. days_to_follower_ath: per breakout, NaN when none yet.
+    """
+
+    summary: pd.DataFrame
+    columns: pd.DataFrame
+    days_to_follower_ath: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,19 @@ def event_days_of(breakouts: pd.DataFrame) -> np.ndarray:
     return seconds // EPOCH_DAY_SECONDS
 
 
+def breakouts_part(
+    lead: Bars, params: AnalysisParams
+) -> tuple[Part[pd.DataFrame], np.ndarray, pd.Series]:
+    """The leader's breakouts, with the basis values that set its records and its running
+    all-time high (dated), which the leader's state and chart need."""
+    from app.signals.breakouts import basis_values, find_breakouts, running_high
+
+    values = basis_values(lead.close, lead.high, params.basis)
+    breakouts = find_breakouts(lead.days, values, params.min_gap_days)
+    ath = dated_series(lead.days, running_high(values), "ath")
+    return Part(breakouts, tuple(breakout_notes(lead, breakouts, params))), values, ath
+
+
 def breakout_notes(lead: Bars, breakouts: pd.DataFrame, params: AnalysisParams) -> list[str]:
     """Why the breakout table is empty, if it is."""
     if lead.days.size == 0:
@@ -79,33 +116,36 @@ def breakout_notes(lead: Bars, breakouts: pd.DataFrame, params: AnalysisParams) 
 
 
 def event_study_part(
-    breakouts: pd.DataFrame, foll: Bars, params: AnalysisParams, notes: list[str]
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Add per-horizon fwd/best/worst and era_pct columns, then rough_data; return the
-    summary and the days to the follower's next all-time high."""
+    breakouts: pd.DataFrame, foll: Bars, params: AnalysisParams
+) -> Part[EventStudy]:
+    """Per horizon the follower's forward returns after each breakout and the event study;
+    per breakout its era percentiles, the rough-data mark and the days to the follower's
+    next all-time high (see EventStudy)."""
+    import pandas as pd
+
     from app.signals.event_study import NullSettings, study_horizon, summary_frame, summary_rows
     from app.signals.forward import days_to_next_record, forward_returns
 
     event_days = event_days_of(breakouts)
-    if foll.days.size == 0:
-        notes.append("The follower has no bars: the event study is empty.")
+    notes = ["The follower has no bars: the event study is empty."] if not foll.days.size else []
     null = NullSettings(params.era_days, params.bootstrap_draws, params.seed)
-    studies, era_pct = [], {}
+    studies, columns, era_pct = [], {}, {}
     longest = np.full(event_days.size, np.nan)  # the longest horizon each event has data for
     for h in params.horizons:
         fr = forward_returns(event_days, foll.days, foll.close, h)
-        breakouts[f"fwd_{h}d"], breakouts[f"best_{h}d"] = fr.fwd, fr.best
-        breakouts[f"worst_{h}d"] = fr.worst
+        columns.update({f"fwd_{h}d": fr.fwd, f"best_{h}d": fr.best, f"worst_{h}d": fr.worst})
         has_data = ~np.isnan(fr.fwd)
         longest[has_data] = np.fmax(longest[has_data], h)
         used = _used_events(event_days, has_data, h, params.non_overlapping, notes)
         studies.append(study_horizon(h, event_days, fr.fwd, used, (foll.days, foll.close), null))
         era_pct[f"era_pct_{h}d"] = studies[-1].era_pct
-    for name, values in era_pct.items():
-        breakouts[name] = values
-    breakouts["rough_data"] = _rough_data(event_days, longest, foll, params)
-    summary = summary_frame(summary_rows(studies))
-    return summary, days_to_next_record(event_days, foll.days, foll.close)
+    columns.update(era_pct, rough_data=_rough_data(event_days, longest, foll, params))
+    study = EventStudy(
+        summary=summary_frame(summary_rows(studies)),
+        columns=pd.DataFrame(columns, index=breakouts.index),
+        days_to_follower_ath=days_to_next_record(event_days, foll.days, foll.close),
+    )
+    return Part(study, tuple(notes))
 
 
 def _used_events(
@@ -152,12 +192,11 @@ def regimes_part(
     breakouts: pd.DataFrame,
     params: AnalysisParams,
     keys: tuple[str, str],
-    notes: list[str],
-) -> RegimeParts:
+) -> Part[RegimeParts]:
     """Leader and follower phases (censored), and the follower's phase at each breakout."""
     from app.signals.regimes import bull_share, phases_of, regime_at, regime_frame
 
-    phases = {}
+    phases, notes = {}, []
     for role, bars, rule, key in (
         ("leader", lead, params.leader_regime, keys[0]),
         ("follower", foll, params.follower_regime, keys[1]),
@@ -168,53 +207,57 @@ def regimes_part(
                 f"{key} never rose {rule.bull:.0%} or fell {rule.bear:.0%}: no bull or bear "
                 "phase can be dated."
             )
-    return RegimeParts(
+    regimes = RegimeParts(
         leader=regime_frame(lead.days, lead.close, phases["leader"]),
         follower=regime_frame(foll.days, foll.close, phases["follower"]),
         at_breakouts=regime_at(event_days_of(breakouts), foll.days, foll.close, phases["follower"]),
         follower_bull_share=bull_share(phases["follower"]),
     )
+    return Part(regimes, tuple(notes))
 
 
-def correlation_part(lead: Bars, foll: Bars, window: int, notes: list[str]) -> pd.Series:
+def correlation_part(lead: Bars, foll: Bars, window: int) -> Part[pd.Series]:
     """Rolling correlation of daily log returns on common dates, dated by the window's end."""
     from app.signals.correlation import aligned_log_returns, rolling_correlation
 
     days, rl, rf = aligned_log_returns(lead.days, lead.close, foll.days, foll.close)
     values = rolling_correlation(rl, rf, window)
     if values.size == 0:
-        notes.append(
+        note = (
             f"No rolling correlation: it needs {window} daily returns on dates both markets "
             f"traded, and they share {days.size}."
         )
-        return dated_series(days[:0], values, "correlation")
-    return dated_series(days[window - 1 :], values, "correlation")
+        return Part(dated_series(days[:0], values, "correlation"), (note,))
+    return Part(dated_series(days[window - 1 :], values, "correlation"))
 
 
-def correlation_by_year_part(lead: Bars, foll: Bars, notes: list[str]) -> pd.DataFrame:
+def correlation_by_year_part(lead: Bars, foll: Bars) -> Part[pd.DataFrame]:
     """Correlation of daily log returns per calendar year and over the whole history."""
     from app.signals.correlation import correlation_by_year
 
     table = correlation_by_year(lead.days, lead.close, foll.days, foll.close)
     if table["corr"].isna().all():
-        notes.append(
+        note = (
             "No correlation by year: no year has 3 daily returns on dates both markets traded "
             "with both markets moving."
         )
-    return table
+        return Part(table, (note,))
+    return Part(table)
 
 
-def lead_lag_part(lead: Bars, foll: Bars, notes: list[str]) -> pd.DataFrame:
+def lead_lag_part(lead: Bars, foll: Bars) -> Part[pd.DataFrame]:
     """The weekly lead-lag scan for lags -12..12."""
     from app.signals.correlation import lead_lag
 
     table = lead_lag(lead.days, lead.close, foll.days, foll.close, LEAD_LAG_WEEKS)
     if table["corr"].isna().all():
-        notes.append("No lead-lag scan: the two markets share fewer than 3 weekly returns.")
-    return table
+        return Part(
+            table, ("No lead-lag scan: the two markets share fewer than 3 weekly returns.",)
+        )
+    return Part(table)
 
 
-def cycles_part(foll: Bars, key_dates: tuple[KeyDate, ...], notes: list[str]) -> Cycles:
+def cycles_part(foll: Bars, key_dates: tuple[KeyDate, ...]) -> Part[Cycles]:
     """Halving cycles of the follower from the key dates of kind "halving"."""
     import datetime as dt
 
@@ -227,23 +270,24 @@ def cycles_part(foll: Bars, key_dates: tuple[KeyDate, ...], notes: list[str]) ->
     )
     cycles = halving_cycles(foll.days, foll.close, halving_days)
     if not halvings:
-        notes.append("No halving cycles: there are no key dates of kind halving.")
-    elif cycles.table.empty:
-        notes.append("No halving cycles: no halving falls within the follower's history.")
-    return cycles
+        return Part(cycles, ("No halving cycles: there are no key dates of kind halving.",))
+    if cycles.table.empty:
+        return Part(cycles, ("No halving cycles: no halving falls within the follower's history.",))
+    return Part(cycles)
 
 
 def volatility_part(
-    bars: Bars, window: int, every_day: bool, key: str, notes: list[str]
-) -> tuple[pd.Series, float]:
+    bars: Bars, window: int, every_day: bool, key: str
+) -> Part[tuple[pd.Series, float]]:
     """Rolling annualised volatility (dated by the window's last bar) and its percentile."""
     from app.signals.volatility import latest_percentile, rolling_volatility
 
     values = rolling_volatility(bars.close, window, every_day)
+    notes: tuple[str, ...] = ()
     if values.size == 0:
-        notes.append(
+        notes = (
             f"No volatility for {key}: it needs {window} daily returns and has "
-            f"{max(bars.days.size - 1, 0)}."
+            f"{max(bars.days.size - 1, 0)}.",
         )
     days = bars.days[window:] if values.size else bars.days[:0]
-    return dated_series(days, values, "volatility"), latest_percentile(values)
+    return Part((dated_series(days, values, "volatility"), latest_percentile(values)), notes)
