@@ -16,9 +16,11 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-#: Top-level packages that never use Qt: the analysis, download and storage libraries.
+#: Top-level packages that never use Qt: Riskcurve's own app/ (import-linter keeps Qt out of
+#: it) and the analysis, download and storage libraries.
 NO_QT_PACKAGES = frozenset(
     {
+        "app",
         "ccxt",
         "certifi",
         "charset_normalizer",
