@@ -33,6 +33,10 @@ def _add_gui(commands: Any) -> None:
 
 def _run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
+        # First, so that numpy and app/ are spared PySide6's source scan too (widgets.import_scan).
+        from widgets.import_scan import skip_source_scan
+
+        skip_source_scan()
         from widgets.app import run_gui
     except ImportError as exc:  # a broken Qt install: say what is missing instead of a trace
         print(f"riskcurve: the desktop app cannot start ({exc})", file=sys.stderr)

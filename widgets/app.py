@@ -23,6 +23,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.paths import AppPaths
+from widgets.import_scan import skip_source_scan
 from widgets.theme import apply_theme, forced_theme
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ SCREENSHOT_TIMEOUT_S = 120
 
 def create_application() -> QApplication:
     """The QApplication (created once), with name, icon and theme."""
+    skip_source_scan()  # before the workers import pandas, yfinance and ccxt
     existing = QApplication.instance()
     if existing is not None and not isinstance(existing, QApplication):
         raise RuntimeError("a QCoreApplication without widgets already exists")

@@ -41,7 +41,10 @@ class TimeViewBox(pg.ViewBox):
     showAllRequested = Signal()
 
     def __init__(self, show_all_text: str = SHOW_ALL_TEXT, export_all: bool = True) -> None:
-        super().__init__(enableMenu=True)
+        # pyqtgraph's own menu (a ViewBoxMenu with its forms, ~10 ms a pane) is never shown:
+        # build none, and say the menu is enabled so a right click still reaches ours.
+        super().__init__(enableMenu=False)
+        self.state["enableMenu"] = True
         self.setMouseEnabled(x=True, y=False)
         self._context_menu: QMenu | None = None
         self._show_all_text = show_all_text
@@ -61,6 +64,13 @@ class TimeViewBox(pg.ViewBox):
 
     def raiseContextMenu(self, ev) -> None:
         self.context_menu().popup(ev.screenPos().toPoint())
+
+    def getMenu(self, ev) -> QMenu:
+        return self.context_menu()
+
+    def getContextMenus(self, event) -> list:
+        """Nothing to add to a child item's menu (pyqtgraph's would read its absent menu)."""
+        return []
 
 
 def make_plot(

@@ -51,9 +51,8 @@ class LeadLagChart(QWidget):
         layout.addWidget(self._view)
         # Built as the cycles chart is (a layout widget holding our own plot item): the legend
         # strip then goes away with the plot at exit.
-        self._plot = pg.PlotItem()
+        self._plot = pg.PlotItem(enableMenu=False)  # no menu forms built
         self._view.addItem(self._plot)
-        self._plot.setMenuEnabled(False)
         self._plot.hideButtons()
         self._plot.setMouseEnabled(x=False, y=False)
         self._strip = add_legend_strip(self._plot, self._theme)

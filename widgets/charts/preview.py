@@ -52,8 +52,7 @@ class PricePreview(QWidget):
         from widgets.charts.items import ValueAxisItem  # the chart stack's readable log ticks
 
         axes = {"bottom": pg.DateAxisItem(utcOffset=0), "left": ValueAxisItem()}
-        plot = pg.PlotItem(axisItems=axes)
-        plot.setMenuEnabled(False)
+        plot = pg.PlotItem(axisItems=axes, enableMenu=False)  # no menu forms built
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         plot.setLogMode(x=False, y=True)

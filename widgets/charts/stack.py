@@ -67,7 +67,7 @@ class ChartStack(TimeNavigation, QWidget):
             with the mouse elsewhere, the dates shown).
         rangeChanged(): the visible date range changed (pan, zoom, keys, resize, new result).
         viewRangeChanged(object, object): the same, with the first and last moment shown
-            (tz-naive pandas Timestamps).
+            (tz-naive pandas Timestamps), only while a result is shown.
         exportPaneRequested(int): a pane's context menu asked to export that pane (a Pane).
         exportAllRequested(): a pane's context menu asked to export the whole stack.
         breakoutClicked(object): a breakout marker was clicked (its date, a Timestamp).
@@ -327,6 +327,11 @@ class ChartStack(TimeNavigation, QWidget):
 
     def _on_range_changed(self) -> None:
         self.rangeChanged.emit()
+        if self._result is None:
+            # No dates shown yet (the stack is being laid out before its first result). The
+            # Timestamps need pandas, whose first import the load worker may be running: asking
+            # for it here would block the GUI thread on the import lock until it finished.
+            return
         first, last = self.visible_range()
         self.viewRangeChanged.emit(first, last)
         if self._canvas.crosshair.position() is None:

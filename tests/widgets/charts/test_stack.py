@@ -236,3 +236,33 @@ def test_theme_follows_a_dark_palette(qapp):
     for theme in (dark, light):  # series stay distinct from the background they sit on
         for colour in (theme.leader, theme.follower, theme.current_cycle):
             assert abs(colour.lightness() - theme.background.lightness()) > 60
+
+
+class _RightClick:
+    """The parts of a pyqtgraph mouse click event a ViewBox reads."""
+
+    accepted = False
+
+    def button(self):
+        from PySide6.QtCore import Qt
+
+        return Qt.MouseButton.RightButton
+
+    def accept(self):
+        self.accepted = True
+
+    def screenPos(self):
+        return QPointF(10, 10)
+
+
+def test_right_click_opens_the_apps_menu_without_pyqtgraph_menus_built(stack, monkeypatch):
+    """pyqtgraph's ViewBoxMenu (forms per pane, built at start-up) is never built."""
+    assert all(plot.vb.menu is None for plot in stack.plots())
+    view_box = stack.plots()[1].vb
+    shown = []
+    menu_type = type(view_box.context_menu())
+    monkeypatch.setattr(menu_type, "popup", lambda menu, _at: shown.append(menu))
+    click = _RightClick()
+    view_box.mouseClickEvent(click)
+    assert click.accepted and shown == [view_box.context_menu()]
+    assert view_box.getContextMenus(click) == []
