@@ -200,8 +200,7 @@ def _run_parts(
     with _timed(timings, "regimes"):
         regimes = p.regimes_part(lead, foll, breakouts.value, params, keys)
     with _timed(timings, "correlation"):
-        correlation = p.correlation_part(lead, foll, params.corr_window)
-        by_year = p.correlation_by_year_part(lead, foll)
+        correlation, by_year = p.correlation_parts(lead, foll, params.corr_window)
     with _timed(timings, "lead_lag"):
         lead_lag = p.lead_lag_part(lead, foll)
     with _timed(timings, "cycles"):

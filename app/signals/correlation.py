@@ -88,6 +88,20 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.clip(np.sum(xc * yc) / np.sqrt(vx * vy), -1.0, 1.0))
 
 
+def segment_pearson(x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """pearson() of each run x[starts[i]:starts[i+1]] (the last run to the end), at once."""
+    if starts.size == 0:
+        return np.empty(0)
+    counts = np.diff(np.append(starts, x.size))
+    xc = x - np.repeat(np.add.reduceat(x, starts) / counts, counts)
+    yc = y - np.repeat(np.add.reduceat(y, starts) / counts, counts)
+    vx, vy = np.add.reduceat(xc * xc, starts), np.add.reduceat(yc * yc, starts)
+    usable = (counts >= 3) & (vx > 0) & (vy > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.add.reduceat(xc * yc, starts) / np.sqrt(vx * vy)
+    return np.where(usable, np.clip(corr, -1.0, 1.0), np.nan)
+
+
 def correlation_by_year(
     leader_days: np.ndarray,
     leader_close: np.ndarray,
@@ -101,16 +115,21 @@ def correlation_by_year(
     return pairs; `corr` is NaN below 3 pairs or when either market is flat that year. The
     "all" row is always there (n = 0 without common dates).
     """
+    aligned = aligned_log_returns(leader_days, leader_close, follower_days, follower_close)
+    return correlation_by_year_of(*aligned)
+
+
+def correlation_by_year_of(days: np.ndarray, rl: np.ndarray, rf: np.ndarray) -> pd.DataFrame:
+    """correlation_by_year from returns already aligned on common dates (aligned_log_returns)."""
     import pandas as pd
 
-    days, rl, rf = aligned_log_returns(leader_days, leader_close, follower_days, follower_close)
     years = np.asarray(days, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64)
-    periods, corr, pairs = [], [], []
-    for year in np.unique(years):
-        in_year = years == year
-        periods.append(str(1970 + int(year)))
-        corr.append(pearson(rl[in_year], rf[in_year]))
-        pairs.append(int(np.count_nonzero(in_year)))
+    # The common dates are in order, so each year is one run of returns: per-run sums
+    # (np.add.reduceat) keep this linear in the bars however many years there are.
+    starts = np.flatnonzero(np.diff(years, prepend=years[:1] - 1)) if years.size else years
+    periods = [str(1970 + int(y)) for y in years[starts]]
+    corr = list(segment_pearson(rl, rf, starts))
+    pairs = [int(c) for c in np.diff(np.append(starts, years.size))]
     periods.append(WHOLE_HISTORY)
     corr.append(pearson(rl, rf))
     pairs.append(int(rl.size))

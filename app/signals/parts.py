@@ -216,12 +216,24 @@ def regimes_part(
     return Part(regimes, tuple(notes))
 
 
-def correlation_part(lead: Bars, foll: Bars, window: int) -> Part[pd.Series]:
-    """Rolling correlation of daily log returns on common dates, dated by the window's end."""
-    from app.signals.correlation import aligned_log_returns, rolling_correlation
+def correlation_parts(
+    lead: Bars, foll: Bars, window: int
+) -> tuple[Part[pd.Series], Part[pd.DataFrame]]:
+    """The rolling correlation of daily log returns on common dates (dated by the window's
+    end) and the correlation per calendar year, from one alignment of the two markets."""
+    from app.signals.correlation import (
+        aligned_log_returns,
+        correlation_by_year_of,
+        rolling_correlation,
+    )
 
     days, rl, rf = aligned_log_returns(lead.days, lead.close, foll.days, foll.close)
-    values = rolling_correlation(rl, rf, window)
+    return _rolling_part(days, rolling_correlation(rl, rf, window), window), _by_year_part(
+        correlation_by_year_of(days, rl, rf)
+    )
+
+
+def _rolling_part(days: np.ndarray, values: np.ndarray, window: int) -> Part[pd.Series]:
     if values.size == 0:
         note = (
             f"No rolling correlation: it needs {window} daily returns on dates both markets "
@@ -231,11 +243,7 @@ def correlation_part(lead: Bars, foll: Bars, window: int) -> Part[pd.Series]:
     return Part(dated_series(days[window - 1 :], values, "correlation"))
 
 
-def correlation_by_year_part(lead: Bars, foll: Bars) -> Part[pd.DataFrame]:
-    """Correlation of daily log returns per calendar year and over the whole history."""
-    from app.signals.correlation import correlation_by_year
-
-    table = correlation_by_year(lead.days, lead.close, foll.days, foll.close)
+def _by_year_part(table: pd.DataFrame) -> Part[pd.DataFrame]:
     if table["corr"].isna().all():
         note = (
             "No correlation by year: no year has 3 daily returns on dates both markets traded "
