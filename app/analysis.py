@@ -8,7 +8,7 @@ returns are fractions everywhere (0.5 = +50 %), NaN where missing.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -66,8 +66,9 @@ class AnalysisResult:
       when unknown), regime_return (follower return since it began), regime_days_left (days
       until it ended, NaN while running or unknown), regime_running (bool); then rough_data
       (1.0 when the follower's bars in the event's longest measured window lack
-      open/high/low/close or leave more than a normal week (7 days for markets trading every
-      day, else 5) without a bar; 0.0 clean; NaN no window); then days_to_follower_ath
+      open/high/low/close, leave more than a normal week (7 days for markets trading every
+      day, else 5) without a bar, or switch source; 0.0 clean; NaN no window); then
+      days_to_follower_ath
       (float, NaN if none).
       The table keeps every breakout; with non_overlapping the summary leaves some out.
     - summary: one row per horizon (definitions in app.signals.event_study), columns horizon,
@@ -139,8 +140,12 @@ def run_analysis(
     follower: pd.DataFrame,
     params: AnalysisParams,
     key_dates: tuple[KeyDate, ...],
+    follower_origin_days: Sequence[int] = (),
 ) -> AnalysisResult:
     """Run every signal on the two bar frames (see AnalysisResult).
+
+    `follower_origin_days`: the epoch days on which the follower's bars switch to another
+    source (an imported file, then a provider); an event window across one is rough data.
 
     Parameters that make no sense raise AnalysisError; data that is too short or does not
     overlap gives empty parts, each with a plain reason in `notes`, never a made-up number.
@@ -151,7 +156,8 @@ def run_analysis(
     from app.signals.parts import Bars
 
     validate_params(params)
-    lead, foll = Bars.of(leader, "leader"), Bars.of(follower, "follower")
+    lead = Bars.of(leader, "leader")
+    foll = Bars.of(follower, "follower", follower_origin_days)
     timings: dict[str, float] = {}
     with beyond_float_range_is_missing():
         parts = _run_parts(lead, foll, params, (leader_key, follower_key), key_dates, timings)

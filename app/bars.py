@@ -9,6 +9,7 @@ same date whatever the computer's time zone.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 COLUMNS = ("open", "high", "low", "close", "volume")
 PRICE_COLUMNS = ("open", "high", "low", "close")
 EPOCH_DAY_SECONDS = 86_400
+#: Day 0 of the epoch days the cache and the signals count in.
+EPOCH_DATE = dt.date(1970, 1, 1)
 
 
 def empty_bars() -> pd.DataFrame:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.bars import epoch_days, latest_valid_day
+from app.bars import EPOCH_DATE, epoch_days, latest_valid_day
 from app.errors import (
     BadDataError,
     CacheError,
@@ -55,7 +55,6 @@ PARALLEL = 4
 #: How long after the deadline a source may take to hand back what it has: sources stop
 #: waiting at the deadline themselves; this covers thread hand-over on a busy machine.
 GRACE_S = 1.0
-_EPOCH = dt.date(1970, 1, 1)
 log = logging.getLogger("riskcurve.fetch")
 
 
@@ -150,7 +149,7 @@ def _start(cache: Cache, spec: InstrumentSpec, full: bool) -> dt.date | None:
     last_day = None if full else cache.last_day(spec.key)
     if last_day is None:
         return None
-    last = _EPOCH + dt.timedelta(days=last_day)
+    last = EPOCH_DATE + dt.timedelta(days=last_day)
     if last_day > latest_valid_day():
         raise BadDataError(
             f"{spec.key} holds a bar dated {last.isoformat()}, in the future (a typo in an "

@@ -7,9 +7,11 @@ adds only what is its own (the early close-price preview, cancellation) around t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.bars import EPOCH_DATE
 from app.errors import UnknownInstrumentError
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
     from app.analysis import AnalysisParams, AnalysisResult
     from app.config import KeyDate, Settings
-    from app.provenance import Sources
+    from app.provenance import Sources, SourceSpan
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,38 @@ def analyse(
     leader: pd.DataFrame,
     follower: pd.DataFrame,
     inputs: RunInputs | None = None,
+    sources: Sources | None = None,
 ) -> AnalysisResult:
     """Analyse bars already in memory with the settings' pair, parameters and key dates.
 
     Partial data gives partial results with notes (what the window shows); `analyse_cached`
-    is the strict path for the commands.
+    is the strict path for the commands. `sources` (where each instrument's bars came from)
+    lets the event study mark windows whose follower bars come from two sources.
     """
     from app.analysis import run_analysis
 
     inputs = inputs or RunInputs.of(settings)
+    switches = origin_switch_days((sources or {}).get(settings.follower, ()))
     return run_analysis(
-        settings.leader, leader, settings.follower, follower, inputs.params, inputs.key_dates
+        settings.leader,
+        leader,
+        settings.follower,
+        follower,
+        inputs.params,
+        inputs.key_dates,
+        follower_origin_days=switches,
     )
+
+
+def origin_switch_days(spans: Sequence[SourceSpan]) -> list[int]:
+    """Epoch days on which a run of bars from another origin begins (runs after the first
+    whose origin differs from the run before)."""
+    days, previous = [], None
+    for span in sorted(spans, key=lambda s: s.first_date):
+        if previous is not None and span.origin != previous:
+            days.append((span.first_date - EPOCH_DATE).days)
+        previous = span.origin
+    return days
 
 
 def load_pair(db_path: Path, settings: Settings) -> CachedPair:
@@ -100,4 +122,4 @@ def analyse_cached(db_path: Path, settings: Settings) -> tuple[AnalysisResult, S
     require_complete_inputs(
         settings.leader, pair.leader, settings.follower, pair.follower, inputs.params
     )
-    return analyse(settings, pair.leader, pair.follower, inputs), pair.sources
+    return analyse(settings, pair.leader, pair.follower, inputs, pair.sources), pair.sources

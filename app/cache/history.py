@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.bars import EPOCH_DATE
 from app.errors import ConfirmationNeeded, NoHistoryError
 from app.formatting import plural
 
 #: Earlier versions kept per instrument; an older one is dropped when a newer one is added.
 VERSIONS_KEPT = 10
 REPLACE, DELETE, RESTORE = "replace", "delete", "restore"
-_EPOCH = dt.date(1970, 1, 1)
 _BAR_FIELDS = "day, open, high, low, close, volume, source, fetched_at, provenance_id"
 
 
@@ -185,4 +185,4 @@ def version_metadata(db: sqlite3.Connection, version: Version) -> tuple[str, str
 
 
 def _date(day: object) -> dt.date | None:
-    return _EPOCH + dt.timedelta(days=int(day)) if day is not None else None  # type: ignore[call-overload]
+    return EPOCH_DATE + dt.timedelta(days=int(day)) if day is not None else None  # type: ignore[call-overload]

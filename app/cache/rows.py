@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.bars import COLUMNS, bars_from_arrays, epoch_days
+from app.bars import COLUMNS, EPOCH_DATE, bars_from_arrays, epoch_days
 from app.errors import InvalidKeyError
 from app.instruments import InstrumentSpec, parse_key
 from app.provenance import SourceSpan, describe_sources
@@ -21,7 +21,6 @@ INFO_COLUMNS = (
     "key, source, ticker, exchange, currency, timezone, rows, first_day, last_day, "
     "last_fetch, last_error, last_error_kind"
 )
-_EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,8 @@ def info_from_row(row: tuple, sources: tuple[SourceSpan, ...] = ()) -> Instrumen
         currency=currency,
         timezone=tz,
         rows=rows,
-        first_date=_EPOCH + dt.timedelta(days=first) if first is not None else None,
-        last_date=_EPOCH + dt.timedelta(days=last) if last is not None else None,
+        first_date=EPOCH_DATE + dt.timedelta(days=first) if first is not None else None,
+        last_date=EPOCH_DATE + dt.timedelta(days=last) if last is not None else None,
         last_fetch=dt.datetime.fromtimestamp(fetch, dt.UTC) if fetch is not None else None,
         last_error=err,
         last_error_kind=kind,

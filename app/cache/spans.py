@@ -12,9 +12,9 @@ import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 
+from app.bars import EPOCH_DATE
 from app.provenance import Origin, SourceSpan
 
-_EPOCH = dt.date(1970, 1, 1)
 _SPAN_COLUMNS = "first_day, last_day, bars, kind, name, stored_at"
 
 
@@ -81,8 +81,8 @@ def _span(row: tuple) -> SourceSpan:
     first, last, count, kind, name, stored_at = row
     return SourceSpan(
         Origin(kind, name),
-        _EPOCH + dt.timedelta(days=first),
-        _EPOCH + dt.timedelta(days=last),
+        EPOCH_DATE + dt.timedelta(days=first),
+        EPOCH_DATE + dt.timedelta(days=last),
         count,
         dt.datetime.fromtimestamp(stored_at, dt.UTC) if stored_at is not None else None,
     )

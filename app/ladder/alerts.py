@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.bars import EPOCH_DATE
 from app.cache.alerts import AlertRow
 from app.config import ALERT_KINDS
 from app.instruments import market_name
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from app.signals.parts import Bars
 
 __all__ = ["ALERT_KINDS", "Alert", "find_alerts", "from_row", "to_row"]
-_EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def _regime_turn(key: str, name: str, old: Bars, new: Bars, settings: Settings) 
         f"{since}, {now['regime_return']:+.1%} since then (close {new.close[-1]:,.2f} on "
         f"{_date(int(new.days[-1]))})."
     )
-    return _Event(key, name, "regime_turn", (since - _EPOCH).days, text, new)
+    return _Event(key, name, "regime_turn", (since - EPOCH_DATE).days, text, new)
 
 
 def _pair_verdicts(key: str, after: Mapping[str, Bars], settings: Settings) -> tuple[PairCell, ...]:
@@ -195,7 +195,7 @@ def _pair_verdicts(key: str, after: Mapping[str, Bars], settings: Settings) -> t
 
 
 def _date(epoch_day: int) -> dt.date:
-    return _EPOCH + dt.timedelta(days=epoch_day)
+    return EPOCH_DATE + dt.timedelta(days=epoch_day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,11 +209,11 @@ def to_row(alert: Alert) -> AlertRow:
         id=alert.id,
         kind=alert.kind,
         key=alert.key,
-        event_day=(alert.event_date - _EPOCH).days,
+        event_day=(alert.event_date - EPOCH_DATE).days,
         created_at=alert.created_at.timestamp(),
         text=alert.text,
         detail=json.dumps(detail, allow_nan=False),
-        last_day=(alert.last_bar_date - _EPOCH).days,
+        last_day=(alert.last_bar_date - EPOCH_DATE).days,
         last_close=alert.last_close,
         read=alert.read,
     )

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.bars import EPOCH_DATE
 from app.instruments import market_name, parse_key
 
 if TYPE_CHECKING:
     from app.cache import InstrumentInfo
     from app.config import Settings
     from app.signals.parts import Bars
-
-_EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -179,4 +178,4 @@ def _freshness(
 
 
 def _date(epoch_day: int) -> dt.date:
-    return _EPOCH + dt.timedelta(days=epoch_day)
+    return EPOCH_DATE + dt.timedelta(days=epoch_day)

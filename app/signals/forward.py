@@ -118,6 +118,7 @@ def rough_windows(
     days: np.ndarray,
     complete: np.ndarray,
     normal_week: int,
+    new_origin: np.ndarray | None = None,
 ) -> np.ndarray:
     """1.0 where the follower's bars in an event's window are rough, 0.0 where clean, else NaN.
 
@@ -125,7 +126,9 @@ def rough_windows(
     d through the bar on or before d + window_days (window_days NaN: no window, NaN result).
     It is rough when one of those bars lacks open, high, low or close (`complete` False), or
     when more than `normal_week` days pass without a bar: between two of its bars, from the
-    first bar to d, or from the last bar to the window's end. Prefix counts make it O(bars).
+    first bar to d, or from the last bar to the window's end, or (`new_origin`: True on a bar
+    whose origin differs from the bar before it) when its bars do not all come from one
+    source. Prefix counts make it O(bars).
     """
     out = np.full(event_days.size, np.nan)
     measured = ~np.isnan(window_days)
@@ -139,5 +142,8 @@ def rough_windows(
     rough = incomplete[last + 1] - incomplete[first] > 0  # bars first..last
     rough |= long_gaps[last + 1] - long_gaps[first + 1] > 0  # gaps ending at first+1..last
     rough |= (d - days[first] > normal_week) | (stop - days[last] > normal_week)
+    if new_origin is not None:  # a change of source at bars first+1..last
+        switches = np.concatenate(([0], np.cumsum(new_origin)))
+        rough |= switches[last + 1] - switches[first + 1] > 0
     out[measured] = rough.astype(float)
     return out

@@ -8,6 +8,7 @@ blank chart. No part changes its inputs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -58,10 +59,14 @@ class Bars:
     close: np.ndarray
     high: np.ndarray
     complete: np.ndarray
+    #: True on a bar whose source differs from the bar before it (None: not known).
+    new_origin: np.ndarray | None = None
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, role: str) -> Bars:
-        """Arrays of a bars frame; refuse unsorted dates or unusable closes (never guess)."""
+    def of(cls, frame: pd.DataFrame, role: str, origin_days: Sequence[int] = ()) -> Bars:
+        """Arrays of a bars frame; refuse unsorted dates or unusable closes (never guess).
+
+        `origin_days`: the epoch days on which a run of bars from another source begins."""
         from app.bars import epoch_days
 
         days = epoch_days(frame.index)
@@ -73,7 +78,8 @@ class Bars:
         from app.bars import PRICE_COLUMNS
 
         complete = np.isfinite(frame[list(PRICE_COLUMNS)].to_numpy(dtype=float)).all(axis=1)
-        return cls(days, close, frame["high"].to_numpy(dtype=float), complete)
+        new_origin = np.isin(days, np.asarray(origin_days, dtype=np.int64)) if origin_days else None
+        return cls(days, close, frame["high"].to_numpy(dtype=float), complete, new_origin)
 
 
 def dated_series(days: np.ndarray, values: np.ndarray, name: str) -> pd.Series:
@@ -172,7 +178,9 @@ def _rough_data(
     from app.signals.forward import rough_windows
 
     normal_week = 7 if params.follower_trades_every_day else 5
-    return rough_windows(event_days, longest, foll.days, foll.complete, normal_week)
+    return rough_windows(
+        event_days, longest, foll.days, foll.complete, normal_week, foll.new_origin
+    )
 
 
 @dataclass(frozen=True)
@@ -269,12 +277,12 @@ def cycles_part(foll: Bars, key_dates: tuple[KeyDate, ...]) -> Part[Cycles]:
     """Halving cycles of the follower from the key dates of kind "halving"."""
     import datetime as dt
 
+    from app.bars import EPOCH_DATE
     from app.signals.cycles import halving_cycles
 
-    epoch = dt.date(1970, 1, 1)
     halvings = [k.date for k in key_dates if k.kind == "halving"]
     halving_days = np.array(
-        [(dt.date.fromisoformat(d) - epoch).days for d in halvings], dtype=np.int64
+        [(dt.date.fromisoformat(d) - EPOCH_DATE).days for d in halvings], dtype=np.int64
     )
     cycles = halving_cycles(foll.days, foll.close, halving_days)
     if not halvings:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.bars import COLUMNS, bars_from_arrays, latest_valid_day
+from app.bars import COLUMNS, EPOCH_DATE, bars_from_arrays, latest_valid_day
 from app.errors import CsvFormatError
 from app.sources.base import ProgressCallback, no_progress
 from app.sources.csv_columns import Layout, check_more_header_row, parse_header
@@ -64,7 +64,7 @@ _DAY_MONTH_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{4}(?:[ T].*)?"
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _MISSING = ("", "null", "nan", "n/a", "-")
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_EPOCH_ORDINAL = EPOCH_DATE.toordinal()
 #: Distinct rows remembered to skip exact repeats (daily bars since 1800: about 83,000).
 _MAX_REMEMBERED_ROWS = 200_000
 #: Prices outside this range are typos or unit mistakes, and ratios of them overflow a float.

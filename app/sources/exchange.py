@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from app.bars import COLUMNS, bars_from_arrays, validate_bars
+from app.bars import COLUMNS, EPOCH_DATE, bars_from_arrays, validate_bars
 from app.errors import (
     BadDataError,
     CancelledError,
@@ -300,7 +300,7 @@ def _start_ms(start: dt.date | None, exchange_id: str) -> int:
     first = start or EARLIEST.get(exchange_id)
     if first is None:
         return 0
-    return (first - dt.date(1970, 1, 1)).days * DAY_MS
+    return (first - EPOCH_DATE).days * DAY_MS
 
 
 def _timeout_ms(deadline: Deadline) -> int:

@@ -89,3 +89,19 @@ def test_the_strict_path_refuses_what_the_window_would_show_partially(db, settin
     pair = load_pair(db, too_wide)
     partial = analyse(too_wide, pair.leader, pair.follower)
     assert partial.correlation.empty and partial.notes
+
+
+def test_origin_switch_days_are_the_starts_of_runs_from_another_origin():
+    import datetime as dt
+
+    from app.pipeline import origin_switch_days
+    from app.provenance import Origin, SourceSpan
+
+    file, provider = Origin.file("BTC.csv"), Origin("provider", "ccxt:bitstamp")
+    spans = [
+        SourceSpan(provider, dt.date(1970, 3, 1), dt.date(1970, 3, 10), 10),
+        SourceSpan(file, dt.date(1970, 1, 1), dt.date(1970, 1, 31), 31),
+        SourceSpan(file, dt.date(1970, 2, 1), dt.date(1970, 2, 28), 28),  # same origin again
+    ]
+    assert origin_switch_days(spans) == [59]  # 1970-03-01
+    assert origin_switch_days([]) == []

@@ -116,7 +116,10 @@ def load_and_analyse(
         raise CancelledError("Loading was cancelled.")
     from app.bars import bars_from_arrays
 
-    result = analyse(settings, bars_from_arrays(*leader), bars_from_arrays(*follower))
+    sources = {i.key: i.sources for i in instruments}
+    result = analyse(
+        settings, bars_from_arrays(*leader), bars_from_arrays(*follower), sources=sources
+    )
     return Loaded(result, instruments, "", notice, missing)
 
 
@@ -164,7 +167,8 @@ def reanalyse(
 ) -> Loaded:
     """Re-run the analysis on the previous result's bars with new settings (no I/O at all)."""
     progress("Analysing…")
-    result = analyse(settings, previous.leader, previous.follower)
+    sources = {i.key: i.sources for i in instruments}
+    result = analyse(settings, previous.leader, previous.follower, sources=sources)
     pair = ((result.leader_key, result.leader), (result.follower_key, result.follower))
     return Loaded(result, instruments, missing=tuple(k for k, bars in pair if not len(bars)))
 

@@ -131,3 +131,16 @@ def test_rough_windows_mark_incomplete_bars_and_long_gaps():
     # a market that trades every day (7), rough for one whose normal week is 5.
     assert rough_windows(np.array([10]), np.array([2.0]), days, complete, 7)[0] == 0.0
     assert rough_windows(np.array([10]), np.array([2.0]), days, complete, 5)[0] == 1.0
+
+
+def test_a_window_whose_bars_switch_source_is_rough_and_one_that_starts_on_the_switch_is_not():
+    from app.signals.forward import rough_windows
+
+    days = np.arange(100, dtype=np.int64)
+    complete = np.ones(100, dtype=bool)
+    new_origin = days == 50  # bars 0..49 from a file, 50.. from a provider
+    events = np.array([10, 45, 50], dtype=np.int64)
+    window = np.array([30.0, 30.0, 30.0])
+    rough = rough_windows(events, window, days, complete, 7, new_origin)
+    assert rough.tolist() == [0.0, 1.0, 0.0]  # 10..40 one source; 45..75 crosses day 50
+    assert rough_windows(events, window, days, complete, 7).tolist() == [0.0, 0.0, 0.0]
