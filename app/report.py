@@ -26,6 +26,7 @@ from app.errors import (
 )
 from app.formatting import clean_number, day, is_missing
 from app.report_table import format_table
+from app.signals.regimes import REGIME_AT_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,15 +37,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json")
 EVENT_COLUMNS = ("date", "level", "prior_ath_date", "prior_ath", "gap_days", "pct_above")
-#: The follower's phase at each breakout (app.signals.regimes.regime_at), after fwd_<h>d.
-REGIME_EVENT_COLUMNS = (
-    "regime",
-    "regime_start",
-    "regime_days",
-    "regime_return",
-    "regime_days_left",
-    "regime_running",
-)
+#: The follower's phase at each breakout (app.signals.regimes.regime_at), after era_pct_<h>d.
+REGIME_EVENT_COLUMNS = REGIME_AT_COLUMNS
 #: Whole numbers of days held as floats (NaN when missing), written as integers.
 WHOLE_DAY_COLUMNS = ("regime_days", "regime_days_left")
 
