@@ -53,6 +53,18 @@ def test_default_size_shows_four_horizons_and_a_tall_cycles_chart(qtbot, paths):
     assert bottom <= window.statusBar().geometry().top()  # all of it on screen, not scrolled
 
 
+def test_the_cycles_table_shows_every_column_beside_the_chart(qtbot, paths):
+    # It was cut after "Mu…": the chart took 60 % of the width whatever the table needed.
+    window = open_window(qtbot, paths, (1280, 860))
+    window.tabs.setCurrentWidget(window.cycles_tab)
+    qtbot.waitUntil(lambda: window.cycles_tab.chart is not None)
+    qtbot.wait(50)
+    table, chart = window.cycles_tab.table, window.cycles_tab.chart
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    assert chart.width() >= 0.4 * window.cycles_tab.splitter.width() and chart.height() >= 300
+
+
 def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, paths):
     window = open_window(qtbot, paths, (1280, 860))
     window.tabs.setCurrentWidget(window.statistics_tab)
