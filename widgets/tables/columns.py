@@ -276,7 +276,7 @@ CYCLE_COLUMNS = [
     Column("days_to_peak", "Days to\npeak", "Days from the halving to the cycle's peak", "days"),
     Column(
         "multiple_at_current_day",
-        "Multiple at\nthis day",
+        "Multiple\nsame day",
         "Price ÷ halving price at the "
         "same number of days after the halving as today is in the current cycle",
         "multiple",

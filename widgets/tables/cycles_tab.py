@@ -21,7 +21,9 @@ from widgets.tables.tabs import EmptyOr, make_table
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
-CHART_SHARE = 0.4  # of the tab's width at least, when the chart first appears
+#: The chart's least share of the tab's width when it first appears: narrower, its "now" label
+#: is cut at 1024 px (where the table then scrolls sideways by about one column).
+CHART_SHARE = 0.4
 
 
 class CyclesTab(EmptyOr):
@@ -66,11 +68,11 @@ class CyclesTab(EmptyOr):
         return self.chart
 
     def table_width(self) -> int:
-        """The width that shows every column of the table and its scroll bar."""
+        """The width that shows every column of the table (its four or five rows need no
+        vertical scroll bar at the chart's minimum height)."""
         table = self.table
         table.resizeColumnsToContents()
-        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
-        return table.horizontalHeader().length() + frame
+        return table.horizontalHeader().length() + 2 * table.frameWidth()
 
     def show_result(self, result: AnalysisResult) -> None:
         if result.cycles is None or result.cycles.empty:
