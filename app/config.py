@@ -241,7 +241,7 @@ class Settings:
     )
     refresh_hours: int = setting(
         0,
-        Whole(0, 24),
+        Whole(0, 24, zero="Never"),
         "Refresh every",
         "While the window is open, download new bars this often (0 = never)",
         unit="hours",

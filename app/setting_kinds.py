@@ -104,10 +104,12 @@ def shown(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Whole(Kind):
-    """A whole number within [low, high]."""
+    """A whole number within [low, high]; `zero` is the word 0 stands for ("Never"), shown and
+    accepted in its place, so the meaning of 0 is on the field, not only in its help."""
 
     low: int
     high: int
+    zero: str = ""
 
     def check(self, field: str, value: Any, unit: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -116,15 +118,19 @@ class Whole(Kind):
             raise SettingsError(field, f"must be {self.range_text(unit)} (got {shown(value)})")
 
     def range_text(self, unit: str) -> str:
-        return f"from {fmt_number(self.low)} to {fmt_number(self.high)}" + (
-            f" {unit}" if unit else ""
-        )
+        low = fmt_number(self.low) + (f" ({self.zero.lower()})" if self.zero else "")
+        return f"from {low} to {fmt_number(self.high)}" + (f" {unit}" if unit else "")
 
     def parse(self, text: str) -> Any:
-        """ "10,000" or "10 000" -> 10000; anything else unchanged."""
+        """ "10,000" or "10 000" -> 10000, the `zero` word -> 0; anything else unchanged."""
+        if self.zero and text.strip().lower() == self.zero.lower():
+            return 0
         cleaned = re.sub(r"[,_\s]", "", text)
         # More than 18 digits is out of every range; int() of over 4,300 digits would raise.
         return int(cleaned) if re.fullmatch(r"[+-]?\d{1,18}", cleaned) else text
+
+    def format(self, value: Any) -> str:
+        return self.zero if self.zero and value == 0 and not isinstance(value, bool) else str(value)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from app.config import Settings
 from app.errors import RiskcurveError
@@ -35,7 +35,7 @@ from widgets.jobs.results import Imported
 from widgets.jobs.session import FETCH, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.ladder_view import LadderView
-from widgets.notice import AlertBanner, NoticeBar, notice_text, notify
+from widgets.notice import AlertBanner, NoticeBar, above_charts, notice_text, notify
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.alerts_tab import AlertsTab
@@ -109,12 +109,7 @@ class MainWindow(QMainWindow):
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
         self.alert_banner = AlertBanner(top)
         self.chart_area = ChartArea(top)
-        column = QVBoxLayout(top)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        for part in (self.headline, self.notice, self.alert_banner):
-            column.addWidget(part)
-        column.addWidget(self.chart_area, 1)
+        above_charts(top, [self.headline, self.notice], [self.alert_banner, self.chart_area])
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)

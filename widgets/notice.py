@@ -9,10 +9,22 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.data_age import data_age_note
 from app.instruments import parse_key
+
+#: The notice keeps at least this width on the headline's row, so a short note ("Data as of
+#: 2026-03-03, 275 days old — Refresh when online") stays on one line; a longer one wraps.
+NOTICE_MIN_PX = 380
 
 
 def notice_text(missing: tuple[str, ...], newest_bar: dt.date | None) -> str:
@@ -53,11 +65,30 @@ class NoticeBar(QFrame):
         """Show `text` with the buttons; an empty text hides the bar."""
         self.text.setText(text)
         self.text.setToolTip(text)
+        one_line = self.text.fontMetrics().horizontalAdvance(text) + 2
+        self.text.setMinimumWidth(min(one_line, NOTICE_MIN_PX))
         self.setVisible(bool(text))
 
     def notice(self) -> str:
         """The text shown, or "" while the bar is hidden."""
         return "" if self.isHidden() else self.text.text()
+
+
+def above_charts(top: QWidget, first_row: list[QWidget], below: list[QWidget]) -> None:
+    """Lay out `top`: the widgets of `first_row` side by side (the first one stretching), then
+    `below` one under the other, the last one taking the height left. The headline and the
+    notice share a row because every line above the charts is taken from the charts' height,
+    and the panes need it for their axis labels."""
+    row = QHBoxLayout()
+    row.setSpacing(2)
+    for index, widget in enumerate(first_row):
+        row.addWidget(widget, 1 if index == 0 else 0)
+    column = QVBoxLayout(top)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addLayout(row)
+    for index, widget in enumerate(below):
+        column.addWidget(widget, 1 if index == len(below) - 1 else 0)
 
 
 def notify(parent: QWidget, title: str, text: str) -> None:

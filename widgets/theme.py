@@ -41,6 +41,37 @@ def blend(front: QColor, back: QColor, share: float) -> QColor:
     )
 
 
+#: WCAG's minimum contrast for a shape against its background is 3:1; a dimmed marker stays a
+#: step below its full colour (about 3.8:1 on white) yet far above an unreadable 1.5:1.
+FAINT_CONTRAST = 2.2
+FAINT_SHARE = 0.35  # the share of its colour a faint marker starts from
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(v) for v in (colour.redF(), colour.greenF(), colour.blueF()))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def faint_but_visible(front: QColor, back: QColor) -> QColor:
+    """`front` faded towards `back`, but no further than FAINT_CONTRAST allows (a 35 % blend
+    was all but invisible on a dark background)."""
+    share = FAINT_SHARE
+    colour = blend(front, back, share)
+    while share < 1.0 and contrast_ratio(colour, back) < FAINT_CONTRAST:
+        share = min(1.0, share + 0.05)
+        colour = blend(front, back, share)
+    return colour
+
+
 def with_alpha(colour: QColor | str, alpha: int) -> QColor:
     """A copy of `colour` with the given alpha (0..255)."""
     result = QColor(colour)
@@ -62,6 +93,8 @@ class Theme:
     follower: QColor
     ath: QColor
     breakout: QColor
+    #: A breakout before the follower's data: fainter than `breakout`, yet seen on both themes.
+    breakout_dim: QColor
     consolidation: QColor
     bull: QColor
     halving: QColor
@@ -132,6 +165,7 @@ def theme_from_palette(palette: QPalette | None = None, font: QFont | None = Non
         follower=colours["orange"],
         ath=blend(foreground, background, 0.6),
         breakout=colours["vermillion"],
+        breakout_dim=faint_but_visible(colours["vermillion"], background),
         # Shades are opaque blends (drawn behind the grid): Qt fills translucent areas slowly.
         consolidation=blend(foreground, background, 0.1 if dark else 0.08),
         bull=blend(colours["bluish_green"], background, 0.24 if dark else 0.18),

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 LAYOUT_FILE = "window.ini"
 #: Charts above, tabs below, in pixels (Qt scales them to the window's height). The tabs get
-#: enough for the Statistics table's four horizons and a 300-pixel Cycles chart at 1280×860.
-DEFAULT_SPLIT = [440, 400]
+#: enough for the Statistics table's four horizons and a 300-pixel Cycles chart at 1280×860, and
+#: the charts the rest (price panes of about 85 px there, room for three labelled ticks).
+DEFAULT_SPLIT = [480, 365]
 #: Checkable actions remembered under view/<name>; those never saved keep their own default.
 TOGGLES = ("log", "both_markets", "show_all_breakouts")
 

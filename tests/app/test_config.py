@@ -318,7 +318,8 @@ def test_alert_kinds_and_refresh_hours_are_checked_and_round_trip(tmp_path):
         Settings().with_changes(alert_kinds=("breakout", "crash"))
     with pytest.raises(SettingsError, match="alert_kinds: must list each one once"):
         Settings().with_changes(alert_kinds=("breakout", "breakout"))
-    with pytest.raises(SettingsError, match=re.escape("refresh_hours: must be from 0 to 24 hours")):
+    too_often = re.escape("refresh_hours: must be from 0 (never) to 24 hours")
+    with pytest.raises(SettingsError, match=too_often):
         Settings().with_changes(refresh_hours=25)
     settings = Settings().with_changes(alert_kinds=("regime_turn",), refresh_hours=6)
     save_settings(tmp_path, settings)

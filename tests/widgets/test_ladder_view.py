@@ -115,3 +115,29 @@ def test_scan_inputs_ignore_what_a_scan_never_reads():
     assert scan_inputs(base) == scan_inputs(base.with_changes(leader=SAFEST, alert_kinds=()))
     assert scan_inputs(base) != scan_inputs(base.with_changes(min_gap_days=200))
     assert scan_inputs(base) != scan_inputs(base.with_instrument(SAFEST, bull_threshold=0.4))
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 860)])
+def test_the_rung_table_fits_its_rows_when_the_tab_is_opened_later(qtbot, paths, size):
+    # Scanned while another tab was shown, the table kept a height of its own: a scroll bar
+    # for three rows at 1024×700, the Data column cut, the matrix squeezed.
+    fill_ladder(paths)
+    window = MainWindow(paths, save(paths, fast_settings(ladder=LADDER)), remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    with qtbot.waitSignals([window.drawn, window.ladder_view.scanned], timeout=30_000):
+        window.start(refresh=False)
+    window.tabs.setCurrentWidget(window.ladder_tab)
+    qtbot.wait(50)
+    rungs = window.ladder_tab.rungs
+    assert not rungs.verticalScrollBar().isVisible()
+    last = rungs.visualRect(rungs.model().index(rungs.model().rowCount() - 1, 0))
+    assert rungs.viewport().rect().contains(last)
+    assert rungs.viewport().height() - last.bottom() <= last.height()  # no empty rows' worth
+    data = rungs.model().columnCount() - 1
+    header = rungs.horizontalHeader()
+    right = header.sectionViewportPosition(data) + header.sectionSize(data)
+    assert right <= rungs.viewport().width()
+    text = rungs.model().index(0, data).data()
+    assert rungs.fontMetrics().horizontalAdvance(text) <= header.sectionSize(data)

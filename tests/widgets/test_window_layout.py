@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, Qt
 
+from tests.widgets.charts.geometry import tick_labels
 from tests.widgets.gui_helpers import (
     OFFSCREEN_NOISE,
     fast_settings,
     fill_cache_with_breakouts,
     save,
 )
+from widgets.charts.pane_spec import Pane
 from widgets.main_window import MainWindow
 from widgets.splitter import GripHandle
 
@@ -51,6 +53,18 @@ def test_default_size_shows_four_horizons_and_a_tall_cycles_chart(qtbot, paths):
     assert bottom <= window.statusBar().geometry().top()  # all of it on screen, not scrolled
 
 
+def test_the_cycles_table_shows_every_column_beside_the_chart(qtbot, paths):
+    # It was cut after "Mu…": the chart took 60 % of the width whatever the table needed.
+    window = open_window(qtbot, paths, (1280, 860))
+    window.tabs.setCurrentWidget(window.cycles_tab)
+    qtbot.waitUntil(lambda: window.cycles_tab.chart is not None)
+    qtbot.wait(50)
+    table, chart = window.cycles_tab.table, window.cycles_tab.chart
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    assert chart.width() >= 0.4 * window.cycles_tab.splitter.width() and chart.height() >= 300
+
+
 def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, paths):
     window = open_window(qtbot, paths, (1280, 860))
     window.tabs.setCurrentWidget(window.statistics_tab)
@@ -78,6 +92,29 @@ def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
     table = tab.table
     bottom_row = table.visualRect(table.model().index(table.model().rowCount() - 1, 0))
     assert table.viewport().rect().contains(bottom_row)  # the scroll bar does not cover a row
+
+
+@pytest.mark.parametrize("size", [(1280, 860), (1600, 1000)])
+def test_every_price_axis_has_three_labels_at_the_usual_sizes(qtbot, paths, size):
+    # The panes were once 58 px high at 1280×860: the price axes read only "1,000" and "2,000".
+    window = open_window(qtbot, paths, size)
+    qtbot.wait(50)
+    for pane in (Pane.LEADER, Pane.FOLLOWER):
+        plot = window.charts.plot(pane)
+        assert plot.getViewBox().height() >= 80, (pane, plot.getViewBox().height())
+        labels = [text for _rect, text in tick_labels(plot.getAxis("left")) if text]
+        assert len(labels) >= 3, (pane, labels)
+
+
+def test_the_data_age_shares_the_headline_row(qtbot, paths):
+    # A row of its own for "Data as of …" took its height from the charts.
+    window = open_window(qtbot, paths, (1024, 700))
+    window.notice.show_notice("Data as of 2026-03-03, 275 days old — Refresh when online")
+    qtbot.wait(50)
+    headline, notice = window.headline.geometry(), window.notice.geometry()
+    assert window.headline.isVisible() and notice.height() <= headline.height() + 8
+    assert notice.top() < headline.bottom() and notice.left() >= headline.right()
+    assert window.notice.text.height() < 2 * window.notice.text.fontMetrics().height()
 
 
 def test_the_signals_table_shows_every_horizon_at_the_default_size(qtbot, paths):

@@ -33,6 +33,7 @@ class Crosshair(QObject):
         self._plots = list(plots)
         self._vlines = [self._line(90) for _ in self._plots]
         self._hlines = [self._line(0) for _ in self._plots]
+        self._scene_pos: QPointF | None = None  # where the mouse was last seen over the panes
         self.set_theme(theme)
         self.attach()
 
@@ -67,6 +68,7 @@ class Crosshair(QObject):
 
     def follow_scene_point(self, pos: QPointF) -> bool:
         """Move the crosshair to a scene point; False (and hidden) if it is outside every pane."""
+        self._scene_pos = QPointF(pos)
         for index, plot in enumerate(self._plots):
             view_box = plot.vb
             if plot.isVisible() and view_box.sceneBoundingRect().contains(pos):
@@ -86,8 +88,20 @@ class Crosshair(QObject):
                 hline.setPos(y)
         self.moved.emit(x, pane, y)
 
+    def follow_view_change(self) -> None:
+        """After the view moved under a resting mouse (keys, a Signals row, a resize): put the
+        crosshair on the date now under the mouse, so lines and readout never show the old one;
+        hide it when the mouse is no longer over a pane."""
+        if self.position() is None:
+            return
+        if self._scene_pos is None:
+            self.hide()
+        else:
+            self.follow_scene_point(self._scene_pos)
+
     def hide(self) -> None:
         """Hide every line (the mouse left the charts)."""
+        self._scene_pos = None
         for line in (*self._vlines, *self._hlines):
             line.setVisible(False)
         self.left.emit()

@@ -32,7 +32,7 @@ from widgets.charts.items import LodCurve, add_curve, add_spans, add_vline, add_
 from widgets.charts.legend_strip import LegendEntry
 from widgets.charts.markers import BreakoutMarkers
 from widgets.charts.pane_spec import Markets, Pane
-from widgets.theme import Theme, blend
+from widgets.theme import Theme
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 LABEL_MAX_CHARS = 34
 #: The overlap-only view is the natural default when one market starts this much later.
 OVERLAP_DEFAULT_YEARS = 10
-DIM_SHARE = 0.35  # how much of its colour a dimmed breakout keeps
 
 
 def market_name(key: str) -> str:
@@ -99,9 +98,8 @@ def build_leader_pane(
         pane.marks.append(markers)
         pane.legend.append(LegendEntry("Breakout", theme.breakout, "marker", priority=2))
         if _dimmed(content).any():
-            dim = blend(theme.breakout, theme.background, DIM_SHARE)
             text = f"Breakout before {markets.follower_ticker} data"
-            pane.legend.append(LegendEntry(text, dim, "marker"))
+            pane.legend.append(LegendEntry(text, theme.breakout_dim, "marker"))
         pane.legend.append(LegendEntry("Consolidation", theme.consolidation, "swatch"))
     content.leader_group = group
     pane.curves = [leader, ath, _add_follower_overlay(plot, result, theme, content)]
@@ -141,7 +139,7 @@ def _breakout_markers(
 ) -> BreakoutMarkers:
     dimmed = _dimmed(content)
     bright = pg.mkBrush(theme.breakout)
-    dim = pg.mkBrush(blend(theme.breakout, theme.background, DIM_SHARE))
+    dim = pg.mkBrush(theme.breakout_dim)
     markers = BreakoutMarkers(
         content.breakouts.xs,
         result.breakouts["level"].to_numpy(dtype=float),
@@ -210,7 +208,7 @@ def _add_breakout_lines(plot: pg.PlotItem, theme: Theme, content: StackContent) 
     dash = Qt.PenStyle.DashLine
     for keep, colour in (
         (~dimmed, theme.breakout),
-        (dimmed, blend(theme.breakout, theme.background, DIM_SHARE)),
+        (dimmed, theme.breakout_dim),
     ):
         if keep.any():
             add_vlines(plot, xs[keep], pg.mkPen(colour, width=theme.thin_width, style=dash))

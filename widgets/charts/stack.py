@@ -121,7 +121,7 @@ class ChartStack(TimeNavigation, QWidget):
         canvas.exportPaneRequested.connect(self.exportPaneRequested.emit)
         canvas.exportAllRequested.connect(self.exportAllRequested.emit)
         # The "… shown" line follows every change of the view (keys, a Signals row, Show all,
-        # a resize), not only the next mouse move; under the crosshair its values stay.
+        # a resize), not only the next mouse move; so does the crosshair under a resting mouse.
         canvas.rangeChanged.connect(self._on_range_changed)
         canvas.breakoutClicked.connect(self._on_breakout_clicked)
         canvas.crosshair.moved.connect(self._on_crosshair_moved)
@@ -334,6 +334,7 @@ class ChartStack(TimeNavigation, QWidget):
             return
         first, last = self.visible_range()
         self.viewRangeChanged.emit(first, last)
+        self._canvas.crosshair.follow_view_change()
         if self._canvas.crosshair.position() is None:
             self._show_idle_readout()
 

@@ -256,20 +256,27 @@ CORRELATION_YEAR_COLUMNS = [
 ]
 
 CYCLE_COLUMNS = [
+    # Two-line titles keep the columns as narrow as their numbers: the table fits beside the
+    # Cycles chart.
     Column(
         "halving_date", "Halving", "Day of the Bitcoin supply halving that starts the cycle", "date"
     ),
     Column(
-        "next_halving_date", "Next halving", "Day the cycle ends (empty: the current cycle)", "date"
+        "next_halving_date",
+        "Next\nhalving",
+        "Day the cycle ends (empty: the current cycle)",
+        "date",
     ),
-    Column("halving_price", "Price at halving", "The follower's close on the halving day", "price"),
+    Column(
+        "halving_price", "Price at\nhalving", "The follower's close on the halving day", "price"
+    ),
     Column("peak_date", "Peak", "Day of the highest close before the next halving", "date"),
-    Column("peak_close", "Peak close", "The highest close of the cycle", "price"),
+    Column("peak_close", "Peak\nclose", "The highest close of the cycle", "price"),
     Column("multiple", "Multiple", "Peak close ÷ price at the halving", "multiple"),
-    Column("days_to_peak", "Days to peak", "Days from the halving to the cycle's peak", "days"),
+    Column("days_to_peak", "Days to\npeak", "Days from the halving to the cycle's peak", "days"),
     Column(
         "multiple_at_current_day",
-        "Multiple at the same day of the cycle",
+        "Multiple\nsame day",
         "Price ÷ halving price at the "
         "same number of days after the halving as today is in the current cycle",
         "multiple",

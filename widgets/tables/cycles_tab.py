@@ -21,7 +21,9 @@ from widgets.tables.tabs import EmptyOr, make_table
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
-CHART_SHARE = 0.6  # of the tab's width, when the chart first appears
+#: The chart's least share of the tab's width when it first appears: narrower, its "now" label
+#: is cut at 1024 px (where the table then scrolls sideways by about one column).
+CHART_SHARE = 0.4
 
 
 class CyclesTab(EmptyOr):
@@ -58,10 +60,19 @@ class CyclesTab(EmptyOr):
             self.splitter.insertWidget(0, self.chart)
             self.splitter.setStretchFactor(0, 3)
             self.splitter.setStretchFactor(1, 2)
-            # Stretch factors only shape later resizes; share the current width now.
+            # Stretch factors only shape later resizes; share the current width now: the table
+            # as wide as its columns, unless that leaves the chart less than CHART_SHARE.
             width = max(self.splitter.width(), 600)
-            self.splitter.setSizes([round(width * CHART_SHARE), round(width * (1 - CHART_SHARE))])
+            table = min(self.table_width(), round(width * (1 - CHART_SHARE)))
+            self.splitter.setSizes([width - table - self.splitter.handleWidth(), table])
         return self.chart
+
+    def table_width(self) -> int:
+        """The width that shows every column of the table (its four or five rows need no
+        vertical scroll bar at the chart's minimum height)."""
+        table = self.table
+        table.resizeColumnsToContents()
+        return table.horizontalHeader().length() + 2 * table.frameWidth()
 
     def show_result(self, result: AnalysisResult) -> None:
         if result.cycles is None or result.cycles.empty:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -176,6 +177,17 @@ class LadderTab(QWidget):
             return ""
         names = " → ".join(r.name for r in self.scan.rungs)
         return f"Ladder: {names}"
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # A scan shown while another tab was current found no height to share: fit it now.
+        super().showEvent(event)
+        if self.scan is not None:
+            self._fit_rows()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.scan is not None and self.isVisible():
+            self._fit_rows()
 
     def _fit_rows(self) -> None:
         """Give the rung table the height of its rows (the matrix takes the rest)."""

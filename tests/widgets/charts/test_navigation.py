@@ -49,6 +49,42 @@ def test_left_and_right_pan_by_a_tenth_of_the_view(qtbot, stack):
     assert _span(stack) == pytest.approx(x1 - x0)
 
 
+def _point_at(stack, date: str):
+    """A mouse resting over the leader pane at `date`: the crosshair follows it."""
+    plot = stack.plot(Pane.LEADER)
+    y = sum(plot.vb.viewRange()[1]) / 2
+    scene_point = plot.vb.mapViewToScene(QPointF(to_x(date) + DAY / 2, y))
+    stack.graphics_view().scene().sigMouseMoved.emit(scene_point)
+    return scene_point
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Plus])
+def test_the_crosshair_follows_the_view_under_a_resting_mouse(qtbot, stack, key):
+    # It once stayed on the old date, its readout too, while the keys moved the view under it.
+    canvas = stack.graphics_view()
+    scene_point = _point_at(stack, "2014-03-03")  # away from the middle, where zoom moves it
+    before = canvas.crosshair.position()
+    with qtbot.waitSignal(stack.readoutChanged) as signal:
+        qtbot.keyClick(canvas, key)
+    after = canvas.crosshair.position()
+    under_mouse = stack.plot(Pane.LEADER).vb.mapSceneToView(scene_point).x()
+    assert after == pytest.approx(under_mouse) and abs(after - before) > DAY
+    day = pd.Timestamp(after, unit="s").normalize()
+    shown = pd.Timestamp(signal.args[0][:10])
+    assert abs((shown - day).days) <= 4, (signal.args[0], day)  # the bar at or before it
+    assert not signal.args[0].startswith("2014-03-0")
+
+
+def test_the_crosshair_hides_when_the_view_moves_after_the_mouse_left(qtbot, stack):
+    canvas = stack.graphics_view()
+    _point_at(stack, "2014-07-01")
+    stack.graphics_view().scene().sigMouseMoved.emit(QPointF(-50, -50))  # out of every pane
+    with qtbot.waitSignal(stack.readoutChanged) as signal:
+        qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.crosshair.position() is None
+    assert "point at a chart" in signal.args[0]
+
+
 def test_plus_and_minus_zoom_around_the_middle(qtbot, stack):
     canvas = stack.graphics_view()
     span, middle = _span(stack), sum(stack.x_range()) / 2

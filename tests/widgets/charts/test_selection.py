@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 
 from tests.widgets.charts.histories import long_result
 from tests.widgets.gui_helpers import show_with_result
@@ -17,6 +18,7 @@ from tests.widgets.result_factory import make_result
 from widgets.charts import image_export
 from widgets.charts.pane_spec import ALL_PANES, Pane
 from widgets.charts.stack import ChartStack
+from widgets.theme import contrast_ratio, dark_palette, theme_from_palette
 
 pytestmark = pytest.mark.gui
 
@@ -103,6 +105,23 @@ def test_breakouts_before_the_follower_has_data_are_dimmed(stack, result):
     assert "had no data yet" in markers.tip(0)
     legend = [e.text for e in stack.graphics_view().strips[Pane.LEADER].entries()]
     assert any("before" in text for text in legend)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_dimmed_breakouts_and_their_legend_marker_stand_out_on_either_theme(qtbot, result, dark):
+    # A 35 % blend was all but invisible on the dark background (1.5:1).
+    palette = dark_palette() if dark else QPalette(QColor("#efefef"), QColor("#ffffff"))
+    theme = theme_from_palette(palette)
+    stack = show_with_result(qtbot, ChartStack(theme=theme), result, (1280, 600))
+    background = stack.theme().background
+    assert (background.lightness() < 128) == dark
+    legend = [e for e in stack.graphics_view().strips[Pane.LEADER].entries() if "before" in e.text]
+    markers = stack.graphics_view().content.panes[Pane.LEADER].marks[0]
+    before = (result.breakouts["date"] < result.follower.index[0]).to_numpy()
+    dim = [markers.points()[i].brush().color() for i in np.flatnonzero(before)]
+    for colour in [QColor(legend[0].colour), *dim]:
+        assert contrast_ratio(colour, background) >= 2.0, (colour.name(), background.name())
+        assert contrast_ratio(colour, stack.theme().breakout) >= 1.3  # still the fainter one
 
 
 def _export_copy(stack: ChartStack, panes, width: int = 1200) -> ChartStack:

@@ -40,6 +40,18 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def test_refresh_every_says_never_for_zero_and_accepts_it(dialog):
+    # It once showed "Refresh every (hours) 0", the meaning of 0 only in the tooltip.
+    editor = dialog.editor("refresh_hours")
+    assert isinstance(editor, QLineEdit)
+    assert editor.text() == "Never" and editor.placeholderText() == "Never"
+    editor.setText("never")
+    assert dialog.errors() == {} and dialog.settings().refresh_hours == 0
+    _set_text(dialog, "refresh_hours", "6")
+    assert dialog.settings().refresh_hours == 6
+    assert "from 0 (never) to 24 hours" in editor.toolTip()
+
+
 def test_defaults_are_valid_and_ok_is_enabled(dialog):
     assert dialog.errors() == {}
     assert dialog.ok_button.isEnabled()
