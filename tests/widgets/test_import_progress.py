@@ -45,13 +45,15 @@ def test_the_progress_bar_follows_the_import(qtbot, paths, tmp_path, monkeypatch
 
 
 def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_text, "PROGRESS_LINES", 1_000)
+    # Many progress steps in a long file: the worker is still reading when the window's
+    # cancel (sent on the first step) reaches it, however fast this machine reads.
+    monkeypatch.setattr(csv_text, "PROGRESS_LINES", 200)
     window = _open(qtbot, paths)
     window.session.importProgress.connect(lambda _p: window.cancel())
     with qtbot.waitSignal(
         window.session.busyChanged, timeout=20_000, check_params_cb=lambda b: not b
     ):
-        window.import_file(_long_csv(tmp_path / "long.csv"), "csv:long")
+        window.import_file(_long_csv(tmp_path / "long.csv", repeats=40), "csv:long")
     qtbot.waitUntil(lambda: "cancelled" in window.status.message.text(), timeout=5_000)
     with Cache.open(paths.database) as cache:
         assert cache.instrument("csv:long") is None
