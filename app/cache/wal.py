@@ -17,6 +17,7 @@ be told from one.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import struct
 import sys
@@ -111,16 +112,37 @@ def _checksum(data: bytes, order: str) -> tuple[int, int]:
     return first, second
 
 
+#: Open descriptors of -shm files, by path, never closed (see _read_shm_header).
+_SHM_FDS: dict[str, int] = {}
+
+
 def _replayed_frames(database: Path) -> int:
     """Frames SQLite holds valid (`mxFrame` of the wal-index header), 0 when unknown."""
     try:
-        with Path(f"{database}-shm").open("rb") as shm:
-            index_header = shm.read(48)
+        index_header = _read_shm_header(Path(f"{database}-shm"))
     except OSError:
         return 0
     if len(index_header) < 48:
         return 0
     return int.from_bytes(index_header[_MX_FRAME], sys.byteorder)
+
+
+def _read_shm_header(shm: Path) -> bytes:
+    """The first 48 bytes of the wal-index, read without ever closing a descriptor of it.
+
+    SQLite's locks on the -shm file are POSIX advisory locks, which a process loses on every
+    descriptor of that file as soon as it closes any one of them. Opening and closing the file
+    here would silently drop the write lock this connection just took (and its other WAL
+    locks): another process could then write at the same time, and commits would be lost. So
+    one descriptor per file is kept open for the life of the process; a new file (another
+    inode at that path) gets its own.
+    """
+    key = str(shm)
+    fd = _SHM_FDS.get(key)
+    if fd is None or os.fstat(fd).st_ino != os.stat(shm).st_ino:
+        fd = os.open(shm, os.O_RDONLY)
+        _SHM_FDS[key] = fd  # the previous one, if any, stays open: closing it drops locks
+    return os.pread(fd, 48, 0)
 
 
 def _keep_copy(wal: Path, content: bytes, lost: str) -> str:
