@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.cache import Cache
+from app.errors import CancelledError
 from app.sources import csv_text
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, save
 from widgets.main_window import MainWindow
@@ -49,12 +50,16 @@ def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monke
     # cancel (sent on the first step) reaches it, however fast this machine reads.
     monkeypatch.setattr(csv_text, "PROGRESS_LINES", 200)
     window = _open(qtbot, paths)
+    said: list[str] = []  # every status message, so a later one cannot hide this one
+    show = window.status.show_message
+    monkeypatch.setattr(
+        window.status, "show_message", lambda text, *a: (said.append(text), show(text, *a))
+    )
     window.session.importProgress.connect(lambda _p: window.cancel())
-    with qtbot.waitSignal(
-        window.session.busyChanged, timeout=20_000, check_params_cb=lambda b: not b
-    ):
+    with qtbot.waitSignal(window.session.failed, timeout=20_000) as failed:
         window.import_file(_long_csv(tmp_path / "long.csv", repeats=40), "csv:long")
-    qtbot.waitUntil(lambda: "cancelled" in window.status.message.text(), timeout=5_000)
+    assert isinstance(failed.args[0].error, CancelledError)
+    qtbot.waitUntil(lambda: any("cancelled" in text for text in said), timeout=5_000)
     with Cache.open(paths.database) as cache:
         assert cache.instrument("csv:long") is None
 
