@@ -97,14 +97,16 @@ def _is_loopback(host: str) -> bool:
 
 def _warn_once(name: str, value: str, remote: bool) -> None:
     """Say, once per process and value, that prices come from a stand-in server."""
-    with _warned_lock:
-        if (name, value) in _warned:
-            return
-        _warned.add((name, value))
     where = f"another computer ({ENV_ALLOW_REMOTE}=1)" if remote else "this computer"
     line = (
         f"warning: {name} is set: requests for {_STANDS_IN_FOR[name]} go to {value} "
         f"on {where}, not to the real provider"
     )
-    log.warning("%s", line)
-    print(f"riskcurve: {line}", file=sys.stderr)
+    with _warned_lock:  # sources are asked from several threads at once
+        if (name, value) in _warned:
+            return
+        _warned.add((name, value))
+        log.warning("%s", line)
+        # One write with its newline: print() writes the line and the newline apart, and two
+        # threads' warnings would run together on one line.
+        sys.stderr.write(f"riskcurve: {line}\n")
