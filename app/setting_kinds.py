@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -60,13 +61,14 @@ class Setting:
         return self.kind.text_editable
 
 
-class Kind:
+class Kind(ABC):
     """How the values of one kind of setting are checked, stored and typed."""
 
     text_editable = True
 
+    @abstractmethod
     def check(self, field: str, value: Any, unit: str) -> None:
-        raise NotImplementedError
+        """Raise SettingsError naming `field` when `value` is not one of this kind's."""
 
     def range_text(self, unit: str) -> str:
         return ""

@@ -88,13 +88,17 @@ RUNG_COLUMNS = (
 
 
 class _FlatModel(QAbstractTableModel):
-    """Counts 0 under a valid parent; headers from a tuple of titles and tooltips."""
+    """Counts 0 under a valid parent; headers from a tuple of titles and tooltips.
+
+    Each model says its own columns (`_titles`) and row count (`_rows`); on its own this is
+    the empty table.
+    """
 
     def _titles(self) -> Sequence[tuple[str, str]]:
-        raise NotImplementedError
+        return ()
 
     def _rows(self) -> int:
-        raise NotImplementedError
+        return 0
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default argument
         return 0 if parent.isValid() else self._rows()
