@@ -22,6 +22,16 @@ def _long_csv(path, repeats: int = 10):
     return path
 
 
+def _unique_days_csv(path, days: int = 60_000):
+    """A file of distinct days (repeated rows are skipped unread, so they make no progress)."""
+    import datetime as dt
+
+    first = dt.date(1850, 1, 1)
+    rows = "".join(f"{first + dt.timedelta(days=i)},5\n" for i in range(days))
+    path.write_text("Date,Close\n" + rows)
+    return path
+
+
 def _open(qtbot, paths) -> MainWindow:
     window = MainWindow(paths, save(paths, fast_settings()))
     qtbot.addWidget(window)
@@ -57,7 +67,7 @@ def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monke
     )
     window.session.importProgress.connect(lambda _p: window.cancel())
     with qtbot.waitSignal(window.session.failed, timeout=20_000) as failed:
-        window.import_file(_long_csv(tmp_path / "long.csv", repeats=40), "csv:long")
+        window.import_file(_unique_days_csv(tmp_path / "long.csv"), "csv:long")
     assert isinstance(failed.args[0].error, CancelledError)
     qtbot.waitUntil(lambda: any("cancelled" in text for text in said), timeout=5_000)
     with Cache.open(paths.database) as cache:
