@@ -3,12 +3,16 @@ and Cancel stops it with nothing stored."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from app.cache import Cache
 from app.errors import CancelledError
 from app.sources import csv_text
+from app.sources.base import no_progress
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, save
+from widgets.jobs.workers import Worker
 from widgets.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
@@ -56,9 +60,23 @@ def test_the_progress_bar_follows_the_import(qtbot, paths, tmp_path, monkeypatch
 
 
 def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monkeypatch):
-    # Many progress steps in a long file: the worker is still reading when the window's
-    # cancel (sent on the first step) reaches it, however fast this machine reads.
+    # The reader waits after each progress step until the window's cancel has reached the
+    # worker, so the import cannot finish first however fast this machine reads (or however
+    # slowly the GUI thread delivers the progress signal under load).
     monkeypatch.setattr(csv_text, "PROGRESS_LINES", 200)
+    cancel_reached = threading.Event()
+    real_cancel = Worker.cancel
+    monkeypatch.setattr(Worker, "cancel", lambda self: (real_cancel(self), cancel_reached.set()))
+    real_open = csv_text.CsvText.open.__func__
+
+    def open_waiting(cls, path, progress=no_progress):
+        def report(done, total, message):
+            progress(done, total, message)
+            cancel_reached.wait(timeout=15)
+
+        return real_open(cls, path, report)
+
+    monkeypatch.setattr(csv_text.CsvText, "open", classmethod(open_waiting))
     window = _open(qtbot, paths)
     said: list[str] = []  # every status message, so a later one cannot hide this one
     show = window.status.show_message
@@ -67,7 +85,7 @@ def test_cancel_stops_an_import_and_stores_nothing(qtbot, paths, tmp_path, monke
     )
     window.session.importProgress.connect(lambda _p: window.cancel())
     with qtbot.waitSignal(window.session.failed, timeout=20_000) as failed:
-        window.import_file(_unique_days_csv(tmp_path / "long.csv"), "csv:long")
+        window.import_file(_unique_days_csv(tmp_path / "long.csv", days=3_000), "csv:long")
     assert isinstance(failed.args[0].error, CancelledError)
     qtbot.waitUntil(lambda: any("cancelled" in text for text in said), timeout=5_000)
     with Cache.open(paths.database) as cache:
