@@ -40,6 +40,14 @@ class HistoryFlow(QObject):
         self._pending: dict[str, Path] = {}
         data_tab.deleteRequested.connect(self.ask_delete)
 
+    def ask_and_import(self, settings: Settings) -> None:
+        """File → Import CSV…: ask for the file, then `import_file` it."""
+        from widgets.dialogs.prompts import ask_csv_file
+
+        path = ask_csv_file(self.window)
+        if path is not None:
+            self.import_file(path, None, settings)
+
     def import_file(self, path: Path, key: str | None, settings: Settings) -> None:
         """Import `path` as `key`, asking for the key first when it is None."""
         if key is None:

@@ -36,6 +36,7 @@ from widgets.jobs.session import FETCH, JobFailure, Session
 from widgets.jobs.tasks import EMPTY_MESSAGE
 from widgets.ladder_view import LadderView
 from widgets.notice import AlertBanner, NoticeBar, above_charts, notice_text, notify
+from widgets.result_tabs import ResultTabs
 from widgets.splitter import GripSplitter
 from widgets.status import StatusLine, leader_state_text
 from widgets.tables.alerts_tab import AlertsTab
@@ -94,8 +95,7 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes(window_layout.DEFAULT_SPLIT)
         self.view.restore()
         self.chart_area.show_loading(LOADING_MESSAGE)
-        for tab in (self.signals_tab, self.statistics_tab, self.cycles_tab):
-            tab.clear(LOADING_MESSAGE)
+        self.result_tabs.clear(LOADING_MESSAGE)
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
         self.data_tab = DataTab(self.tabs)
         self.ladder_tab = LadderTab(self.tabs)
         self.alerts_tab = AlertsTab(self.tabs)
+        self.result_tabs = ResultTabs(
+            self.tabs, self.signals_tab, self.statistics_tab, self.cycles_tab
+        )
         for tab, title, tip in (
             (self.signals_tab, "Signals", "The leader's breakouts and the follower's returns"),
             (self.statistics_tab, "Statistics", "Event study against the base rate, per horizon"),
@@ -162,7 +165,7 @@ class MainWindow(QMainWindow):
         a.export_chart.triggered.connect(lambda: self.export("export_chart_interactive"))
         a.snapshot.triggered.connect(lambda: self.export("snapshot"))
         a.export_signals.triggered.connect(lambda: self.export("export_signals_interactive"))
-        a.import_csv.triggered.connect(self.import_csv)
+        a.import_csv.triggered.connect(lambda: self.history.ask_and_import(self.settings))
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.show_about)
@@ -237,26 +240,30 @@ class MainWindow(QMainWindow):
         result = loaded.result
         if result is None:
             self.show_empty(loaded.empty_message or EMPTY_MESSAGE)
+            QTimer.singleShot(0, self, self.drawn.emit)
         else:
-            self._show_result(result)
+            self._show_result(result)  # `drawn` follows once the tabs are filled too
         self.update_notice()
-        QTimer.singleShot(0, self, self.drawn.emit)
 
     def _show_result(self, result: AnalysisResult) -> None:
+        """The charts and the headline now; the tabs once the charts are on screen."""
         selected = self.charts.highlighted()
         first = not self.chart_area.has_result()
         self.chart_area.show_result(result)
-        self.signals_tab.show_result(result)
-        self.statistics_tab.show_result(result)
-        self.cycles_tab.show_result(result)
         self.headline.show_result(result, self.settings.headline_horizon)
         name = self._name(result.leader_key)
         self.status.leader.setText(leader_state_text(name, result.leader_state))
         self.view.new_result(result, first)
+        self.result_tabs.fill(
+            result, self.chart_area.after_charts_painted, lambda: self._tabs_filled(selected)
+        )
+
+    def _tabs_filled(self, selected: object) -> None:
         # The selection belongs to a breakout: keep it only while that date still is one.
         if selected is None or not self.signals_tab.select_date(selected):
             self.charts.highlight(None)
             self.signals_tab.clear_selection()
+        self.drawn.emit()
 
     @Slot(object)
     def show_preview(self, preview: Preview) -> None:
@@ -272,8 +279,7 @@ class MainWindow(QMainWindow):
     def show_empty(self, message: str) -> None:
         """The friendly empty state in the charts area and every result tab."""
         self.chart_area.show_empty(message)
-        for tab in (self.signals_tab, self.statistics_tab, self.cycles_tab):
-            tab.clear(message)
+        self.result_tabs.clear(message)
         self.headline.clear()
         self.status.leader.clear()
 
@@ -318,14 +324,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.drawn.emit)
 
     # -- import, settings, about ----------------------------------------------------------------
-
-    @Slot()
-    def import_csv(self) -> None:
-        from widgets.dialogs.prompts import ask_csv_file
-
-        path = ask_csv_file(self)
-        if path is not None:
-            self.import_file(path)
 
     def import_file(self, path: Path, key: str | None = None) -> None:
         """Import `path`; asks for the key unless given, and before replacing cached bars."""

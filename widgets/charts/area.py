@@ -144,6 +144,13 @@ class ChartArea(QStackedWidget):
         self.charts.set_result(result)
         self.setCurrentWidget(self.charts)
 
+    def after_charts_painted(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the chart stack has been painted (next pass when hidden)."""
+        if self.isVisible() and self.currentWidget() is self._charts:
+            self._paint_watch = FirstPaint(self.charts.graphics_view().viewport(), callback)
+        else:
+            QTimer.singleShot(0, self, callback)
+
     def show_empty(self, message: str) -> None:
         self.charts.clear(message)
         self.setCurrentWidget(self.charts)
