@@ -5,6 +5,9 @@ A scan (app.ladder.scan.scan_cache: the cache only, never the network) runs afte
 drawing, after a refresh or an import that brought a ladder rung new bars, after a settings
 change that alters what a scan computes, and when the user picks another horizon. One scan
 runs at a time; a request meanwhile runs once it ends, and only the newest result is shown.
+When the same settings change also redraws the charts (a new pair, an analysis setting), the
+scan waits until the window has drawn (at most RESCAN_WAIT_MS): its worker would share the GIL
+with the analysis and the drawing the user is looking at.
 
 Signals:
     scanned(LadderScan): a scan is on screen (tests and screenshots wait for it).
@@ -16,11 +19,12 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance, Slot
 
 from app.config import Settings
 from app.errors import RiskcurveError
 from app.ladder.scan import LadderScan
+from app.setting_changes import changed_parts
 from widgets.jobs.results import FetchReport, Imported
 from widgets.jobs.session import JobFailure, Session
 
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from widgets.tables.ladder_tab import LadderTab
 
 SCAN = "ladder scan"
+#: The longest a rescan waits for the window's redraw of the same settings change.
+RESCAN_WAIT_MS = 3000
 #: Settings a scan does not read: changing only these never rescans.
 _NOT_SCANNED = (
     "leader",
@@ -54,7 +60,11 @@ class LadderView(QObject):
     scanned = Signal(LadderScan)
 
     def __init__(
-        self, session: Session, tab: LadderTab, apply_settings: Callable[[Settings], object]
+        self,
+        session: Session,
+        tab: LadderTab,
+        apply_settings: Callable[[Settings], object],
+        drawn: SignalInstance,
     ) -> None:
         super().__init__(session)
         self.session, self.tab = session, tab
@@ -65,6 +75,9 @@ class LadderView(QObject):
         self._running = False
         self._again = False
         self._settings = session.settings
+        self._after_redraw = QTimer(self, singleShot=True, interval=RESCAN_WAIT_MS)
+        self._after_redraw.timeout.connect(self.rescan)
+        drawn.connect(self._on_drawn)
         self._show_horizons()
         session.fetchFinished.connect(self._on_fetched)
         session.imported.connect(self._on_imported)
@@ -165,9 +178,23 @@ class LadderView(QObject):
         old, self._settings = self._settings, new
         self._show_horizons()
         if scan_inputs(old) != scan_inputs(new):
-            self.rescan()
+            self._rescan_after(old, new)
         else:
             self.tab.set_charted((new.leader, new.follower))
+
+    def _rescan_after(self, old: Settings, new: Settings) -> None:
+        """Rescan now, or once the charts are redrawn when this change redraws them."""
+        redraws = (old.leader, old.follower) != (new.leader, new.follower)
+        if redraws or "analysis" in changed_parts(old, new):
+            self._after_redraw.start()
+        else:
+            self.rescan()
+
+    @Slot()
+    def _on_drawn(self) -> None:
+        if self._after_redraw.isActive():
+            self._after_redraw.stop()
+            self.rescan()
 
     def _show_horizons(self) -> None:
         settings = self.session.settings

@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
             self.menu_actions, self.chart_area, s, self.layout_store, self.signals_tab
         )
         self.fetch_view = FetchView(s, status, self.data_tab, self.menu_actions, self.chart_area)
-        self.ladder_view = LadderView(s, self.ladder_tab, self.apply_settings)
+        self.ladder_view = LadderView(s, self.ladder_tab, self.apply_settings, self.drawn)
         self.notifier = DesktopNotifier(self.windowIcon(), self)
         self.alerts_view = AlertsView(
             s, self.alerts_tab, self.tabs, self.alert_banner, status, self.notifier

@@ -9,7 +9,7 @@ from app.cache import Cache
 from app.settings_file import load_settings
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
 from tests.widgets.result_factory import FOLLOWER_KEY, LEADER_KEY, bars, leader_closes
-from widgets.ladder_view import scan_inputs
+from widgets.ladder_view import SCAN, scan_inputs
 from widgets.main_window import MainWindow
 from widgets.tables.ladder_models import PAIR_ROLE
 from widgets.theme import verdict_look
@@ -108,6 +108,23 @@ def test_a_new_ladder_rescans_and_a_download_setting_does_not(qtbot, window):
     assert window.ladder_tab.rung_model.rowCount() == 2
     with qtbot.assertNotEmitted(window.ladder_view.scanned, wait=300):
         window.apply_settings(window.settings.with_changes(fetch_timeout_s=30.0))
+
+
+def test_an_analysis_change_rescans_only_after_the_charts_are_redrawn(qtbot, window):
+    """The scan's worker would share the GIL with the reanalysis and the drawing."""
+    order: list[str] = []
+    filled = window._tabs_filled  # the last step of drawing a result; it emits `drawn`
+    window._tabs_filled = lambda selected: (order.append("drawn"), filled(selected))
+    started = window.session.pool.run
+
+    def run(name, *args, **kwargs):
+        order.append(name)
+        return started(name, *args, **kwargs)
+
+    window.session.pool.run = run
+    with qtbot.waitSignal(window.ladder_view.scanned, timeout=30_000) as scanned:
+        window.apply_settings(window.settings.with_changes(min_gap_days=300))
+    assert order.index("drawn") < order.index(SCAN) and scanned.args[0] is not None
 
 
 def test_scan_inputs_ignore_what_a_scan_never_reads():
