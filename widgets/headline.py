@@ -103,6 +103,11 @@ class HeadlineBar(QFrame):
         self._result: AnalysisResult | None = None
         self._remember = remember
         self.horizon.activated.connect(self._on_activated)
+        # Hidden (no result yet) it keeps its room: when the first result shows it, the charts
+        # below do not shrink and lay out and paint a second time right after being drawn.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.hide()
 
     def show_result(self, result: AnalysisResult, horizon: int) -> None:

@@ -72,7 +72,7 @@ class ResultTabs(QObject):
             on_done()
             return
         left.pop(0).show_result(result)
-        QTimer.singleShot(0, self, lambda: self._step(generation, result, left, on_done))
+        QTimer.singleShot(1, self, lambda: self._step(generation, result, left, on_done))
 
 
 def _is(part: ResultTab, widget: QWidget | None) -> bool:
