@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication
 
+from app.errors import OfflineError
+from app.signals.state import LeaderState
 from tests.widgets.charts.geometry import tick_labels
 from tests.widgets.gui_helpers import (
     OFFSCREEN_NOISE,
@@ -15,6 +19,7 @@ from tests.widgets.gui_helpers import (
 from widgets.charts.pane_spec import Pane
 from widgets.main_window import MainWindow
 from widgets.splitter import GripHandle
+from widgets.status import fetch_summary, leader_state_text
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
@@ -158,3 +163,34 @@ def test_the_default_size_shrinks_to_a_smaller_screen(qtbot, paths):
     assert window.width() <= max(screen.width(), 1) and window.height() <= screen.height()
     if screen.width() >= 1280 and screen.height() >= 860:
         assert (window.width(), window.height()) == (1280, 860)
+
+
+def _fits(label) -> bool:
+    shown = label.shown_text()
+    full = label.text()
+    whole_or_cut = shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
+    width = label.fontMetrics().horizontalAdvance(shown)
+    return whole_or_cut and width <= label.contentsRect().width() and label.toolTip() == full
+
+
+def test_the_offline_message_keeps_its_room_in_the_status_line(qtbot, paths):
+    # At 1024 px the leader's state kept its whole width and the message beside it was cut.
+    window = open_window(qtbot, paths, (1024, 700))
+    status = window.status
+    status.set_offline(True)
+    status.retry.show()
+    text = fetch_summary(0, [("yahoo:^RUT", OfflineError("No network connection."))])
+    status.show_message(text)
+    # The real leader's state (the synthetic one is at a high, a shorter line).
+    below = LeaderState(pd.Timestamp("2026-02-20"), 2400.0, False, None, 29, -0.02)
+    status.leader.setText(leader_state_text("Russell 2000 (^RUT)", below))
+    QApplication.processEvents()
+    assert status.message.shown_text() == text and _fits(status.message)
+    assert status.leader.text() and _fits(status.leader)  # the state gives way, elided
+    status.start_progress("Downloading 2 instrument(s)…")
+    status.set_progress(0.5, "ccxt:bitstamp:BTC/USD (2/2)")
+    for width in (1024, 800, 640):
+        window.resize(width, 700)
+        QApplication.processEvents()
+        assert _fits(status.message) and _fits(status.leader), width
+    assert status.message.shown_text().endswith("…")  # too narrow: elided, never cut
