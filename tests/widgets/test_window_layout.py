@@ -20,6 +20,7 @@ from widgets.charts.pane_spec import Pane
 from widgets.main_window import MainWindow
 from widgets.splitter import GripHandle
 from widgets.status import fetch_summary, leader_state_text
+from widgets.tables.models import RAW_ROLE
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
@@ -68,6 +69,67 @@ def test_the_cycles_table_shows_every_column_beside_the_chart(qtbot, paths):
     assert table.horizontalHeader().length() <= table.viewport().width()
     assert not table.horizontalScrollBar().isVisible()
     assert chart.width() >= 0.4 * window.cycles_tab.splitter.width() and chart.height() >= 300
+
+
+#: Bitcoin's path in round figures (day, close): every halving cycle's start, peak and trough,
+#: so the Cycles table holds prices from 12.50 to 124,752.53, as on the real history.
+BITCOIN_PATH = (
+    ("2010-08-18", 0.07),
+    ("2011-06-08", 30.0),
+    ("2011-11-18", 2.0),
+    ("2012-11-28", 12.5),
+    ("2013-12-04", 1_136.9),
+    ("2015-01-14", 180.0),
+    ("2016-07-09", 651.0),
+    ("2017-12-16", 19_497.4),
+    ("2018-12-15", 3_200.0),
+    ("2020-05-11", 8_601.8),
+    ("2021-11-08", 67_500.0),
+    ("2022-11-21", 15_800.0),
+    ("2024-04-20", 64_994.4),
+    ("2025-10-06", 124_752.5),
+    ("2026-03-03", 68_000.0),
+)
+
+
+def open_window_with_bitcoin_history(qtbot, paths, size: tuple[int, int]) -> MainWindow:
+    """The window over a follower shaped like Bitcoin's real history (BITCOIN_PATH)."""
+    import numpy as np
+
+    from app.cache import Cache
+    from tests.widgets.gui_helpers import many_breakouts_leader
+    from tests.widgets.result_factory import FOLLOWER_KEY, LEADER_KEY, bars
+
+    anchors = pd.DatetimeIndex([day for day, _ in BITCOIN_PATH])
+    days = pd.date_range(anchors[0], anchors[-1], freq="D")
+    logs = np.interp(days.asi8, anchors.asi8, np.log([close for _, close in BITCOIN_PATH]))
+    wiggle = 0.03 * np.sin(np.arange(days.size) / 9.0)
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER_KEY, many_breakouts_leader(start="2014-01-02"))
+        cache.store_bars(FOLLOWER_KEY, bars(days, np.exp(logs + wiggle)))
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        window.start(refresh=False)
+    return window
+
+
+def test_the_cycles_table_needs_no_sideways_scroll_at_1024(qtbot, paths):
+    # Its columns were about one column wider than the room beside the chart at 1024×700.
+    window = open_window_with_bitcoin_history(qtbot, paths, (1024, 700))
+    tab = window.cycles_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.chart is not None)
+    qtbot.wait(50)
+    table, chart = tab.table, tab.chart
+    assert table.model().rowCount() == 4  # the 2012, 2016, 2020 and 2024 cycles
+    assert tab.model.index(3, 4).data(RAW_ROLE) > 100_000  # a six-figure peak close
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    assert chart.width() >= 0.4 * tab.splitter.width()
 
 
 def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, paths):
