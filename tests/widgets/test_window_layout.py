@@ -144,8 +144,27 @@ def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, path
     assert shown.width() >= table.horizontalHeader().length(), (shown, table.width())
 
 
+def test_the_statistics_table_shows_its_four_horizons_at_1024(qtbot, paths):
+    # The wrapped verdict sentences above it took the room: one row was in view at 1024×700.
+    window = open_window_with_bitcoin_history(qtbot, paths, (1024, 700))
+    tab = window.statistics_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.wait(50)
+    table = tab.table
+    assert table.model().rowCount() == 4
+    rows = [table.visualRect(table.model().index(r, 0)) for r in range(4)]
+    shown = visible_rect(table.viewport())
+    assert all(shown.contains(rect) for rect in rows), (shown, rows)
+    summary = window.session.result.summary
+    assert len(tab.verdicts.sentences()) == 4
+    lines = zip(tab.verdicts.rows, summary["verdict"], strict=True)
+    for (_horizon, conclusion, sentence), verdict in lines:
+        assert sentence.height() < 2 * sentence.fontMetrics().height()  # one line each
+        assert verdict.endswith(sentence.toolTip()[1:]) and conclusion.text()  # whole in tips
+
+
 @pytest.mark.parametrize("size", [(1024, 700), (1280, 860)])
-def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
+def test_the_verdicts_end_at_the_width_the_reader_sees(qtbot, paths, size):
     # A wide table once made the whole tab wider than the window: the verdict sentences ran off
     # its right edge, their conclusions out of sight.
     window = open_window(qtbot, paths, size)
@@ -155,7 +174,7 @@ def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
     viewport = tab.verdicts.parentWidget().parentWidget()  # the scroll area's viewport
     for label in (tab.verdicts, tab.warning, tab.footer):
         right = label.mapTo(viewport, label.rect().topRight()).x()
-        assert right <= viewport.width(), (label.text()[:40], right, viewport.width())
+        assert right <= viewport.width(), (label.toolTip()[:40], right, viewport.width())
     table = tab.table
     bottom_row = table.visualRect(table.model().index(table.model().rowCount() - 1, 0))
     assert table.viewport().rect().contains(bottom_row)  # the scroll bar does not cover a row
