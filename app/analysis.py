@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.errors import AnalysisError, SettingsError
+from app.instruments import market_name
 from app.signals.common import beyond_float_range_is_missing
 from app.signals.params import AnalysisParams
 from app.signals.state import LeaderState, leader_state
+from app.signals.verdicts import Markets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,11 +143,14 @@ def run_analysis(
     params: AnalysisParams,
     key_dates: tuple[KeyDate, ...],
     follower_origin_days: Sequence[int] = (),
+    markets: Markets | None = None,
 ) -> AnalysisResult:
     """Run every signal on the two bar frames (see AnalysisResult).
 
     `follower_origin_days`: the epoch days on which the follower's bars switch to another
     source (an imported file, then a provider); an event window across one is rough data.
+    `markets`: the names the verdict sentences give the two markets (default: the names people
+    know them by, app.instruments.market_name; app.pipeline passes the user's own).
 
     Parameters that make no sense raise AnalysisError; data that is too short or does not
     overlap gives empty parts, each with a plain reason in `notes`, never a made-up number.
@@ -159,8 +164,10 @@ def run_analysis(
     lead = Bars.of(leader, "leader")
     foll = Bars.of(follower, "follower", follower_origin_days)
     timings: dict[str, float] = {}
+    keys = (leader_key, follower_key)
+    markets = markets or Markets(market_name(leader_key), market_name(follower_key))
     with beyond_float_range_is_missing():
-        parts = _run_parts(lead, foll, params, (leader_key, follower_key), key_dates, timings)
+        parts = _run_parts(lead, foll, params, (keys, markets), key_dates, timings)
     return _assemble(parts, (leader_key, leader), (follower_key, follower), params, key_dates)
 
 
@@ -192,17 +199,19 @@ def _run_parts(
     lead: Bars,
     foll: Bars,
     params: AnalysisParams,
-    keys: tuple[str, str],
+    pair: tuple[tuple[str, str], Markets],
     key_dates: tuple[KeyDate, ...],
     timings: dict[str, float],
 ) -> _Parts:
-    """Each part in turn, timed (PARTS); none changes another's output."""
+    """Each part in turn, timed (PARTS); none changes another's output. `pair`: the keys and
+    the names of the two markets."""
     from app.signals import parts as p
 
+    keys, markets = pair
     with _timed(timings, "breakouts"):
         breakouts, values, ath = p.breakouts_part(lead, params)
     with _timed(timings, "event_study"):
-        study = p.event_study_part(breakouts.value, foll, params)
+        study = p.event_study_part(breakouts.value, foll, params, markets)
     with _timed(timings, "regimes"):
         regimes = p.regimes_part(lead, foll, breakouts.value, params, keys)
     with _timed(timings, "correlation"):

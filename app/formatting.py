@@ -76,6 +76,15 @@ def price(value: float | None) -> str:
     return f"{number:.{max(2, 2 - math.floor(math.log10(magnitude)))}f}"
 
 
+def compact_price(value: float | None) -> str:
+    """A price where a narrow table has no room for cents: whole units from 1,000 up
+    ("124,753"), below that as `price` ("12.50", "0.0858")."""
+    if is_missing(value):
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number:,.0f}" if abs(number) >= 1000 else price(number)
+
+
 def whole(value: float | None) -> str:
     """A count or a number of days: "1,234"; missing -> ""."""
     if is_missing(value):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisParams, AnalysisResult
     from app.config import KeyDate, Settings
     from app.provenance import Sources, SourceSpan
+    from app.signals.verdicts import Markets
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,19 @@ def analyse(
         inputs.params,
         inputs.key_dates,
         follower_origin_days=switches,
+        markets=markets_of(settings, settings.leader, settings.follower),
+    )
+
+
+def markets_of(settings: Settings, leader: str, follower: str) -> Markets:
+    """The names verdicts give `leader` and `follower`: the user's own for a market (Settings →
+    Markets), else the name people know it by, as the window's title and status line say."""
+    from app.instruments import market_name
+    from app.signals.verdicts import Markets
+
+    return Markets(
+        market_name(leader, settings.instrument(leader).label),
+        market_name(follower, settings.instrument(follower).label),
     )
 
 

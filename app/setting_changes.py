@@ -1,7 +1,7 @@
 """What a settings change implies for the window: fetch, re-analyse, redraw, or nothing.
 
 Read from each row's `affects` in the settings table (app.config), so a new setting needs no
-entry here.
+entry here; the one addition is a new name for the leader or follower, which the verdicts say.
 """
 
 from __future__ import annotations
@@ -28,7 +28,16 @@ def changed_parts(old: Settings, new: Settings) -> set[str]:
     for row, before, after in pairs:
         if before != after:
             parts.update(_PARTS[a] for a in row.affects if a in _PARTS)
+    if _pair_renamed(old, new):
+        parts.add("analysis")
     return parts
+
+
+def _pair_renamed(old: Settings, new: Settings) -> bool:
+    """The user's own name for the leader or the follower changed: the verdict sentences,
+    written by the analysis, name them (app.pipeline.markets_of)."""
+    pair = (new.leader, new.follower)
+    return any(old.instrument(k).label != new.instrument(k).label for k in pair)
 
 
 _PARTS = {ANALYSIS: "analysis", VIEW: "display"}

@@ -14,56 +14,24 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QWidget,
 )
 
 from app.errors import RiskcurveError
-from app.formatting import plural
-from app.ladder.output import verdict_word
+from widgets.elided import ElidedLabel
 from widgets.notice import notify
+from widgets.tables.verdict_lines import conclusion_words, without_lead
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
 NO_ANSWER = "No answer yet: the analysis has no breakouts with follower data."
-
-
-class ElidedLabel(QLabel):
-    """One line of text, cut with "…" when it does not fit; the tooltip keeps all of it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        # As narrow as need be: the window, not the sentence, decides the width.
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def is_elided(self) -> bool:
-        return self.text() != self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        width = max(self.contentsRect().width(), 0)
-        metrics = self.fontMetrics()
-        super().setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
 
 
 class HeadlineBar(QFrame):
@@ -161,8 +129,7 @@ def headline_conclusion(result: AnalysisResult | None, horizon: int) -> str:
     rows = summary.loc[summary["horizon"] == horizon]
     if rows.empty:
         return ""
-    word = verdict_word(str(rows["verdict_kind"].iloc[0]))
-    return f"{word[:1].upper()}{word[1:]} · {plural(int(rows['n_events'].iloc[0]), 'event')}"
+    return conclusion_words(str(rows["verdict_kind"].iloc[0]), int(rows["n_events"].iloc[0]))
 
 
 def headline_text(result: AnalysisResult | None, horizon: int) -> str:
@@ -174,7 +141,4 @@ def headline_text(result: AnalysisResult | None, horizon: int) -> str:
     rows = summary.loc[summary["horizon"] == horizon, "verdict"]
     if rows.empty:
         return NO_ANSWER
-    text = str(rows.iloc[0])
-    lead = f"{horizon} days:"
-    text = text[len(lead) :].strip() if text.startswith(lead) else text
-    return text[:1].upper() + text[1:]
+    return without_lead(str(rows.iloc[0]), horizon)

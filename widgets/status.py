@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 OFFLINE_TEXT = "Offline"
 #: Room for "ccxt:bitstamp:BTC/USD (2/4)" in most fonts; longer labels are elided in the middle.
 PROGRESS_TEXT_CHARS = 34
+#: The least width of the message and of the leader's state.
+MIN_LABEL_WIDTH = 40
 
 
 def leader_state_text(label: str, state: LeaderState | None) -> str:
@@ -99,16 +101,19 @@ def is_offline(errors: list[BaseException]) -> bool:
 class ElidedLabel(QLabel):
     """A one-line label that elides its text to the room it gets (full text in the tooltip).
 
-    A plain QLabel asks for its whole text's width, so one long message would widen the window
-    past a small screen.
+    It asks for its whole text's width and makes do with MIN_LABEL_WIDTH (a plain QLabel asks
+    for its whole text and would widen the window past a small screen). Plain text only:
+    elision measures characters, and text Qt took for rich text would be drawn wider than
+    measured and cut.
     """
 
     def __init__(self, parent: QWidget | None = None, tip: str = "") -> None:
         super().__init__(parent)
         self._full = ""
         self._tip = tip
-        self.setMinimumWidth(40)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(MIN_LABEL_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def set_full_text(self, text: str) -> None:
         self._full = text
@@ -120,6 +125,10 @@ class ElidedLabel(QLabel):
 
     def text(self) -> str:  # what tests and the window read: the whole message
         return self._full
+
+    def shown_text(self) -> str:
+        """What the label shows: the text, or as much of it as fits with "…"."""
+        return QLabel.text(self)
 
     def clear(self) -> None:
         self.set_full_text("")
@@ -136,7 +145,8 @@ class ElidedLabel(QLabel):
         return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
+        room = max(self.contentsRect().width(), 0)
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
         QLabel.setText(self, shown)
 
 
@@ -152,7 +162,6 @@ class StatusLine(QObject):
         self._expiry = QTimer(self, singleShot=True)
         self._expiry.timeout.connect(self.message.clear)
         self.leader = ElidedLabel(parent, "Where the leader stands on its last cached day")
-        self.leader.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.offline = _badge(parent)
         self.offline.clicked.connect(self.offlineClicked)
         self.progress_text = _ProgressLabel(parent)
@@ -174,8 +183,13 @@ class StatusLine(QObject):
         self.cancel = QToolButton(parent)
         self.cancel.setToolTip("Stop the download (Esc); completed instruments are kept")
         self.cancel.hide()
-        bar.addWidget(self.message, 1)
-        bar.addWidget(self.leader)
+        # Qt takes the room a full bar lacks from its widgets with stretch: the leader's state
+        # (in its tooltip in full) gives way before the message, which says what just happened
+        # (with the stretch on the message, "Offline: …" was cut at 1024 px beside the whole
+        # state). Right-aligned, the state keeps to the right of any spare room.
+        self.leader.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bar.addWidget(self.message)
+        bar.addWidget(self.leader, 1)
         for widget in (self.retry, self.offline, self.progress_text, self.progress, self.cancel):
             bar.addPermanentWidget(widget)
 

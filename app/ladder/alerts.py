@@ -184,13 +184,15 @@ def _regime_turn(key: str, name: str, old: Bars, new: Bars, settings: Settings) 
 def _pair_verdicts(key: str, after: Mapping[str, Bars], settings: Settings) -> tuple[PairCell, ...]:
     """The breakout's rung leading each rung below it, at the headline horizon."""
     from app.ladder.pairs import leader_breakouts, pair_cell, pair_params
+    from app.pipeline import markets_of
 
     below = settings.ladder[settings.ladder.index(key) + 1 :]
     cells = []
     for follower in below:
         params = pair_params(settings, key, follower, settings.headline_horizon)
         breakouts = leader_breakouts(after[key], params)
-        cells.append(pair_cell((key, follower), breakouts, after[follower], params))
+        names = markets_of(settings, key, follower)
+        cells.append(pair_cell((key, follower), breakouts, after[follower], params, names))
     return tuple(cells)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.signals.verdicts import BY_ROLE, Markets
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -104,9 +106,11 @@ def pair_cell(
     breakouts: pd.DataFrame,
     follower: Bars,
     params: AnalysisParams,
+    markets: Markets = BY_ROLE,
 ) -> PairCell:
     """The cell of one pair: the event study of run_analysis (its "event_study" part, the same
-    function on the same inputs), read at the headline horizon.
+    function on the same inputs), read at the headline horizon; its verdict names the markets
+    as `markets` says (app.pipeline.markets_of).
 
     Only the two parts a cell needs run, and the leader's breakouts are found once for all its
     followers: a full run_analysis per pair would also date regimes, correlations and cycles
@@ -114,7 +118,7 @@ def pair_cell(
     """
     from app.signals.parts import event_study_part
 
-    summary = event_study_part(breakouts, follower, params).value.summary
+    summary = event_study_part(breakouts, follower, params, markets).value.summary
     return cell_from_summary(keys, len(breakouts), summary, params.headline_horizon)
 
 

@@ -101,6 +101,7 @@ def _scan(
     all_pairs: bool,
     today: dt.date | None,
 ) -> LadderScan:
+    from app.pipeline import markets_of
     from app.signals.parts import Bars
 
     started = time.perf_counter()
@@ -113,7 +114,10 @@ def _scan(
         params = pair_params(settings, leader, follower, horizon)
         if leader not in breakouts:  # the breakout settings are the same for every follower
             breakouts[leader] = leader_breakouts(bars[leader], params)
-        cells.append(pair_cell((leader, follower), breakouts[leader], bars[follower], params))
+        names = markets_of(settings, leader, follower)
+        cells.append(
+            pair_cell((leader, follower), breakouts[leader], bars[follower], params, names)
+        )
     return LadderScan(
         keys=keys,
         horizon=horizon,

@@ -34,7 +34,15 @@ from app.signals.era import (
 )
 from app.signals.interval import excess_interval
 from app.signals.null_test import NullTest, era_null_test, holm, two_sided
-from app.signals.verdicts import MIN_EVENTS, SIGNIFICANCE, Evidence, verdict, verdict_kind
+from app.signals.verdicts import (
+    BY_ROLE,
+    MIN_EVENTS,
+    SIGNIFICANCE,
+    Evidence,
+    Markets,
+    verdict,
+    verdict_kind,
+)
 from app.signals.verdicts import VERDICT_KINDS as VERDICT_KINDS  # re-exported for its readers
 
 if TYPE_CHECKING:
@@ -192,19 +200,22 @@ def _interval(excess: np.ndarray) -> tuple[float, float]:
     return excess_interval(excess)
 
 
-def summary_rows(studies: list[HorizonStudy]) -> list[dict[str, object]]:
-    """The summary rows: Holm across the studied horizons, then each horizon's verdict."""
+def summary_rows(
+    studies: list[HorizonStudy], markets: Markets = BY_ROLE
+) -> list[dict[str, object]]:
+    """The summary rows: Holm across the studied horizons, then each horizon's verdict (its
+    sentence naming the markets as `markets` says)."""
     two = np.array([two_sided(s.evidence.p_high, s.evidence.p_low) for s in studies])
     adjusted = holm(two)
     tested = int(np.count_nonzero(~np.isnan(two)))
     rows = []
     for study, p_adj in zip(studies, adjusted, strict=True):
         e = replace(study.evidence, p_adjusted=float(p_adj), horizons_tested=tested)
-        rows.append(_row(study, e))
+        rows.append(_row(study, e, markets))
     return rows
 
 
-def _row(study: HorizonStudy, e: Evidence) -> dict[str, object]:
+def _row(study: HorizonStudy, e: Evidence, markets: Markets) -> dict[str, object]:
     return {
         "horizon": e.horizon,
         "n_events": e.n,
@@ -225,7 +236,7 @@ def _row(study: HorizonStudy, e: Evidence) -> dict[str, object]:
         "fragile_event": e.fragile_event,
         "ci_low": e.ci[0],
         "ci_high": e.ci[1],
-        "verdict": verdict(e),
+        "verdict": verdict(e, markets),
         "verdict_kind": verdict_kind(e),
     }
 

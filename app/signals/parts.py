@@ -16,6 +16,7 @@ import numpy as np
 
 from app.errors import AnalysisError
 from app.signals.common import EPOCH_DAY_SECONDS, as_dates
+from app.signals.verdicts import BY_ROLE, Markets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,11 +123,11 @@ def breakout_notes(lead: Bars, breakouts: pd.DataFrame, params: AnalysisParams) 
 
 
 def event_study_part(
-    breakouts: pd.DataFrame, foll: Bars, params: AnalysisParams
+    breakouts: pd.DataFrame, foll: Bars, params: AnalysisParams, markets: Markets = BY_ROLE
 ) -> Part[EventStudy]:
     """Per horizon the follower's forward returns after each breakout and the event study;
     per breakout its era percentiles, the rough-data mark and the days to the follower's
-    next all-time high (see EventStudy)."""
+    next all-time high (see EventStudy). The verdicts name the markets as `markets` says."""
     import pandas as pd
 
     from app.signals.event_study import NullSettings, study_horizon, summary_frame, summary_rows
@@ -147,7 +148,7 @@ def event_study_part(
         era_pct[f"era_pct_{h}d"] = studies[-1].era_pct
     columns.update(era_pct, rough_data=_rough_data(event_days, longest, foll, params))
     study = EventStudy(
-        summary=summary_frame(summary_rows(studies)),
+        summary=summary_frame(summary_rows(studies, markets)),
         columns=pd.DataFrame(columns, index=breakouts.index),
         days_to_follower_ath=days_to_next_record(event_days, foll.days, foll.close),
     )

@@ -9,6 +9,8 @@ The rule (tests pin it; a statistician must be able to sign it):
   adjusted p or one event's removal undoes it; the sentence names the event it rests on;
 - otherwise not_distinguishable.
 The kind is decided first and the sentence is written from it, so the two always agree.
+The sentence names the markets as the window does ("Russell 2000 (^RUT)", "Bitcoin
+(Bitstamp)", or the user's own names; see `Markets`), or by their roles when not told.
 """
 
 from __future__ import annotations
@@ -30,6 +32,18 @@ VERDICT_KINDS = (
     "unusually_strong",
     "unusually_weak",
 )
+
+
+@dataclass(frozen=True)
+class Markets:
+    """How a verdict names the two markets: their names for people (app.instruments.market_name,
+    with the user's own from the settings), or "the leader" and "the follower"."""
+
+    leader: str = "the leader"
+    follower: str = "the follower"
+
+
+BY_ROLE = Markets()
 
 
 @dataclass(frozen=True)
@@ -78,12 +92,14 @@ def verdict_kind(e: Evidence) -> str:
     return "not_distinguishable"
 
 
-def verdict(e: Evidence) -> str:
+def verdict(e: Evidence, markets: Markets = BY_ROLE) -> str:
     """One plain sentence that never overstates a handful of events; it names their number."""
     head = f"{e.horizon} days:"
     kind = verdict_kind(e)
     if kind == "no_data":
-        return f"{head} 0 events, no breakout has {e.horizon} days of follower data yet."
+        return (
+            f"{head} 0 events, no breakout has {e.horizon} days of data for {markets.follower} yet."
+        )
     if kind == "too_few":
         events = "event" if e.n == 1 else "events"
         return (
@@ -91,17 +107,18 @@ def verdict(e: Evidence) -> str:
         )
     if kind == "no_base":
         return (
-            f"{head} {e.n} events but no base rate to compare with (the follower's history "
-            "around them is too short)."
+            f"{head} {e.n} events but no base rate to compare with (the history of "
+            f"{markets.follower} around them is too short)."
         )
-    return f"{head} {_facts(e)}; {_conclusion(kind, e)}"
+    return f"{head} {_facts(e, markets)}; {_conclusion(kind, e)}"
 
 
-def _facts(e: Evidence) -> str:
+def _facts(e: Evidence, markets: Markets) -> str:
     era = "a random day of the same era" if e.era_days else "a random day"
     against = "their era" if e.era_days else "the whole history"
     return (
-        f"after {e.n} breakouts the follower returned {e.geo_mean:+.1%} as a geometric mean "
+        f"after {e.n} breakouts of {markets.leader}, {markets.follower} returned "
+        f"{e.geo_mean:+.1%} as a geometric mean "
         f"(median {e.median:+.1%}, arithmetic mean {e.mean:+.1%}, {e.share_positive:.0%} "
         f"positive) against {e.era_base_geo_mean:+.1%} for {era} ({e.base_geo_mean:+.1%} "
         f"over the whole history); 95% interval against {against}: {multiples_range(*e.ci)}"

@@ -286,7 +286,11 @@ def test_changed_parts_follow_what_each_row_affects():
     assert changed_parts(base, base.with_changes(refresh_on_start=False)) == set()
     follower = base.follower
     assert changed_parts(base, base.with_instrument(follower, bear_threshold=0.4)) == {"analysis"}
-    assert changed_parts(base, base.with_instrument(follower, label="BTC")) == {"display"}
+    # The verdicts name the pair's markets: a new name for one re-words them.
+    assert changed_parts(base, base.with_instrument(follower, label="BTC")) == {
+        "display",
+        "analysis",
+    }
     # An extra instrument's regime rule is not analysed; its name is shown (Data tab).
     assert changed_parts(base, base.with_instrument("yahoo:^GSPC", bull_threshold=0.3)) == set()
     assert changed_parts(base, base.with_instrument("yahoo:^GSPC", label="S&P")) == {"display"}

@@ -41,6 +41,14 @@ def test_prices_keep_cents_and_fractions_of_cents():
     assert fmt.plural(1200, "bar") == "1,200 bars"
 
 
+def test_compact_prices_drop_the_cents_from_a_thousand_up():
+    assert fmt.compact_price(124_752.53) == "124,753"
+    assert fmt.compact_price(1_000.0) == "1,000"
+    assert fmt.compact_price(650.96) == "650.96"
+    assert fmt.compact_price(0.0858) == "0.0858"
+    assert fmt.compact_price(math.nan) == ""
+
+
 def test_data_age_is_said_only_when_older_than_a_week():
     today = dt.date(2026, 12, 3)
     assert data_age_note(dt.date(2026, 2, 20), today) == (

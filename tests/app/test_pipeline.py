@@ -13,7 +13,8 @@ from app.cache import Cache
 from app.config import KeyDate, Settings
 from app.errors import AnalysisError, UnknownInstrumentError
 from app.key_dates import load_key_dates
-from app.pipeline import RunInputs, analyse, analyse_cached, load_pair
+from app.pipeline import RunInputs, analyse, analyse_cached, load_pair, markets_of
+from app.signals.verdicts import Markets
 from tests.app.signals.helpers import bars_on
 
 LEADER, FOLLOWER = "yahoo:^RUT", "ccxt:bitstamp:BTC/USD"
@@ -105,3 +106,14 @@ def test_origin_switch_days_are_the_starts_of_runs_from_another_origin():
     ]
     assert origin_switch_days(spans) == [59]  # 1970-03-01
     assert origin_switch_days([]) == []
+
+
+def test_the_verdicts_name_the_markets_as_the_window_does(db, settings):
+    # The one breakout has no 365 days of follower data: that verdict names the follower.
+    result, _sources = analyse_cached(db, settings)
+    assert "365 days of data for Bitcoin (Bitstamp) yet" in result.summary["verdict"].iloc[-1]
+    renamed = settings.with_instrument(FOLLOWER, label="My coin")
+    result, _sources = analyse_cached(db, renamed)
+    assert "365 days of data for My coin yet" in result.summary["verdict"].iloc[-1]
+    names = markets_of(renamed.with_instrument(LEADER, label="Small caps"), LEADER, FOLLOWER)
+    assert names == Markets("Small caps", "My coin")

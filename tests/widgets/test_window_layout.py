@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication
 
+from app.errors import OfflineError
+from app.signals.state import LeaderState
 from tests.widgets.charts.geometry import tick_labels
 from tests.widgets.gui_helpers import (
     OFFSCREEN_NOISE,
@@ -15,6 +19,8 @@ from tests.widgets.gui_helpers import (
 from widgets.charts.pane_spec import Pane
 from widgets.main_window import MainWindow
 from widgets.splitter import GripHandle
+from widgets.status import fetch_summary, leader_state_text
+from widgets.tables.models import RAW_ROLE
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
@@ -65,6 +71,67 @@ def test_the_cycles_table_shows_every_column_beside_the_chart(qtbot, paths):
     assert chart.width() >= 0.4 * window.cycles_tab.splitter.width() and chart.height() >= 300
 
 
+#: Bitcoin's path in round figures (day, close): every halving cycle's start, peak and trough,
+#: so the Cycles table holds prices from 12.50 to 124,752.53, as on the real history.
+BITCOIN_PATH = (
+    ("2010-08-18", 0.07),
+    ("2011-06-08", 30.0),
+    ("2011-11-18", 2.0),
+    ("2012-11-28", 12.5),
+    ("2013-12-04", 1_136.9),
+    ("2015-01-14", 180.0),
+    ("2016-07-09", 651.0),
+    ("2017-12-16", 19_497.4),
+    ("2018-12-15", 3_200.0),
+    ("2020-05-11", 8_601.8),
+    ("2021-11-08", 67_500.0),
+    ("2022-11-21", 15_800.0),
+    ("2024-04-20", 64_994.4),
+    ("2025-10-06", 124_752.5),
+    ("2026-03-03", 68_000.0),
+)
+
+
+def open_window_with_bitcoin_history(qtbot, paths, size: tuple[int, int]) -> MainWindow:
+    """The window over a follower shaped like Bitcoin's real history (BITCOIN_PATH)."""
+    import numpy as np
+
+    from app.cache import Cache
+    from tests.widgets.gui_helpers import many_breakouts_leader
+    from tests.widgets.result_factory import FOLLOWER_KEY, LEADER_KEY, bars
+
+    anchors = pd.DatetimeIndex([day for day, _ in BITCOIN_PATH])
+    days = pd.date_range(anchors[0], anchors[-1], freq="D")
+    logs = np.interp(days.asi8, anchors.asi8, np.log([close for _, close in BITCOIN_PATH]))
+    wiggle = 0.03 * np.sin(np.arange(days.size) / 9.0)
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER_KEY, many_breakouts_leader(start="2014-01-02"))
+        cache.store_bars(FOLLOWER_KEY, bars(days, np.exp(logs + wiggle)))
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        window.start(refresh=False)
+    return window
+
+
+def test_the_cycles_table_needs_no_sideways_scroll_at_1024(qtbot, paths):
+    # Its columns were about one column wider than the room beside the chart at 1024×700.
+    window = open_window_with_bitcoin_history(qtbot, paths, (1024, 700))
+    tab = window.cycles_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.chart is not None)
+    qtbot.wait(50)
+    table, chart = tab.table, tab.chart
+    assert table.model().rowCount() == 4  # the 2012, 2016, 2020 and 2024 cycles
+    assert tab.model.index(3, 4).data(RAW_ROLE) > 100_000  # a six-figure peak close
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    assert chart.width() >= 0.4 * tab.splitter.width()
+
+
 def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, paths):
     window = open_window(qtbot, paths, (1280, 860))
     window.tabs.setCurrentWidget(window.statistics_tab)
@@ -77,8 +144,27 @@ def test_the_statistics_table_shows_every_column_at_the_default_size(qtbot, path
     assert shown.width() >= table.horizontalHeader().length(), (shown, table.width())
 
 
+def test_the_statistics_table_shows_its_four_horizons_at_1024(qtbot, paths):
+    # The wrapped verdict sentences above it took the room: one row was in view at 1024×700.
+    window = open_window_with_bitcoin_history(qtbot, paths, (1024, 700))
+    tab = window.statistics_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.wait(50)
+    table = tab.table
+    assert table.model().rowCount() == 4
+    rows = [table.visualRect(table.model().index(r, 0)) for r in range(4)]
+    shown = visible_rect(table.viewport())
+    assert all(shown.contains(rect) for rect in rows), (shown, rows)
+    summary = window.session.result.summary
+    assert len(tab.verdicts.sentences()) == 4
+    lines = zip(tab.verdicts.rows, summary["verdict"], strict=True)
+    for (_horizon, conclusion, sentence), verdict in lines:
+        assert sentence.height() < 2 * sentence.fontMetrics().height()  # one line each
+        assert verdict.endswith(sentence.toolTip()[1:]) and conclusion.text()  # whole in tips
+
+
 @pytest.mark.parametrize("size", [(1024, 700), (1280, 860)])
-def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
+def test_the_verdicts_end_at_the_width_the_reader_sees(qtbot, paths, size):
     # A wide table once made the whole tab wider than the window: the verdict sentences ran off
     # its right edge, their conclusions out of sight.
     window = open_window(qtbot, paths, size)
@@ -88,7 +174,7 @@ def test_the_verdicts_wrap_at_the_width_the_reader_sees(qtbot, paths, size):
     viewport = tab.verdicts.parentWidget().parentWidget()  # the scroll area's viewport
     for label in (tab.verdicts, tab.warning, tab.footer):
         right = label.mapTo(viewport, label.rect().topRight()).x()
-        assert right <= viewport.width(), (label.text()[:40], right, viewport.width())
+        assert right <= viewport.width(), (label.toolTip()[:40], right, viewport.width())
     table = tab.table
     bottom_row = table.visualRect(table.model().index(table.model().rowCount() - 1, 0))
     assert table.viewport().rect().contains(bottom_row)  # the scroll bar does not cover a row
@@ -158,3 +244,34 @@ def test_the_default_size_shrinks_to_a_smaller_screen(qtbot, paths):
     assert window.width() <= max(screen.width(), 1) and window.height() <= screen.height()
     if screen.width() >= 1280 and screen.height() >= 860:
         assert (window.width(), window.height()) == (1280, 860)
+
+
+def _fits(label) -> bool:
+    shown = label.shown_text()
+    full = label.text()
+    whole_or_cut = shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
+    width = label.fontMetrics().horizontalAdvance(shown)
+    return whole_or_cut and width <= label.contentsRect().width() and label.toolTip() == full
+
+
+def test_the_offline_message_keeps_its_room_in_the_status_line(qtbot, paths):
+    # At 1024 px the leader's state kept its whole width and the message beside it was cut.
+    window = open_window(qtbot, paths, (1024, 700))
+    status = window.status
+    status.set_offline(True)
+    status.retry.show()
+    text = fetch_summary(0, [("yahoo:^RUT", OfflineError("No network connection."))])
+    status.show_message(text)
+    # The real leader's state (the synthetic one is at a high, a shorter line).
+    below = LeaderState(pd.Timestamp("2026-02-20"), 2400.0, False, None, 29, -0.02)
+    status.leader.setText(leader_state_text("Russell 2000 (^RUT)", below))
+    QApplication.processEvents()
+    assert status.message.shown_text() == text and _fits(status.message)
+    assert status.leader.text() and _fits(status.leader)  # the state gives way, elided
+    status.start_progress("Downloading 2 instrument(s)…")
+    status.set_progress(0.5, "ccxt:bitstamp:BTC/USD (2/2)")
+    for width in (1024, 800, 640):
+        window.resize(width, 700)
+        QApplication.processEvents()
+        assert _fits(status.message) and _fits(status.leader), width
+    assert status.message.shown_text().endswith("…")  # too narrow: elided, never cut

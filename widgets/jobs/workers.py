@@ -117,6 +117,10 @@ class Job(QObject):
     lambda would run on the worker's thread), and `sender()` cannot identify the worker (it may
     be deleted before its queued signals are delivered). A Job is that object, one per worker,
     so every callback knows which job it belongs to.
+
+    Once the outcome (result or error) has been delivered the job has `ended`: progress that
+    still arrives is dropped, so a window never says "Cancelling…" or shows a fraction after
+    it said the job was cancelled or done.
     """
 
     def __init__(
@@ -130,6 +134,7 @@ class Job(QObject):
     ) -> None:
         super().__init__(parent)
         self.name = worker.name
+        self.ended = False
         self._callbacks = (on_result, on_error, on_progress, on_finished)
         worker.result.connect(self._on_result)
         worker.error.connect(self._on_error)
@@ -138,17 +143,19 @@ class Job(QObject):
 
     @Slot(object)
     def _on_result(self, value: Any) -> None:
+        self.ended = True
         if self._callbacks[0] is not None:
             self._callbacks[0](value)
 
     @Slot(object)
     def _on_error(self, error: BaseException) -> None:
+        self.ended = True
         if self._callbacks[1] is not None:
             self._callbacks[1](error)
 
     @Slot(object)
     def _on_progress(self, event: Any) -> None:
-        if self._callbacks[2] is not None:
+        if self._callbacks[2] is not None and not self.ended:
             self._callbacks[2](event)
 
     @Slot()
@@ -220,13 +227,16 @@ class WorkerPool(QObject):
         return any(name is None or w.name == name for w in self._running.values())
 
     def cancel(self, name: str | None = None) -> int:
-        """Request interruption of the running workers (all, or those named `name`); how many."""
+        """Request interruption of the running workers (all, or those named `name`); how many
+        had not yet delivered their outcome (a worker that has is only winding its thread down:
+        there is nothing left to cancel)."""
         count = 0
         for thread, worker in list(self._running.items()):
             if name is None or worker.name == name:
                 worker.cancel()
                 thread.requestInterruption()
-                count += 1
+                job = self._jobs.get(worker)
+                count += job is None or not job.ended
         return count
 
     def shutdown(self, timeout_s: float = 5.0) -> bool:

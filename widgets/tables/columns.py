@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import formatting as fmt
-from app.formatting import is_missing
+from app.formatting import is_missing, plural
 from widgets.tables.models import Column, format_value
 
 if TYPE_CHECKING:
@@ -256,8 +256,8 @@ CORRELATION_YEAR_COLUMNS = [
 ]
 
 CYCLE_COLUMNS = [
-    # Two-line titles keep the columns as narrow as their numbers: the table fits beside the
-    # Cycles chart.
+    # Two-line titles and no cents in the prices keep the columns as narrow as their numbers:
+    # the table fits beside the Cycles chart at 1024 px.
     Column(
         "halving_date", "Halving", "Day of the Bitcoin supply halving that starts the cycle", "date"
     ),
@@ -268,10 +268,13 @@ CYCLE_COLUMNS = [
         "date",
     ),
     Column(
-        "halving_price", "Price at\nhalving", "The follower's close on the halving day", "price"
+        "halving_price",
+        "Price at\nhalving",
+        "The follower's close on the halving day",
+        "compact_price",
     ),
     Column("peak_date", "Peak", "Day of the highest close before the next halving", "date"),
-    Column("peak_close", "Peak\nclose", "The highest close of the cycle", "price"),
+    Column("peak_close", "Peak\nclose", "The highest close of the cycle", "compact_price"),
     Column("multiple", "Multiple", "Peak close ÷ price at the halving", "multiple"),
     Column("days_to_peak", "Days to\npeak", "Days from the halving to the cycle's peak", "days"),
     Column(
@@ -282,6 +285,22 @@ CYCLE_COLUMNS = [
         "multiple",
     ),
 ]
+
+
+def cycle_columns(cycles: pd.DataFrame, last_day: pd.Timestamp | None) -> list[Column]:
+    """CYCLE_COLUMNS, the last one titled with the current cycle's age ("At day\n682"): the
+    day the multiples are read at, in fewer words than "Multiple same day"."""
+    columns = list(CYCLE_COLUMNS)
+    if cycles.empty or is_missing(last_day):
+        return columns
+    age = (last_day - cycles["halving_date"].iloc[-1]).days
+    columns[-1] = dataclasses.replace(
+        columns[-1],
+        title=f"At day\n{age:,}",
+        tooltip=f"Price ÷ halving price {plural(age, 'day')} after the halving: the age of "
+        "the current cycle on its last bar",
+    )
+    return columns
 
 
 def breakout_row_tips(breakouts: pd.DataFrame, horizons: Sequence[int]) -> list[str]:

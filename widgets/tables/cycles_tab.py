@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisResult
 
 #: The chart's least share of the tab's width when it first appears: narrower, its "now" label
-#: is cut at 1024 px (where the table then scrolls sideways by about one column).
+#: is cut at 1024 px (where the table's columns just fit beside it).
 CHART_SHARE = 0.4
 
 
@@ -81,7 +81,8 @@ class CyclesTab(EmptyOr):
                 "key dates; they apply to Bitcoin)."
             )
             return
-        self.model.set_frame(result.cycles)
+        last_day = result.follower.index[-1] if len(result.follower) else None
+        self.model.set_frame(result.cycles, columns=cols.cycle_columns(result.cycles, last_day))
         self.show_content()
         # The chart is drawn when the tab is on screen: a settings change then redraws only
         # what the user is looking at.

@@ -33,7 +33,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 #: The unformatted value of a cell (float, str, date), for callers such as row selection.
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 _NUMERIC = frozenset(
-    {"return", "pct", "price", "int", "days", "multiple", "pvalue", "number", "corr"}
+    {"return", "pct", "price", "compact_price", "int", "days", "multiple", "pvalue"}
+    | {"number", "corr"}
 )
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -44,8 +45,9 @@ class Column:
     """One displayed column: which frame column, its title, its meaning and its format.
 
     kind: "return" (signed percentage, coloured green/red), "pct" (percentage), "price",
-    "number", "int", "days", "multiple" (×), "pvalue", "corr" (a correlation, "+0.42"), "date",
-    "datetime", "flag" (1/0 → Yes/No), "text".
+    "compact_price" (no cents from 1,000 up), "number", "int", "days", "multiple" (×),
+    "pvalue", "corr" (a correlation, "+0.42"), "date", "datetime", "flag" (1/0 → Yes/No),
+    "text".
     """
 
     field: str
@@ -83,6 +85,7 @@ _FORMATTERS: dict[str, Callable[[Any], str]] = {
     "return": fmt.change,
     "pct": fmt.percent,
     "price": fmt.price,
+    "compact_price": fmt.compact_price,
     "int": fmt.whole,
     "days": fmt.whole,
     "multiple": fmt.multiple,

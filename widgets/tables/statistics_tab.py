@@ -1,17 +1,18 @@
 """The Statistics tab: the verdicts first, then the event study per horizon, then how the two
 markets move together (the correlation by year and the lead-lag scan).
 
-The verdict sentences lead, in a larger font: they are the answer, the table is the evidence.
+The verdicts lead, in a larger font: they are the answer, the table is the evidence. One line
+per horizon (widgets.tables.verdict_lines), its sentence elided and whole in the tooltips of
+the line and of the table's row, so the table's four horizons stay in view at 1024×700.
 The summary table shows only the columns the analysis produced (an older result, or one without
 era pools, simply has fewer). The tables are exactly as tall as their rows; the whole tab
 scrolls up and down when the window is too short, so nothing is ever clipped. It never scrolls
-sideways: the sentences wrap at the width the reader sees, and a table wider than that scrolls
-on its own (the verdicts once ran off the right edge, their conclusions out of sight).
+sideways: the lines end at the width the reader sees, and a table wider than that scrolls on
+its own (the verdicts once ran off the right edge, their conclusions out of sight).
 """
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -29,6 +30,7 @@ from app.signals.correlation import lead_lag_note
 from widgets.tables import columns as cols
 from widgets.tables.models import DataFrameModel
 from widgets.tables.tabs import EmptyOr, make_table
+from widgets.tables.verdict_lines import VerdictLines, verdict_lines
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
@@ -44,9 +46,7 @@ class StatisticsTab(EmptyOr):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         content = QWidget(self)
-        self.verdicts = QLabel(content)
-        self.verdicts.setWordWrap(True)
-        self.verdicts.setTextFormat(Qt.TextFormat.RichText)
+        self.verdicts = VerdictLines(content)
         self.verdicts.setToolTip("What the follower did after the leader's breakouts, per horizon")
         font = self.verdicts.font()
         font.setPointSizeF(font.pointSizeF() * VERDICT_FONT_SCALE)
@@ -85,8 +85,7 @@ class StatisticsTab(EmptyOr):
         self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
         verdicts = cols.summary_verdicts(result)
-        items = "".join(f"<li>{html.escape(v)}</li>" for v in verdicts)
-        self.verdicts.setText(f"<ul style='margin:0'>{items}</ul>" if items else "")
+        self.verdicts.set_lines(verdict_lines(result))
         frame = cols.summary_view_frame(result.summary)
         self.model.set_frame(frame, verdicts, cols.present(cols.SUMMARY_COLUMNS, frame))
         fit_rows(self.table)

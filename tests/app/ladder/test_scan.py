@@ -29,7 +29,7 @@ def test_one_pair_follows_through_and_another_does_not(scan):
     assert rally.breakouts == 9 and rally.n_events == 9
     assert rally.verdict_kind == "unusually_strong" and not rally.quiet
     assert rally.mean == pytest.approx(0.3, abs=0.01)
-    assert rally.verdict.startswith("90 days: after 9 breakouts the follower returned +30.0%")
+    assert rally.verdict.startswith("90 days: after 9 breakouts of leader, rally returned +30.0%")
     wave = scan.cell("csv:leader", "csv:wave")
     assert wave.n_events == 9 and wave.verdict_kind == "not_distinguishable" and wave.quiet
 

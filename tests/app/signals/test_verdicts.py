@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.signals.verdicts import VERDICT_KINDS, Evidence, verdict, verdict_kind
+from app.signals.verdicts import VERDICT_KINDS, Evidence, Markets, verdict, verdict_kind
 
 BASE = Evidence(
     horizon=90,
@@ -94,3 +94,26 @@ def test_no_data_and_no_base_state_the_number_of_events():
 def test_every_kind_is_a_documented_one():
     cases = [BASE, _e(n=0), _e(n=3), _e(p_leave_one_out_max=0.5), _e(p_high=0.5, p_low=0.5)]
     assert {verdict_kind(c) for c in cases} <= set(VERDICT_KINDS)
+
+
+NAMED = Markets("Russell 2000 (^RUT)", "Bitcoin (Bitstamp)")
+
+
+def test_the_sentence_names_the_markets_in_words_where_they_are_known():
+    text = verdict(BASE, NAMED)
+    assert text.startswith(
+        "90 days: after 7 breakouts of Russell 2000 (^RUT), Bitcoin (Bitstamp) returned +40.0%"
+    )
+    assert "follower" not in text and "leader" not in text
+    assert "0 events, no breakout has 90 days of data for Bitcoin (Bitstamp) yet" in verdict(
+        _e(n=0), NAMED
+    )
+    no_base = verdict(_e(p_high=math.nan, p_low=math.nan, p_adjusted=math.nan), NAMED)
+    assert "(the history of Bitcoin (Bitstamp) around them is too short)" in no_base
+    for case in (_e(n=3), _e(p_leave_one_out_max=0.5), _e(p_high=0.5, p_low=0.5)):
+        assert "follower" not in verdict(case, NAMED) and "leader" not in verdict(case, NAMED)
+
+
+def test_without_names_the_sentence_says_the_roles():
+    assert verdict(BASE).startswith("90 days: after 7 breakouts of the leader, the follower")
+    assert "days of data for the follower yet" in verdict(_e(n=0))

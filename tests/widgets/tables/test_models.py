@@ -268,3 +268,35 @@ def test_breakout_frame_without_regime_columns_leaves_the_cells_empty():
     frame = cols.breakout_frame(pd.DataFrame({"date": pd.to_datetime(["2020-01-01"])}))
     assert frame["regime_at_breakout"].tolist() == [""] and frame["regime_end"].tolist() == [""]
     assert cols.bull_share_note(float("nan")) == ""
+
+
+def test_the_cycles_last_column_is_titled_with_the_current_cycles_age():
+    result = make_result()
+    last_day = result.follower.index[-1]
+    columns = cols.cycle_columns(result.cycles, last_day)
+    age = (last_day - result.cycles["halving_date"].iloc[-1]).days
+    assert columns[-1].title == f"At day\n{age:,}" and f"{age:,} days" in columns[-1].tooltip
+    assert cols.cycle_columns(result.cycles.iloc[0:0], last_day) == cols.CYCLE_COLUMNS
+
+
+def test_a_sorted_two_line_title_keeps_its_room_beside_the_arrow(qtbot):
+    # The header keeps only the room the style draws the arrow in (see SortArrowHeader).
+    from PySide6.QtWidgets import QStyle, QWidget
+
+    from widgets.tables.tabs import make_table
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    model = DataFrameModel(cols.CYCLE_COLUMNS, host)
+    view = make_table(model, host, "cycles")
+    model.set_frame(make_result().cycles)
+    host.resize(900, 200)
+    host.show()
+    header = view.horizontalHeader()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    for column in range(model.columnCount()):
+        view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        label = header.sectionSize(column) - 4 * margin - header.height() // 2
+        lines = model.headerData(column, Qt.Orientation.Horizontal).split("\n")
+        widest = max(header.fontMetrics().horizontalAdvance(line) for line in lines)
+        assert widest <= label, (lines, widest, label)

@@ -16,6 +16,7 @@ from widgets.tables.copying import table_cells
 from widgets.tables.models import one_line
 from widgets.tables.statistics_tab import StatisticsTab
 from widgets.tables.tabs import SignalsTab
+from widgets.tables.verdict_lines import conclusion_words, without_lead
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
@@ -42,9 +43,23 @@ def _tab(qtbot, result, size=(1024, 700)) -> StatisticsTab:
 
 def test_verdicts_lead_the_tab(qtbot, result):
     tab = _tab(qtbot, result)
-    assert tab.verdicts.text().count("<li>") == len(result.params.horizons)
+    assert len(tab.verdicts.sentences()) == len(result.params.horizons)
     assert tab.verdicts.geometry().top() < tab.table.geometry().top()
     assert tab.verdicts.font().pointSizeF() > tab.table.font().pointSizeF()
+
+
+def test_each_verdict_is_one_line_led_by_its_conclusion(qtbot, result):
+    tab = _tab(qtbot, result, size=(700, 500))
+    summary = result.summary
+    for (horizon, conclusion, sentence), row in zip(
+        tab.verdicts.rows, summary.itertuples(), strict=True
+    ):
+        assert horizon.text() == f"{row.horizon} days"
+        assert conclusion.text() == conclusion_words(row.verdict_kind, row.n_events)
+        assert sentence.full_text() == without_lead(row.verdict, row.horizon)
+        assert sentence.toolTip() == conclusion.toolTip() == sentence.full_text()
+        assert sentence.fontMetrics().horizontalAdvance(sentence.text()) <= sentence.width()
+    assert any(sentence.is_elided() for _h, _c, sentence in tab.verdicts.rows)
 
 
 def test_columns_the_summary_lacks_are_not_shown(qtbot, result):
