@@ -50,11 +50,15 @@ def test_cached_data_is_drawn_with_tables_status_and_title(window):
     assert window.cycles_tab.chart is not None and window.cycles_tab.chart.isVisible()
 
 
-def test_a_name_of_your_own_for_a_market_shows_at_once(window):
+def test_a_name_of_your_own_for_a_market_shows_at_once_and_re_analyses(qtbot, window):
     renamed = window.settings.with_instrument(window.settings.leader, label="Small caps")
-    assert window.apply_settings(renamed) == {"display"}
-    assert window.windowTitle() == "Small caps vs Bitcoin (Bitstamp)"
-    assert window.status.leader.text().startswith("Small caps")
+    before = window.session.result
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        # The verdict sentences name the markets, so a new name re-analyses.
+        assert window.apply_settings(renamed) == {"display", "analysis"}
+        assert window.windowTitle() == "Small caps vs Bitcoin (Bitstamp)"
+        assert window.status.leader.text().startswith("Small caps")
+    assert window.session.result is not before  # re-analysed (drawn again) with the new name
 
 
 def test_first_launch_with_an_empty_cache_shows_a_friendly_empty_state(qtbot, paths):
