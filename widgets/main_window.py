@@ -271,10 +271,16 @@ class MainWindow(QMainWindow):
         self.chart_area.show_preview(preview, self._on_preview_painted)
 
     def _on_preview_painted(self) -> None:
-        """Let the analysis go on, and meanwhile build the (hidden) chart stack: parts of both
-        run outside the GIL, and the result then only has to be drawn."""
-        self.session.preview_shown()
-        QTimer.singleShot(0, self, self.chart_area.prepare_charts)
+        """Build the (hidden) chart stack, then let the analysis go on.
+
+        One after the other, not side by side: both hold the GIL, so together they would take
+        as long and the GUI thread would stall for twice as long while building. The stack is
+        built in two event-loop passes (its modules, then its panes), and the worker's import
+        of pandas then runs while the GUI thread is idle and answers input.
+        """
+        QTimer.singleShot(
+            0, self, lambda: self.chart_area.prepare_charts(self.session.preview_shown)
+        )
 
     def show_empty(self, message: str) -> None:
         """The friendly empty state in the charts area and every result tab."""

@@ -100,3 +100,21 @@ class _PaintWatch(QWidget):
         if event.type() == QEvent.Type.Paint and "charts painted" not in self.order:
             self.order.append("charts painted")
         return False
+
+
+def test_the_analysis_resumes_only_once_the_chart_stack_is_built(qtbot, paths):
+    """Building the stack and importing pandas both hold the GIL: one after the other."""
+    fill_cache(paths)
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    built_when_released: list[bool] = []
+    release = window.session.preview_shown
+    window.session.preview_shown = lambda: (
+        built_when_released.append(window.chart_area._charts is not None),
+        release(),
+    )
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        window.start(refresh=False, warm_up=False)
+    assert built_when_released == [True]

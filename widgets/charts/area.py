@@ -123,9 +123,17 @@ class ChartArea(QStackedWidget):
         self.setCurrentWidget(widget)
         self._paint_watch = FirstPaint(widget.view.viewport(), on_painted)
 
-    def prepare_charts(self) -> None:
-        """Build the (still hidden) chart stack now, before its first result arrives."""
-        _ = self.charts
+    def prepare_charts(self, then: Callable[[], None] | None = None) -> None:
+        """Build the (still hidden) chart stack before its first result arrives: its modules in
+        this event-loop pass, the stack in a later one, then call `then`."""
+        import widgets.charts.stack  # noqa: F401  (the longer half of the cost)
+
+        def build() -> None:
+            _ = self.charts
+            if then is not None:
+                then()
+
+        QTimer.singleShot(1, self, build)
 
     def prepare_preview(self) -> None:
         """Build the (still hidden) preview now, while the load worker reads the cache."""

@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from app.bars import EPOCH_DAY_SECONDS
 from widgets.charts.axes import LEFT_AXIS_WIDTH, set_axis_titles, style_axis
 from widgets.charts.content import StackContent
-from widgets.charts.coords import date_text
 from widgets.charts.crosshair import Crosshair
 from widgets.charts.date_labels import DateLabelBand
 from widgets.charts.fitting import refresh_panes
@@ -79,7 +78,8 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         # a third of the frame time; full quality again once the view rests. Exported
         # copies (interactive=False) are always drawn in full quality.
         self.interactive = interactive
-        self.paint_count = 0
+        self.paint_count = self.refresh_count = 0
+        self._refresh_due = False  # the panes were resized since the last refresh
         self.columns_per_pixel = 1.0
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(lambda: self._set_fast(False))
@@ -98,7 +98,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         for plot in self.plots.values():
             plot.vb.sigRangeChangedManually.connect(self._on_mouse_moved_view)
             plot.vb.showAllRequested.connect(self.show_all)
-            plot.vb.sigResized.connect(self._on_x_changed)
+            plot.vb.sigResized.connect(self._on_resized)
         self.viewport().installEventFilter(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -181,22 +181,8 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             if pane is Pane.LEADER and self.compare:
                 if self.content.overlay_entry is not None:
                     entries.insert(1, self.content.overlay_entry)
-                note = self._compare_note()
+                note = self.content.compare_note()
             strip.set_entries(entries, note)
-
-    def _compare_note(self) -> str:
-        """Which market is indexed on which date (compare mode)."""
-        content, base = self.content, self.content.compare_base_x
-        if base is None:
-            return "nothing in view to index"
-        leader = content.leader_group is not None and content.leader_group.factor is not None
-        follower = content.follower_group is not None and content.follower_group.factor is not None
-        if leader and follower:
-            who = "both = 100"
-        else:
-            markets = content.markets
-            who = f"{markets.leader_ticker if leader else markets.follower_ticker} = 100"
-        return f"{who} on {date_text(base)}"
 
     # ----- modes --------------------------------------------------------------------------
 
@@ -221,8 +207,8 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     def set_overlap_only(self, on: bool) -> None:
         """Limit the dates to those where both markets have data (if they share any)."""
-        self.overlap_only = bool(on)
-        if self.content.x_bounds is not None:
+        changed, self.overlap_only = bool(on) != self.overlap_only, bool(on)
+        if changed and self.content.x_bounds is not None:  # a drawing applied the same
             self._apply_limits()
             self.show_all()
 
@@ -243,8 +229,10 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         return float(x0), float(x1)
 
     def set_x(self, x_range: tuple[float, float], padding: float = 0.0) -> None:
+        done = self.refresh_count
         self.master.vb.setXRange(x_range[0], x_range[1], padding=padding)
-        self.refresh()
+        if self.refresh_count == done:  # the range was already this: no refresh came with it
+            self.refresh()
 
     def date_bounds(self) -> tuple[float, float] | None:
         """The dates the view may show: all, or the overlap of both markets' histories."""
@@ -294,6 +282,8 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     def refresh(self) -> None:
         """Re-base, re-sample, re-label and re-fit the panes for the dates in view."""
+        self.refresh_count += 1
+        self._refresh_due = False
         if self.content.x_bounds is None:
             return
         self._layout_bands()
@@ -343,6 +333,17 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.refresh()
         self.rangeChanged.emit()
 
+    def _on_resized(self, *_args) -> None:
+        """A layout resizes every pane at once: one refresh before the next paint, not four."""
+        if not self._refresh_due:
+            self._refresh_due = True
+            QTimer.singleShot(0, self, self._refresh_if_due)  # also when nothing paints
+        self.rangeChanged.emit()
+
+    def _refresh_if_due(self) -> None:
+        if self._refresh_due:
+            self.refresh()
+
     def _on_mouse_moved_view(self, *_args) -> None:
         """A drag or wheel step: draw fast until the view rests (code-driven moves do not)."""
         if self.interactive:
@@ -387,6 +388,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         super().mouseDoubleClickEvent(event)
 
     def paintEvent(self, event) -> None:
+        self._refresh_if_due()  # the panes were resized: refit them before they are drawn
         super().paintEvent(event)
         self.paint_count += 1  # lets benchmarks and screenshots wait for a finished frame
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from widgets.charts.coords import ReadoutSeries
+from widgets.charts.coords import ReadoutSeries, date_text
 from widgets.charts.date_labels import BandLabel
 from widgets.charts.legend_strip import LegendEntry
 from widgets.charts.lod import LodCurve
@@ -89,3 +89,17 @@ class StackContent:
     def curves(self) -> list[LodCurve]:
         """Every curve of every pane."""
         return [curve for content in self.panes.values() for curve in content.curves]
+
+    def compare_note(self) -> str:
+        """Which market is indexed on which date (compare mode)."""
+        base = self.compare_base_x
+        if base is None:
+            return "nothing in view to index"
+        leader = self.leader_group is not None and self.leader_group.factor is not None
+        follower = self.follower_group is not None and self.follower_group.factor is not None
+        if leader and follower:
+            who = "both = 100"
+        else:
+            markets = self.markets
+            who = f"{markets.leader_ticker if leader else markets.follower_ticker} = 100"
+        return f"{who} on {date_text(base)}"
