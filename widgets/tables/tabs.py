@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -90,19 +92,40 @@ class SortArrowHeader(QHeaderView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
+        # The tallest title, found once per change of the titles: Qt asks for every section's
+        # size on every layout pass, and finding it each time made that quadratic.
+        self._tallest: int | None = None
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        self._forget_tallest()
+        if model is not None:
+            for changed in (
+                model.headerDataChanged, model.modelReset, model.layoutChanged,
+                model.columnsInserted, model.columnsRemoved,
+            ):  # fmt: skip
+                changed.connect(self._forget_tallest)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._forget_tallest()
+        super().changeEvent(event)
+
+    def _forget_tallest(self, *_args: object) -> None:
+        self._tallest = None
 
     def sectionSizeFromContents(self, logicalIndex: int) -> QSize:
         size = super().sectionSizeFromContents(logicalIndex)
         if not self.isSortIndicatorShown():
             return size
         margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
-        # Every section is painted as tall as the tallest, and the arrow's room follows that.
-        tallest = max(
-            super(SortArrowHeader, self).sectionSizeFromContents(i).height()
-            for i in range(self.count())
-        )
+        if self._tallest is None:  # every section is painted as tall as the tallest
+            self._tallest = max(
+                super(SortArrowHeader, self).sectionSizeFromContents(i).height()
+                for i in range(self.count())
+            )
         reserved = size.height() + margin  # what QHeaderView added
-        size.setWidth(size.width() - reserved + tallest // 2 + 2 * margin)
+        size.setWidth(size.width() - reserved + self._tallest // 2 + 2 * margin)
         return size
 
 
