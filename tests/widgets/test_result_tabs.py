@@ -118,3 +118,10 @@ def test_the_analysis_resumes_only_once_the_chart_stack_is_built(qtbot, paths):
     with qtbot.waitSignal(window.drawn, timeout=20_000):
         window.start(refresh=False, warm_up=False)
     assert built_when_released == [True]
+
+
+def test_the_window_builds_no_lead_lag_chart_before_its_first_result(qtbot, paths):
+    """It is on the way to the first chart otherwise (~60 ms of pyqtgraph items)."""
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    assert window.statistics_tab.correlation._chart is None

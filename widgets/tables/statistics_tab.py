@@ -116,25 +116,37 @@ class CorrelationSection(QWidget):
             "whole history",
         )
         self.table.setFixedHeight(CORRELATION_HEIGHT)
-        self.chart: LeadLagChart = _lead_lag_chart(self)
-        self.chart.setFixedHeight(CORRELATION_HEIGHT)
-        self.chart.setMinimumWidth(320)
-        self.chart.setToolTip(
-            "Correlation of the leader's weekly return with the follower's k weeks later; bars "
-            "beyond the dotted band are unusual even after testing every lag"
-        )
+        # The chart (pyqtgraph items) is built with the first result: the window's start-up
+        # path to the first chart then need not build it.
+        self._chart: LeadLagChart | None = None
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setToolTip("Which lags clear the band for one lag, and the corrected band")
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.table)
-        row.addWidget(self.chart, 1)
+        self._row = QHBoxLayout()
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.addWidget(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.title)
-        layout.addLayout(row)
+        layout.addLayout(self._row)
         layout.addWidget(self.note)
+
+    @property
+    def chart(self) -> LeadLagChart:
+        """The lead-lag chart beside the table (built on first use)."""
+        if self._chart is None:
+            from widgets.charts.lead_lag import LeadLagChart
+
+            chart = LeadLagChart(self)
+            chart.setFixedHeight(CORRELATION_HEIGHT)
+            chart.setMinimumWidth(320)
+            chart.setToolTip(
+                "Correlation of the leader's weekly return with the follower's k weeks later; "
+                "bars beyond the dotted band are unusual even after testing every lag"
+            )
+            self._row.addWidget(chart, 1)
+            self._chart = chart
+        return self._chart
 
     def show_result(self, result: AnalysisResult) -> None:
         self.model.set_frame(result.correlation_by_year)
@@ -143,12 +155,6 @@ class CorrelationSection(QWidget):
         self.table.setFixedWidth(self.table.horizontalHeader().length() + frame)
         self.chart.set_table(result.lead_lag)
         self.note.setText(lead_lag_note(result.lead_lag))
-
-
-def _lead_lag_chart(parent: QWidget) -> LeadLagChart:
-    from widgets.charts.lead_lag import LeadLagChart
-
-    return LeadLagChart(parent)
 
 
 def fit_rows(view: QTableView) -> None:
