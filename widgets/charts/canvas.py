@@ -79,7 +79,6 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         # copies (interactive=False) are always drawn in full quality.
         self.interactive = interactive
         self.paint_count = self.refresh_count = 0
-        self._refresh_due = False  # the panes were resized since the last refresh
         self.columns_per_pixel = 1.0
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(lambda: self._set_fast(False))
@@ -98,7 +97,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         for plot in self.plots.values():
             plot.vb.sigRangeChangedManually.connect(self._on_mouse_moved_view)
             plot.vb.showAllRequested.connect(self.show_all)
-            plot.vb.sigResized.connect(self._on_resized)
+            plot.vb.sigResized.connect(self._on_x_changed)
         self.viewport().installEventFilter(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -283,7 +282,6 @@ class StackCanvas(pg.GraphicsLayoutWidget):
     def refresh(self) -> None:
         """Re-base, re-sample, re-label and re-fit the panes for the dates in view."""
         self.refresh_count += 1
-        self._refresh_due = False
         if self.content.x_bounds is None:
             return
         self._layout_bands()
@@ -333,16 +331,6 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.refresh()
         self.rangeChanged.emit()
 
-    def _on_resized(self, *_args) -> None:
-        """A layout resizes every pane at once: one refresh before the next paint, not four."""
-        if not self._refresh_due:
-            self._refresh_due = True
-            QTimer.singleShot(0, self, self._refresh_if_due)  # also when nothing paints
-        self.rangeChanged.emit()
-
-    def _refresh_if_due(self) -> None:
-        if self._refresh_due:
-            self.refresh()
 
     def _on_mouse_moved_view(self, *_args) -> None:
         """A drag or wheel step: draw fast until the view rests (code-driven moves do not)."""
@@ -388,7 +376,6 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         super().mouseDoubleClickEvent(event)
 
     def paintEvent(self, event) -> None:
-        self._refresh_if_due()  # the panes were resized: refit them before they are drawn
         super().paintEvent(event)
         self.paint_count += 1  # lets benchmarks and screenshots wait for a finished frame
 
