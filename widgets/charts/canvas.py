@@ -331,7 +331,6 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.refresh()
         self.rangeChanged.emit()
 
-
     def _on_mouse_moved_view(self, *_args) -> None:
         """A drag or wheel step: draw fast until the view rests (code-driven moves do not)."""
         if self.interactive:
