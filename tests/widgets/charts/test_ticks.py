@@ -91,3 +91,41 @@ def test_dozens_of_decades_are_thinned_to_whole_decades():
 def test_degenerate_views_give_no_ticks():
     for low, high, pixels in ((1.0, 1.0, 100), (2.0, 1.0, 100), (0.0, 1.0, 0), (math.nan, 1.0, 9)):
         assert value_ticks(low, high, pixels, LABEL_PX, GAP_PX, True)[0][1] == []
+
+
+RANGES = [
+    (0, 3e9, 800),
+    (1.2e9, 1.3e9, 900),
+    (1.5e9, 1.5e9 + 86400 * 40, 700),
+    (1.6e9, 1.6e9 + 86400 * 400, 1200),
+    (1.6e9, 1.6e9 + 86400 * 7, 800),
+]
+
+
+def test_utc_date_ticks_are_pyqtgraphs_without_its_local_time_conversions(qapp, monkeypatch):
+    import numpy as np
+    import pyqtgraph as pg
+    from pyqtgraph.graphicsItems import DateAxisItem as pg_dates
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from widgets.charts.axes import UtcDateAxis
+
+    plain = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+    plain.fontMetrics = QFontMetrics(QFont())
+    expected = []
+    for low, high, pixels in RANGES:
+        plain.setZoomLevelForDensity((high - low) / pixels)
+        expected.append(plain.zoomLevel.tickValues(low, high, plain.minSpacing))
+
+    def no_conversion(*_args):
+        raise AssertionError("a UTC axis converted a tick to local time")
+
+    monkeypatch.setattr(pg_dates, "applyOffsetToUtc", no_conversion)
+    ours = UtcDateAxis()
+    for (low, high, pixels), want in zip(RANGES, expected, strict=True):
+        got = ours.tickValues(low, high, pixels)
+        assert [s for s, _ in got] == [s for s, _ in want]
+        assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(got, want, strict=True))
+    assert (
+        pg.DateAxisItem(utcOffset=0).zoomLevels[np.inf] is plain.zoomLevels[np.inf]
+    )  # shared, untouched
