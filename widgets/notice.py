@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.data_age import data_age_note
-from app.instruments import parse_key
+from app.instruments import market_name
 
 #: The notice keeps at least this width on the headline's row, so a short note ("Data as of
 #: 2026-03-03, 275 days old — Refresh when online") stays on one line; a longer one wraps.
@@ -30,7 +30,7 @@ NOTICE_MIN_PX = 380
 def notice_text(missing: tuple[str, ...], newest_bar: dt.date | None) -> str:
     """What the bar says: the instruments of the pair without bars, else the data's age."""
     if missing:
-        names = " and ".join(parse_key(k).label for k in missing)
+        names = " and ".join(market_name(k) for k in missing)
         return f"No cached bars for {names} yet — Refresh when online, or Import CSV…"
     note = data_age_note(newest_bar)
     return note[:1].upper() + note[1:]

@@ -43,7 +43,7 @@ def test_chart_png_has_the_requested_width_and_is_not_blank(window, tmp_path):
     assert image.width() == 900
     assert image.height() > 300
     assert not is_blank(image)
-    assert "Leader ^RUT" in image.text("Description")
+    assert "Leader Russell 2000 (^RUT)" in image.text("Description")
 
 
 def test_one_pane_exports_alone(window, tmp_path):

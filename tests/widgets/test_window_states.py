@@ -110,7 +110,7 @@ def test_a_missing_follower_shows_the_leader_and_says_what_is_missing(qtbot, pat
     assert window.charts.has_result()
     assert window.session.missing == (FOLLOWER_KEY,)
     notice = window.notice.notice()
-    assert "No cached bars for BTC/USD (bitstamp)" in notice
+    assert "No cached bars for Bitcoin (Bitstamp)" in notice
     texts = [b.text() for b in window.notice.buttons]
     assert texts == ["Import CSV", "Refresh"]
     triggered: list[str] = []
@@ -127,7 +127,7 @@ def test_a_missing_leader_shows_the_follower(qtbot, paths):
     window = open_window(qtbot, paths)
     assert window.charts.has_result()
     assert len(window.session.result.follower) > 0
-    assert "No cached bars for ^RUT" in window.notice.notice()
+    assert "No cached bars for Russell 2000 (^RUT)" in window.notice.notice()
 
 
 def test_offline_over_an_empty_window_never_claims_to_show_cached_data(qtbot, paths, monkeypatch):
@@ -138,7 +138,7 @@ def test_offline_over_an_empty_window_never_claims_to_show_cached_data(qtbot, pa
     message = window.status.message.text()
     assert message.startswith("Offline") and "showing cached data" not in message
     assert "nothing is cached" in message
-    assert "No cached bars for ^RUT and BTC/USD (bitstamp) yet" in window.notice.notice()
+    assert "No cached bars for Russell 2000 (^RUT) and Bitcoin (Bitstamp) yet" in window.notice.notice()
     offline = [("k", OfflineError("x"))]
     assert "showing cached data" in fetch_summary(0, offline, showing=True)
 
@@ -154,7 +154,7 @@ def test_first_use_buttons_import_and_the_imported_leader_is_drawn(qtbot, paths,
         window.import_file(tmp_path / "rut.csv", LEADER_KEY)
     assert window.charts.has_result()
     assert len(window.session.result.leader) == 900
-    assert "No cached bars for BTC/USD (bitstamp)" in window.notice.notice()
+    assert "No cached bars for Bitcoin (Bitstamp)" in window.notice.notice()
 
 
 def test_an_import_clears_the_instruments_old_error(qtbot, paths, tmp_path):

@@ -43,14 +43,10 @@ OVERLAP_DEFAULT_YEARS = 10
 
 
 def market_name(key: str) -> str:
-    """How the charts name a market in legends and captions (the key itself if it is odd)."""
-    from app.errors import InvalidKeyError
-    from app.instruments import parse_key
+    """How the charts name a market in legends and captions ("Bitcoin (Bitstamp)")."""
+    from app.instruments import market_name as known_name
 
-    try:
-        return parse_key(key).label
-    except InvalidKeyError:
-        return key
+    return known_name(key)
 
 
 def market_ticker(key: str) -> str:

@@ -107,7 +107,7 @@ def test_caption_names_pair_dates_sources_and_generation(result):
         {"yahoo:^RUT": [yahoo]},
         dt.date(2026, 1, 2),
     )
-    assert "^RUT" in text and "BTC/USD (bitstamp)" in text
+    assert "Russell 2000 (^RUT)" in text and "Bitcoin (Bitstamp)" in text
     assert "2014-01-01 – 2016-12-31" in text
     assert "Yahoo Finance" in text
     # Nothing recorded for the follower: the caption does not guess from its key.

@@ -19,7 +19,7 @@ def test_signals_tab_shows_the_regime_and_the_share_of_bull_days(qtbot):
     assert "regime_at_breakout" in fields and "regime_end" in fields
     assert "bull_near" not in fields
     share = round(result.follower_bull_share * 100)
-    assert f"Regime at breakout: BTC/USD (bitstamp) was in a bull phase on {share}%" in (
+    assert f"Regime at breakout: Bitcoin (Bitstamp) was in a bull phase on {share}%" in (
         tab.summary.text()
     )
     column = fields.index("regime_at_breakout")
