@@ -138,7 +138,8 @@ def test_offline_over_an_empty_window_never_claims_to_show_cached_data(qtbot, pa
     message = window.status.message.text()
     assert message.startswith("Offline") and "showing cached data" not in message
     assert "nothing is cached" in message
-    assert "No cached bars for Russell 2000 (^RUT) and Bitcoin (Bitstamp) yet" in window.notice.notice()
+    both = "No cached bars for Russell 2000 (^RUT) and Bitcoin (Bitstamp) yet"
+    assert both in window.notice.notice()
     offline = [("k", OfflineError("x"))]
     assert "showing cached data" in fetch_summary(0, offline, showing=True)
 
