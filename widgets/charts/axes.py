@@ -120,8 +120,9 @@ class UtcDateAxis(pg.DateAxisItem):
     def __init__(self, tick_cache: dict | None = None) -> None:
         super().__init__(orientation="bottom", utcOffset=0)
         self._tick_cache = {} if tick_cache is None else tick_cache
+        shared: OrderedDict[float, ZoomLevel] = self.zoomLevels  # type: ignore[has-type]
         self.zoomLevels = OrderedDict(
-            (spacing, UtcZoomLevel(level)) for spacing, level in self.zoomLevels.items()
+            (spacing, UtcZoomLevel(level)) for spacing, level in shared.items()
         )
         # pyqtgraph learns the label size only when the axis first paints; the grid (painted
         # first, behind the data) needs the ticks before that.
