@@ -127,7 +127,7 @@ class AlertsView(QObject):
             return len(unread)
 
         self._marked = True
-        self.banner.hide()
+        self.banner.hide_banner()
         self.session.pool.run(
             "mark alerts read", work, on_result=self._on_marked, on_error=self._on_error
         )

@@ -1,9 +1,8 @@
 """The main window: linked charts on top, tabs below, toolbar, menus and the status line.
 
 The window only displays: the Session (widgets.jobs.session) owns the data and runs every job in a
-worker thread; downloads are shown by widgets.fetch_view. Layout (geometry, splitter sizes,
-current tab, view toggles, theme) persists in an INI file inside the config folder, so each data
-folder (and each test) has its own.
+worker thread; downloads are shown by widgets.fetch_view. Layout (geometry, splitter sizes, tab,
+view toggles, theme) persists in an INI file in the config folder: one per data folder (and test).
 
 Signals:
     drawn(): the latest result or the empty state is on screen (screenshots, tests, benchmarks).
@@ -109,7 +108,7 @@ class MainWindow(QMainWindow):
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
         self.alert_banner = AlertBanner(top)
         self.chart_area = ChartArea(top)
-        above_charts(top, [self.headline, self.notice], [self.alert_banner, self.chart_area])
+        above_charts(top, [self.headline, self.notice, self.alert_banner], [self.chart_area])
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)
@@ -177,6 +176,7 @@ class MainWindow(QMainWindow):
         self.signals_tab.breakoutSelected.connect(self.focus_date)
         self.signals_tab.exportRequested.connect(lambda: self.export("export_signals_interactive"))
         self.status.offlineClicked.connect(self.show_data_tab)
+        self.alert_banner.shownChanged.connect(self.update_notice)
         self.drawn.connect(self._on_first_draw)
         s.loaded.connect(self.show_loaded)
         s.previewReady.connect(self.show_preview)
@@ -294,7 +294,8 @@ class MainWindow(QMainWindow):
         session = self.session
         pair = (self.settings.leader, self.settings.follower)
         missing = pair if session.result is None else session.missing
-        self.notice.show_notice(notice_text(missing, self.fetch_view.newest_bar()))
+        text = notice_text(missing, self.fetch_view.newest_bar())
+        self.notice.show_notice("" if self.alert_banner.is_up() else text)  # one line
 
     @Slot(object)
     def focus_date(self, date: object) -> None:
