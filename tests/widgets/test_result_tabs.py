@@ -68,12 +68,18 @@ def test_a_newer_result_or_a_clear_abandons_a_fill_under_way(qtbot):
     assert done == ["new"] and "statistics:later" not in log and "cycles cleared" in log
 
 
-def test_the_window_paints_its_charts_before_it_fills_the_tabs(qtbot, paths):
+def _shown_window(qtbot, paths) -> MainWindow:
+    """A window on the cache, shown and exposed, not yet started."""
     fill_cache(paths)
     window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    return window
+
+
+def test_the_window_paints_its_charts_before_it_fills_the_tabs(qtbot, paths):
+    window = _shown_window(qtbot, paths)
     order: list[str] = []
     filled = window.signals_tab.show_result
     window.signals_tab.show_result = lambda result: (order.append("tab"), filled(result))
@@ -104,11 +110,7 @@ class _PaintWatch(QWidget):
 
 def test_the_analysis_resumes_only_once_the_chart_stack_is_built(qtbot, paths):
     """Building the stack and importing pandas both hold the GIL: one after the other."""
-    fill_cache(paths)
-    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown_window(qtbot, paths)
     built_when_released: list[bool] = []
     release = window.session.preview_shown
     window.session.preview_shown = lambda: (
