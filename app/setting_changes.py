@@ -33,6 +33,15 @@ def changed_parts(old: Settings, new: Settings) -> set[str]:
     return parts
 
 
+def analysis_fingerprint(settings: Settings) -> str:
+    """Every setting the analysis of the pair reads, as text: equal texts, equal analyses of the
+    same bars (app.chart_snapshot keys its drawing with it). The pair's own settings include
+    their names, which the verdicts say."""
+    rows = [(r.name, getattr(settings, r.name)) for r in SETTINGS if ANALYSIS in r.affects]
+    pair = [(key, settings.instrument(key)) for key in (settings.leader, settings.follower)]
+    return repr((rows, pair))
+
+
 def _pair_renamed(old: Settings, new: Settings) -> bool:
     """The user's own name for the leader or the follower changed: the verdict sentences,
     written by the analysis, name them (app.pipeline.markets_of)."""

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from app.chart_input import ChartInput, chart_input
 from app.config import Settings
 from app.errors import RiskcurveError
 from app.instruments import market_name
@@ -28,6 +29,7 @@ from widgets.alerts_view import AlertsView
 from widgets.charts.area import ChartArea
 from widgets.dialogs.error_dialog import ErrorReporter
 from widgets.fetch_view import FetchView
+from widgets.first_picture import FirstPicture
 from widgets.headline import HeadlineBar
 from widgets.history_flow import HistoryFlow
 from widgets.jobs.results import Imported
@@ -49,7 +51,6 @@ from widgets.view_controls import ViewControls
 
 if TYPE_CHECKING:
     from app.analysis import AnalysisResult
-    from app.preview import Preview
     from widgets.charts.stack import ChartStack
     from widgets.export import ExportTarget
     from widgets.jobs.results import Loaded
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
             s, self.alerts_tab, self.tabs, self.alert_banner, status, self.notifier
         )
         self.history = HistoryFlow(s, status, self.data_tab, self)
+        self.first_picture = FirstPicture(s, self.chart_area, self.view, self)
 
     def _connect(self) -> None:
         a, s = self.menu_actions, self.session
@@ -179,7 +181,6 @@ class MainWindow(QMainWindow):
         self.alert_banner.shownChanged.connect(self.update_notice)
         self.drawn.connect(self._on_first_draw)
         s.loaded.connect(self.show_loaded)
-        s.previewReady.connect(self.show_preview)
         s.imported.connect(self._on_imported)
         s.importProgress.connect(lambda p: self.status.set_progress(p.fraction, p.text))
         s.failed.connect(self._on_failed)
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
         first = [self.ladder_view.rescan, self.alerts_view.load]
         self._after_first_draw = [*first, *([then] if then else [])]
         self.session.load()
-        QTimer.singleShot(0, self, self.chart_area.prepare_preview)
+        self.first_picture.prepare()
 
     @Slot()
     def _on_first_draw(self) -> None:
@@ -241,19 +242,19 @@ class MainWindow(QMainWindow):
         if result is None:
             self.show_empty(loaded.empty_message or EMPTY_MESSAGE)
             QTimer.singleShot(0, self, self.drawn.emit)
-        else:
-            self._show_result(result)  # `drawn` follows once the tabs are filled too
+        else:  # `drawn` follows once the tabs are filled too
+            self._show_result(result, loaded.chart or chart_input(result))
         self.update_notice()
 
-    def _show_result(self, result: AnalysisResult) -> None:
+    def _show_result(self, result: AnalysisResult, chart: ChartInput) -> None:
         """The charts and the headline now; the tabs once the charts are on screen."""
         selected = self.charts.highlighted()
         first = not self.chart_area.has_result()
-        self.chart_area.show_result(result)
+        self.chart_area.show_result(chart)
         self.headline.show_result(result, self.settings.headline_horizon)
         name = self._name(result.leader_key)
         self.status.leader.setText(leader_state_text(name, result.leader_state))
-        self.view.new_result(result, first)
+        self.view.new_chart(chart, first)
         self.result_tabs.fill(
             result, self.chart_area.after_charts_painted, lambda: self._tabs_filled(selected)
         )
@@ -264,23 +265,6 @@ class MainWindow(QMainWindow):
             self.charts.highlight(None)
             self.signals_tab.clear_selection()
         self.drawn.emit()
-
-    @Slot(object)
-    def show_preview(self, preview: Preview) -> None:
-        """The cached prices while the first analysis runs (it resumes once they are painted)."""
-        self.chart_area.show_preview(preview, self._on_preview_painted)
-
-    def _on_preview_painted(self) -> None:
-        """Build the (hidden) chart stack, then let the analysis go on.
-
-        One after the other, not side by side: both hold the GIL, so together they would take
-        as long and the GUI thread would stall for twice as long while building. The stack is
-        built in two event-loop passes (its modules, then its panes), and the worker's import
-        of pandas then runs while the GUI thread is idle and answers input.
-        """
-        QTimer.singleShot(
-            0, self, lambda: self.chart_area.prepare_charts(self.session.preview_shown)
-        )
 
     def show_empty(self, message: str) -> None:
         """The friendly empty state in the charts area and every result tab."""

@@ -20,7 +20,7 @@ from widgets.charts.navigation import PAN_STEP, ZOOM_STEP
 from widgets.theme import apply_theme, forced_theme
 
 if TYPE_CHECKING:
-    from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
     from widgets.charts.area import ChartArea
     from widgets.charts.stack import ChartStack
     from widgets.jobs.session import Session
@@ -76,13 +76,13 @@ class ViewControls(QObject):
         if x_range is not None:
             self.chart_area.charts.set_x_range(x_range)
 
-    def new_result(self, result: AnalysisResult, first: bool) -> None:
-        """A result was drawn: apply "both markets" (remembered, or the data's default)."""
+    def new_chart(self, chart: ChartInput, first: bool) -> None:
+        """An analysis was drawn: apply "both markets" (remembered, or the data's default)."""
         from widgets.charts.panes import default_overlap_only  # loaded with the charts
 
         saved = window_layout.saved_toggle(self.store, "both_markets")
         action = self.actions.both_markets
-        action.setChecked(default_overlap_only(result) if saved is None else saved)
+        action.setChecked(default_overlap_only(chart) if saved is None else saved)
         self.chart_area.charts.set_overlap_only(action.isChecked())
         if first and action.isChecked():
             self.show_range("all")

@@ -1,9 +1,11 @@
 """The window's chart area: a loading note, then the cached prices, then the linked charts.
 
-Start-up speed decides the order. The window first shows a plain note (no pyqtgraph needed),
-then the cached close prices as soon as the load worker has read them (widgets.charts.preview, numpy
-only), and the full chart stack when the analysis arrives. The chart stack is built on first
-use, so its cost is not paid before the window appears.
+Start-up speed decides the order. The window first shows a plain note (no pyqtgraph needed).
+When the last start kept its drawing for the same bars and settings (app.chart_snapshot), the
+full chart stack draws it as soon as the load worker has read it. Otherwise the cached close
+prices come first (widgets.charts.preview), and the chart stack when the analysis arrives. Both
+pictures are numpy only. The chart stack is built on first use, so its cost is not paid before
+the window appears.
 
 Signals:
     exportPaneRequested(int): a pane's context menu asked to export that pane.
@@ -20,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
-    from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
     from app.preview import Preview
     from widgets.charts.preview import PricePreview
     from widgets.charts.stack import ChartStack
@@ -69,6 +71,7 @@ class ChartArea(QStackedWidget):
         self._log = True
         self._compare = False
         self._paint_watch: FirstPaint | None = None
+        self._unpainted = False  # a drawing went to the stack since its last paint
 
     @property
     def charts(self) -> ChartStack:
@@ -148,14 +151,26 @@ class ChartArea(QStackedWidget):
             self.addWidget(self.preview)
         return self.preview
 
-    def show_result(self, result: AnalysisResult) -> None:
-        self.charts.set_result(result)
+    def show_chart(self, chart: ChartInput, on_painted: Callable[[], None]) -> None:
+        """An analysis' charts (kept from the last start) before its result is ready;
+        `on_painted` is called once they are on screen."""
+        self.show_result(chart)
+        self.after_charts_painted(on_painted)
+
+    def show_result(self, chart: ChartInput) -> None:
+        """Draw an analysis' charts, unless they are the very drawing already shown."""
+        shown = self._charts.chart() if self._charts is not None else None
+        if not (chart.key and shown is not None and shown.key == chart.key):
+            self.charts.show_chart(chart)
+            self._unpainted = True
         self.setCurrentWidget(self.charts)
 
     def after_charts_painted(self, callback: Callable[[], None]) -> None:
-        """Call `callback` once the chart stack has been painted (next pass when hidden)."""
-        if self.isVisible() and self.currentWidget() is self._charts:
+        """Call `callback` once the chart stack's latest drawing has been painted (in the next
+        pass when it is hidden, or already painted)."""
+        if self.isVisible() and self.currentWidget() is self._charts and self._unpainted:
             self._paint_watch = FirstPaint(self.charts.graphics_view().viewport(), callback)
+            self._unpainted = False
         else:
             QTimer.singleShot(0, self, callback)
 

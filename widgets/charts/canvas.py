@@ -31,7 +31,7 @@ from widgets.charts.selection import Selection
 from widgets.theme import Theme
 
 if TYPE_CHECKING:
-    from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
 
 MIN_VISIBLE_DAYS = 14
 SETTLE_MS = 150  # after the last pan/zoom step, redraw the curves antialiased
@@ -83,7 +83,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(lambda: self._set_fast(False))
         self.content = StackContent()
-        self.result: AnalysisResult | None = None
+        self.chart: ChartInput | None = None  # what is drawn
         self.log, self.compare, self.overlap_only = True, False, False
         self.plots: dict[Pane, pg.PlotItem] = {}
         self.strips: dict[Pane, LegendStrip] = {}
@@ -135,23 +135,23 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     # ----- drawing ------------------------------------------------------------------------
 
-    def draw(self, result: AnalysisResult) -> None:
-        """Replace every item with the result's; the X range is the caller's to set."""
+    def draw(self, chart: ChartInput) -> None:
+        """Replace every item with the drawing's; the X range is the caller's to set."""
         self.clear_items()
-        content = new_content(result)
+        content = new_content(chart)
         for pane, build in BUILDERS.items():
-            build(self.plots[pane], result, self.theme, content)
+            build(self.plots[pane], chart, self.theme, content)
         for pane, pane_content in content.panes.items():
             self.messages[pane].show_message(pane_content.message)
             for mark in pane_content.marks:
                 if hasattr(mark, "breakoutClicked"):
                     mark.breakoutClicked.connect(self.breakoutClicked.emit)
-        self.content, self.result = content, result
+        self.content, self.chart = content, chart
         self._finish()
 
     def clear_items(self) -> None:
         """Remove every data item (the crosshair and selection lines are put back)."""
-        self.content, self.result = StackContent(), None
+        self.content, self.chart = StackContent(), None
         for pane, plot in self.plots.items():
             plot.clear()
             self.messages[pane].show_message("")
@@ -213,7 +213,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     def refresh_labels(self) -> None:
         """Left axis titles for the current mode (each axis shows the longest that fits)."""
-        vol_window = self.result.params.vol_window if self.result is not None else 30
+        vol_window = self.chart.vol_window if self.chart is not None else 30
         for pane, plot in self.plots.items():
             titles = axis_titles(
                 pane, self.content.markets, log=self.log, compare=self.compare,
@@ -324,7 +324,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     def select(self, x: float | None) -> None:
         """Select the breakout (or day) at chart X, midnight; None clears the selection."""
-        self.selection.show(x, self.result)
+        self.selection.show(x, self.chart)
         self.refresh()
 
     def _on_x_changed(self, *_args) -> None:

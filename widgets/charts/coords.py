@@ -7,6 +7,7 @@ raw value; in log mode pyqtgraph maps it to log10 itself, and `real_y` undoes th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,32 +22,7 @@ if TYPE_CHECKING:
 # The readout shows a value only if the nearest earlier point is this close (a weekend or a
 # holiday gap is fine; a month-long hole in the data is not "the value under the cursor").
 MAX_READOUT_GAP_S = 10 * EPOCH_DAY_SECONDS
-
-
-def index_seconds(index: pd.DatetimeIndex) -> np.ndarray:
-    """Chart X (float seconds) for a tz-naive date index of any datetime unit."""
-    return index.as_unit("s").asi8.astype(np.float64)
-
-
-def series_xy(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) of a date-indexed series, finite values only, sorted by date."""
-    if series is None or len(series) == 0:
-        return np.empty(0), np.empty(0)
-    y = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    x = index_seconds(series.index)
-    keep = np.isfinite(y)
-    x, y = x[keep], y[keep]
-    if x.size > 1 and np.any(np.diff(x) < 0):
-        order = np.argsort(x, kind="stable")
-        x, y = x[order], y[order]
-    return x, y
-
-
-def close_xy(bars: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) of a bars frame's close column."""
-    if bars is None or len(bars) == 0 or "close" not in bars:
-        return np.empty(0), np.empty(0)
-    return series_xy(bars["close"])
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def to_x(date: pd.Timestamp | str) -> float:
@@ -74,8 +50,10 @@ def to_timestamp(x: float) -> pd.Timestamp:
 
 
 def date_text(x: float) -> str:
-    """The calendar date (UTC) at chart X, as YYYY-MM-DD."""
-    return to_timestamp(x).strftime("%Y-%m-%d")
+    """The calendar date (UTC) at chart X, as YYYY-MM-DD (without pandas: the charts drawn at
+    start-up from app.chart_snapshot say dates before pandas is imported)."""
+    day = _EPOCH + dt.timedelta(seconds=math.floor(x))
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
 def real_y(view_y: float, log_mode: bool) -> float:

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from app.provenance import Sources, source_of
 from widgets.charts.coords import to_timestamp
-from widgets.charts.panes import data_x_bounds, market_name
+from widgets.charts.panes import market_name
 from widgets.theme import Theme
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
 
 REFERENCE_WIDTH = 1280  # px; the width the theme's sizes are designed for (scale 1)
 MIN_WIDTH, MAX_WIDTH = 320, 10_000
@@ -202,7 +203,7 @@ def is_blank(image: QImage) -> bool:
 
 
 def caption_text(
-    result: AnalysisResult,
+    result: AnalysisResult | ChartInput,
     first: pd.Timestamp,
     last: pd.Timestamp,
     sources: Sources | None = None,
@@ -222,9 +223,9 @@ def caption_text(
     )
 
 
-def result_range(result: AnalysisResult) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last date of either market in the result."""
-    bounds = data_x_bounds(result)
+def result_range(chart: ChartInput) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last date of either market in the drawing."""
+    bounds = chart.x_bounds()
     if bounds is None:
         raise ValueError("the analysis has no prices")
     return to_timestamp(bounds[0]), to_timestamp(bounds[1])

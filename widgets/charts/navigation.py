@@ -1,7 +1,7 @@
 """Moving the chart stack in time: the calls the window's View menu, toolbar and table use.
 
 Every move goes through the stack's canvas, which keeps the panes linked, re-fits them and
-reports the new range (`ChartStack.viewRangeChanged`). The canvas itself maps the keys (Left
+reports the new range (`ChartStack.rangeChanged`). The canvas itself maps the keys (Left
 and Right pan, + and − zoom, Home all dates, End the latest) and a double-click to these moves.
 """
 

@@ -1,4 +1,4 @@
-"""What each of the four linked panes draws from an AnalysisResult.
+"""What each of the four linked panes draws from a ChartInput (app.chart_input, numpy only).
 
 One builder per pane (`BUILDERS`, by `Pane`) fills a cleared PlotItem and records in the
 stack's content what the pane's items are: curves and marks that report their own Y range, the
@@ -17,16 +17,7 @@ from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
 from widgets.charts.content import BreakoutDates, RebaseGroup, StackContent
-from widgets.charts.coords import (
-    ReadoutSeries,
-    close_xy,
-    date_text,
-    format_change,
-    format_price,
-    index_seconds,
-    series_xy,
-    to_x,
-)
+from widgets.charts.coords import ReadoutSeries, date_text, format_change, format_price
 from widgets.charts.date_labels import BandLabel
 from widgets.charts.items import LodCurve, add_curve, add_spans, add_vline, add_vlines
 from widgets.charts.legend_strip import LegendEntry
@@ -35,7 +26,7 @@ from widgets.charts.pane_spec import Markets, Pane
 from widgets.theme import Theme
 
 if TYPE_CHECKING:
-    from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
 
 LABEL_MAX_CHARS = 34
 #: The overlap-only view is the natural default when one market starts this much later.
@@ -60,27 +51,26 @@ def market_ticker(key: str) -> str:
         return key
 
 
-def markets_of(result: AnalysisResult) -> Markets:
+def markets_of(chart: ChartInput) -> Markets:
     return Markets(
-        leader=market_name(result.leader_key),
-        follower=market_name(result.follower_key),
-        leader_ticker=market_ticker(result.leader_key),
-        follower_ticker=market_ticker(result.follower_key),
+        leader=market_name(chart.leader_key),
+        follower=market_name(chart.follower_key),
+        leader_ticker=market_ticker(chart.leader_key),
+        follower_ticker=market_ticker(chart.follower_key),
     )
 
 
 def build_leader_pane(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> None:
     """Leader close, its running all-time high, consolidation spans and breakout markers."""
     pane, markets = content.panes[Pane.LEADER], content.markets
-    breakouts = result.breakouts
+    breakouts = chart.breakouts
     if len(breakouts):
-        starts = index_seconds(_as_dates(breakouts["prior_ath_date"]))
-        add_spans(plot, starts, content.breakouts.xs, theme.consolidation)
-    xs, ys = close_xy(result.leader)
+        add_spans(plot, breakouts.prior_ath_xs, breakouts.xs, theme.consolidation)
+    xs, ys = chart.leader.xs, chart.leader.ys
     leader = add_curve(plot, xs, ys, theme.leader, theme.line_width, markets.leader)
-    ath_xs, ath_ys = series_xy(result.leader_ath)
+    ath_xs, ath_ys = chart.leader_ath.xs, chart.leader_ath.ys
     dash = Qt.PenStyle.DashLine
     ath = add_curve(plot, ath_xs, ath_ys, theme.ath, theme.thin_width, "All-time high", dash, 8)
     group = RebaseGroup(xs, ys, [leader, ath])
@@ -89,7 +79,7 @@ def build_leader_pane(
         LegendEntry("All-time high", theme.ath, style=dash, width=theme.thin_width, priority=1),
     ]
     if len(breakouts):
-        markers = _breakout_markers(plot, result, theme, content)
+        markers = _breakout_markers(plot, chart, theme, content)
         group.marks.append(markers)
         pane.marks.append(markers)
         pane.legend.append(LegendEntry("Breakout", theme.breakout, "marker", priority=2))
@@ -98,7 +88,7 @@ def build_leader_pane(
             pane.legend.append(LegendEntry(text, theme.breakout_dim, "marker"))
         pane.legend.append(LegendEntry("Consolidation", theme.consolidation, "swatch"))
     content.leader_group = group
-    pane.curves = [leader, ath, _add_follower_overlay(plot, result, theme, content)]
+    pane.curves = [leader, ath, _add_follower_overlay(plot, chart, theme, content)]
     pane.readouts = [
         ReadoutSeries(markets.leader_ticker, xs, ys, "price", theme.css(theme.leader)),
         ReadoutSeries("ATH", ath_xs, ath_ys, "price", theme.css(theme.ath)),
@@ -107,11 +97,11 @@ def build_leader_pane(
 
 
 def _add_follower_overlay(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> LodCurve:
     """The follower's close on the leader's pane, hidden until Compare rebases both."""
     follower = content.markets.follower
-    fxs, fys = close_xy(result.follower)
+    fxs, fys = chart.follower.xs, chart.follower.ys
     overlay = add_curve(plot, fxs, fys, theme.follower, theme.line_width, follower, z=9)
     overlay.item.setVisible(False)
     content.follower_group = RebaseGroup(fxs, fys, [overlay])
@@ -131,41 +121,41 @@ def _dimmed(content: StackContent) -> np.ndarray:
 
 
 def _breakout_markers(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> BreakoutMarkers:
     dimmed = _dimmed(content)
     bright = pg.mkBrush(theme.breakout)
     dim = pg.mkBrush(theme.breakout_dim)
     markers = BreakoutMarkers(
         content.breakouts.xs,
-        result.breakouts["level"].to_numpy(dtype=float),
+        chart.breakouts.level,
         size=theme.marker_size,
         brushes=[dim if d else bright for d in dimmed],
         pen=pg.mkPen(theme.background, width=theme.thin_width),
-        tip=lambda row: breakout_tip(result, row, content.markets, bool(dimmed[row])),
+        tip=lambda row: breakout_tip(chart, row, content.markets, bool(dimmed[row])),
     )
     markers.setZValue(30)
     plot.addItem(markers)
     return markers
 
 
-def breakout_tip(result: AnalysisResult, row: int, markets: Markets, before_data: bool) -> str:
+def breakout_tip(chart: ChartInput, row: int, markets: Markets, before_data: bool) -> str:
     """The tooltip of a breakout marker: date, level, gap and the follower's returns."""
-    breakout = result.breakouts.iloc[row]
+    breakouts = chart.breakouts
     lines = [
-        f"Breakout {date_text(to_x(breakout['date']))}",
-        f"{markets.leader_ticker} {format_price(breakout['level'])}, "
-        f"{format_change(breakout['pct_above'])} above the old high of "
-        f"{date_text(to_x(breakout['prior_ath_date']))}",
-        f"{int(breakout['gap_days']):,} days without a new high before it",
+        f"Breakout {date_text(breakouts.xs[row])}",
+        f"{markets.leader_ticker} {format_price(breakouts.level[row])}, "
+        f"{format_change(breakouts.pct_above[row])} above the old high of "
+        f"{date_text(breakouts.prior_ath_xs[row])}",
+        f"{int(breakouts.gap_days[row]):,} days without a new high before it",
     ]
     if before_data:
         lines.append(f"{markets.follower} had no data yet: nothing to measure")
         return "\n".join(lines)
     returns = [
-        f"{format_change(breakout[f'fwd_{h}d'])} ({h} d)"
-        for h in result.params.horizons
-        if f"fwd_{h}d" in breakout and np.isfinite(breakout[f"fwd_{h}d"])
+        f"{format_change(change)} ({h} d)"
+        for h, change in zip(chart.horizons, breakouts.returns[row], strict=True)
+        if np.isfinite(change)
     ]
     lines.append(f"{markets.follower} after it: " + (" · ".join(returns) or "not measured yet"))
     lines.append("Click to select it in the Signals table")
@@ -173,23 +163,20 @@ def breakout_tip(result: AnalysisResult, row: int, markets: Markets, before_data
 
 
 def build_follower_pane(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> None:
     """Follower close, its bull phases, key-date lines and the leader's breakout dates."""
     pane, markets = content.panes[Pane.FOLLOWER], content.markets
-    regimes = result.follower_regimes
     pane.legend = [
         LegendEntry(markets.follower, theme.follower, width=theme.line_width, priority=3)
     ]
-    if len(regimes):
-        bulls = regimes.loc[regimes["kind"] == "bull"]
-        starts = index_seconds(_as_dates(bulls["start"]))
-        ends = index_seconds(_as_dates(bulls["end"]))
-        if len(add_spans(plot, starts, ends, theme.bull)):
-            pane.legend.append(LegendEntry("Bull phase", theme.bull, "swatch", priority=1))
-    xs, ys = close_xy(result.follower)
+    if chart.bull_starts.size and len(
+        add_spans(plot, chart.bull_starts, chart.bull_ends, theme.bull)
+    ):
+        pane.legend.append(LegendEntry("Bull phase", theme.bull, "swatch", priority=1))
+    xs, ys = chart.follower.xs, chart.follower.ys
     pane.curves = [add_curve(plot, xs, ys, theme.follower, theme.line_width, markets.follower)]
-    pane.legend += _add_key_dates(plot, result, theme, content)
+    pane.legend += _add_key_dates(plot, chart, theme, content)
     if content.breakouts.xs.size:
         pane.legend.append(_add_breakout_lines(plot, theme, content))
     pane.readouts = [
@@ -213,11 +200,11 @@ def _add_breakout_lines(plot: pg.PlotItem, theme: Theme, content: StackContent) 
 
 
 def _add_key_dates(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> list[LegendEntry]:
     """Halving and event lines, their band labels and their legend entries."""
     entries: dict[str, LegendEntry] = {}
-    for kd in sorted(result.key_dates, key=lambda kd: kd.date):
+    for kd in chart.key_dates:  # oldest first
         halving = kd.kind == "halving"
         colour = theme.halving if halving else theme.event
         style = Qt.PenStyle.SolidLine if halving else Qt.PenStyle.DotLine
@@ -225,7 +212,7 @@ def _add_key_dates(
         label = kd.label
         if len(label) > LABEL_MAX_CHARS:
             label = label[: LABEL_MAX_CHARS - 1] + "…"
-        x = to_x(kd.date)
+        x = kd.x
         pen = pg.mkPen(colour, width=width, style=style)
         add_vline(plot, x, pen, f"{kd.label} · {date_text(x)}")
         content.key_dates.append(BandLabel(x, label, colour))
@@ -235,7 +222,7 @@ def _add_key_dates(
 
 
 def build_correlation_pane(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> None:
     """Rolling correlation with its zero line; a message if there is none."""
     pane = content.panes[Pane.CORRELATION]
@@ -243,8 +230,8 @@ def build_correlation_pane(
         pos=0.0, angle=0, movable=False, pen=pg.mkPen(theme.muted, width=theme.thin_width)
     )
     plot.addItem(zero, ignoreBounds=True)
-    xs, ys = series_xy(result.correlation)
-    window = result.params.corr_window
+    xs, ys = chart.correlation.xs, chart.correlation.ys
+    window = chart.corr_window
     text = f"{window}-day correlation of daily returns"
     pane.curves = [add_curve(plot, xs, ys, theme.correlation, theme.line_width, text)]
     pane.legend = [LegendEntry(text, theme.correlation, width=theme.line_width)]
@@ -253,16 +240,16 @@ def build_correlation_pane(
 
 
 def build_volatility_pane(
-    plot: pg.PlotItem, result: AnalysisResult, theme: Theme, content: StackContent
+    plot: pg.PlotItem, chart: ChartInput, theme: Theme, content: StackContent
 ) -> None:
     """Annualised volatility of both markets, in percent; a message if there is none."""
     pane, markets = content.panes[Pane.VOLATILITY], content.markets
-    window = result.params.vol_window
+    window = chart.vol_window
     for series, colour, name, ticker in (
-        (result.follower_vol, theme.follower, markets.follower, markets.follower_ticker),
-        (result.leader_vol, theme.leader, markets.leader, markets.leader_ticker),
+        (chart.follower_vol, theme.follower, markets.follower, markets.follower_ticker),
+        (chart.leader_vol, theme.leader, markets.leader, markets.leader_ticker),
     ):
-        xs, ys = series_xy(series)
+        xs, ys = series.xs, series.ys
         text = f"{name} {window}-day volatility"
         pane.curves.append(add_curve(plot, xs, ys * 100.0, colour, theme.line_width, text))
         pane.legend.append(LegendEntry(text, colour, width=theme.line_width))
@@ -271,7 +258,7 @@ def build_volatility_pane(
         pane.message = "No volatility: too few bars for the window"
 
 
-BUILDERS: dict[Pane, Callable[[pg.PlotItem, AnalysisResult, Theme, StackContent], None]] = {
+BUILDERS: dict[Pane, Callable[[pg.PlotItem, ChartInput, Theme, StackContent], None]] = {
     Pane.LEADER: build_leader_pane,
     Pane.FOLLOWER: build_follower_pane,
     Pane.CORRELATION: build_correlation_pane,
@@ -279,60 +266,27 @@ BUILDERS: dict[Pane, Callable[[pg.PlotItem, AnalysisResult, Theme, StackContent]
 }
 
 
-def new_content(result: AnalysisResult) -> StackContent:
-    """The content of a result before any pane is built: names, date bounds, breakout dates."""
-    follower_xs, _ = close_xy(result.follower)
-    breakout_xs = (
-        index_seconds(_as_dates(result.breakouts["date"])) if len(result.breakouts) else np.empty(0)
-    )
+def new_content(chart: ChartInput) -> StackContent:
+    """The content of a drawing before any pane is built: names, date bounds, breakout dates."""
+    follower_xs = chart.follower.xs
     return StackContent(
-        x_bounds=data_x_bounds(result),
-        overlap_bounds=overlap_x_bounds(result),
-        markets=markets_of(result),
-        breakouts=BreakoutDates(breakout_xs, float(follower_xs[0]) if follower_xs.size else None),
+        x_bounds=chart.x_bounds(),
+        overlap_bounds=chart.overlap_bounds(),
+        markets=markets_of(chart),
+        breakouts=BreakoutDates(
+            chart.breakouts.xs, float(follower_xs[0]) if follower_xs.size else None
+        ),
     )
 
 
-def data_x_bounds(result: AnalysisResult) -> tuple[float, float] | None:
-    """The first and last date of either market, as chart X."""
-    found = [_ends(frame) for frame in (result.leader, result.follower)]
-    ends = [e for e in found if e is not None]
-    if not ends:
-        return None
-    return min(e[0] for e in ends), max(e[1] for e in ends)
-
-
-def overlap_x_bounds(result: AnalysisResult) -> tuple[float, float] | None:
-    """The first and last date on which both markets have data, or None if they never do."""
-    leader, follower = _ends(result.leader), _ends(result.follower)
-    if leader is None or follower is None:
-        return None
-    first, last = max(leader[0], follower[0]), min(leader[1], follower[1])
-    return (first, last) if first < last else None
-
-
-def default_overlap_only(result: AnalysisResult) -> bool:
+def default_overlap_only(chart: ChartInput) -> bool:
     """True when one market's history starts a decade or more after the other's.
 
     Then most of the all-dates view would show one market alone (^RUT since 1987, Bitcoin
     since 2010): the window starts in the overlap-only view unless the user chose otherwise.
     """
-    overlap, bounds = overlap_x_bounds(result), data_x_bounds(result)
+    overlap, bounds = chart.overlap_bounds(), chart.x_bounds()
     if overlap is None or bounds is None:
         return False
     years = (overlap[0] - bounds[0]) / (365.25 * EPOCH_DAY_SECONDS)
     return years >= OVERLAP_DEFAULT_YEARS
-
-
-def _ends(frame) -> tuple[float, float] | None:
-    if frame is None or not len(frame):
-        return None
-    seconds = index_seconds(frame.index)
-    return float(seconds.min()), float(seconds.max())
-
-
-def _as_dates(column):
-    """A column of dates as a DatetimeIndex (whatever its datetime unit)."""
-    import pandas as pd
-
-    return pd.DatetimeIndex(pd.to_datetime(column))

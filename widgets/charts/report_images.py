@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.bars import EPOCH_DAY_SECONDS
+from app.chart_input import chart_input
 from widgets.charts.cycles import CyclesChart
 from widgets.charts.image_export import caption_text, dispose, ensure_app, result_range
 from widgets.charts.pane_spec import ALL_PANES
-from widgets.charts.panes import data_x_bounds, market_name
+from widgets.charts.panes import market_name
 from widgets.charts.stack import ChartState, render_state_png
 from widgets.theme import theme_from_palette
 
@@ -29,11 +30,12 @@ def render_report_pngs(
     """Write charts.png and cycles.png into `out_dir`; returns their paths."""
     ensure_app()
     out_dir = Path(out_dir)
-    bounds = data_x_bounds(result)
+    drawing = chart_input(result)
+    bounds = drawing.x_bounds()
     if bounds is None:
         raise ValueError("the analysis has no prices to draw")
-    state = ChartState(result, True, False, _padded(bounds), None)
-    first, last = result_range(result)
+    state = ChartState(drawing, True, False, _padded(bounds), None)
+    first, last = result_range(drawing)
     caption = caption_text(result, first, last, sources)
     theme = theme_from_palette()
     charts = render_state_png(state, out_dir / "charts.png", width, caption, ALL_PANES, theme)

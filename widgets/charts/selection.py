@@ -17,14 +17,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
-from widgets.charts.coords import close_xy, date_text, format_change, value_at
+from widgets.charts.coords import date_text, format_change, value_at
 from widgets.charts.date_labels import BandLabel
 from widgets.charts.markers import PriceMarks
 from widgets.charts.pane_spec import Pane
 from widgets.theme import Theme, with_alpha
 
 if TYPE_CHECKING:
-    from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
 
 SELECTION_PRIORITY = 10  # its labels are placed before any key date's
 HALF_DAY = EPOCH_DAY_SECONDS / 2  # lines stand in the middle of their day
@@ -61,7 +61,7 @@ class Selection:
         for pane, line in self.lines.items():
             self._plots[pane].addItem(line, ignoreBounds=True)
 
-    def show(self, x: float | None, result: AnalysisResult | None) -> None:
+    def show(self, x: float | None, chart: ChartInput | None) -> None:
         """Select the day at chart X (midnight), or nothing (None)."""
         self._remove_windows()
         self.x, self.labels = x, []
@@ -69,25 +69,23 @@ class Selection:
             line.setVisible(x is not None)
             if x is not None:
                 line.setPos(x + HALF_DAY)
-        if x is None or result is None:
+        if x is None or chart is None:
             return
-        row = breakout_row(result, x)
+        row = chart.breakouts.row_at(x)
         name = "Breakout" if row is not None else "Selected"
         self.labels.append(
             BandLabel(x + HALF_DAY, f"{name} {date_text(x)}", self._text_colour,
                       SELECTION_PRIORITY + 1)
         )  # fmt: skip
         if row is not None:
-            self._draw_windows(result, row, x)
+            self._draw_windows(chart, row, x)
 
-    def _draw_windows(self, result: AnalysisResult, row: int, x: float) -> None:
+    def _draw_windows(self, chart: ChartInput, row: int, x: float) -> None:
         theme, plot = self._theme, self._plots[Pane.FOLLOWER]
-        follower_xs, follower_ys = close_xy(result.follower)
+        follower_xs, follower_ys = chart.follower.xs, chart.follower.ys
         pen = pg.mkPen(self._text_colour, width=theme.thin_width, style=Qt.PenStyle.DotLine)
         dots_x, dots_y = [], []
-        breakout = result.breakouts.iloc[row]
-        for horizon in result.params.horizons:
-            change = breakout.get(f"fwd_{horizon}d", np.nan)
+        for horizon, change in zip(chart.horizons, chart.breakouts.returns[row], strict=True):
             if not np.isfinite(change):
                 continue
             end = x + horizon * EPOCH_DAY_SECONDS
@@ -121,12 +119,3 @@ class Selection:
     def window_count(self) -> int:
         """How many follow-up windows are drawn (for tests)."""
         return len(self._windows)
-
-
-def breakout_row(result: AnalysisResult, x: float) -> int | None:
-    """The row of the breakout dated at chart X (midnight), or None."""
-    if not len(result.breakouts):
-        return None
-    seconds = result.breakouts["date"].to_numpy(dtype="datetime64[s]").astype(np.int64)
-    matches = np.flatnonzero(seconds == round(x))
-    return int(matches[0]) if matches.size else None

@@ -22,18 +22,18 @@ from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWid
 
 from widgets.charts import image_export
 from widgets.charts.canvas import StackCanvas
-from widgets.charts.coords import day_start, to_timestamp, to_x
+from widgets.charts.coords import day_start, to_timestamp
 from widgets.charts.navigation import TimeNavigation
 from widgets.charts.pane_spec import ALL_PANES, Pane
-from widgets.charts.panes import data_x_bounds, default_overlap_only
+from widgets.charts.panes import default_overlap_only
 from widgets.charts.readout import ReadoutStrip, readout_text
-from widgets.charts.selection import breakout_row
 from widgets.theme import Theme, theme_from_palette
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from app.analysis import AnalysisResult
+    from app.chart_input import ChartInput
 
 __all__ = [
     "ALL_PANES",
@@ -51,7 +51,7 @@ DEFAULT_EMPTY_MESSAGE = "No data yet — Refresh when online, or Import CSV…"
 class ChartState:
     """What an exported image must reproduce from the on-screen stack."""
 
-    result: AnalysisResult
+    chart: ChartInput
     log: bool
     compare: bool
     x_range: tuple[float, float]
@@ -66,8 +66,6 @@ class ChartStack(TimeNavigation, QWidget):
         readoutChanged(str): plain-text readout of the date and values under the cursor (or,
             with the mouse elsewhere, the dates shown).
         rangeChanged(): the visible date range changed (pan, zoom, keys, resize, new result).
-        viewRangeChanged(object, object): the same, with the first and last moment shown
-            (tz-naive pandas Timestamps), only while a result is shown.
         exportPaneRequested(int): a pane's context menu asked to export that pane (a Pane).
         exportAllRequested(): a pane's context menu asked to export the whole stack.
         breakoutClicked(object): a breakout marker was clicked (its date, a Timestamp).
@@ -76,7 +74,6 @@ class ChartStack(TimeNavigation, QWidget):
 
     readoutChanged = Signal(str)
     rangeChanged = Signal()
-    viewRangeChanged = Signal(object, object)
     exportPaneRequested = Signal(int)
     exportAllRequested = Signal()
     breakoutClicked = Signal(object)
@@ -95,7 +92,7 @@ class ChartStack(TimeNavigation, QWidget):
         super().__init__(parent)
         self._fixed_theme = theme is not None
         self._theme = theme or theme_from_palette(self.palette(), self.font())
-        self._result: AnalysisResult | None = None
+        self._chart: ChartInput | None = None  # what is drawn
         self._readout = ReadoutStrip(self._theme, self)
         self._empty = QLabel(self)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -126,7 +123,7 @@ class ChartStack(TimeNavigation, QWidget):
         canvas.breakoutClicked.connect(self._on_breakout_clicked)
         canvas.crosshair.moved.connect(self._on_crosshair_moved)
         canvas.crosshair.left.connect(self._show_idle_readout)
-        canvas.crosshair.connect_scene(canvas.scene(), lambda: self._result is not None)
+        canvas.crosshair.connect_scene(canvas.scene(), lambda: self._chart is not None)
 
     def _style_empty(self) -> None:
         size = self._theme.font.pointSizeF() * 1.3
@@ -137,28 +134,34 @@ class ChartStack(TimeNavigation, QWidget):
     # ----- result and modes ---------------------------------------------------------------
 
     def set_result(self, result: AnalysisResult) -> None:
-        """Draw an analysis result; keeps the visible dates when the instruments did not change.
+        """Draw an analysis result (see `show_chart`)."""
+        from app.chart_input import chart_input
 
-        The selected breakout stays selected if the new result still has a breakout on that
+        self.show_chart(chart_input(result))
+
+    def show_chart(self, chart: ChartInput) -> None:
+        """Draw an analysis' charts; keeps the visible dates when the instruments did not change.
+
+        The selected breakout stays selected if the new drawing still has a breakout on that
         date; otherwise the selection is cleared (and `selectionChanged(None)` emitted).
         """
-        if data_x_bounds(result) is None:
+        if chart.x_bounds() is None:
             self.clear("No price data for these instruments yet — Refresh or Import CSV…")
             return
-        same_pair = self._result is not None and (
-            (self._result.leader_key, self._result.follower_key)
-            == (result.leader_key, result.follower_key)
+        same_pair = self._chart is not None and (
+            (self._chart.leader_key, self._chart.follower_key)
+            == (chart.leader_key, chart.follower_key)
         )
         keep = self.x_range() if same_pair else None
         selected = self._canvas.selection.x
-        self._result = result
-        self._canvas.draw(result)
+        self._chart = chart
+        self._canvas.draw(chart)
         self._pages.setCurrentWidget(self._canvas)
         if keep:
             self._canvas.set_x(keep)
         else:
             self._canvas.show_all()
-        still = selected is not None and breakout_row(result, selected) is not None
+        still = selected is not None and chart.breakouts.row_at(selected) is not None
         self._canvas.select(selected if still else None)
         if selected is not None and not still:
             self.selectionChanged.emit(None)
@@ -167,7 +170,7 @@ class ChartStack(TimeNavigation, QWidget):
     def clear(self, message: str = DEFAULT_EMPTY_MESSAGE) -> None:
         """Remove the charts and show `message` in their place (the empty state)."""
         had_selection = self._canvas.selection.x is not None
-        self._result = None
+        self._chart = None
         self._canvas.clear_items()
         self._empty.setText(message)
         self._pages.setCurrentWidget(self._empty)
@@ -181,8 +184,12 @@ class ChartStack(TimeNavigation, QWidget):
         return self._empty.text() if self._pages.currentWidget() is self._empty else ""
 
     def has_result(self) -> bool:
-        """True while a result is drawn."""
-        return self._result is not None
+        """True while an analysis is drawn."""
+        return self._chart is not None
+
+    def chart(self) -> ChartInput | None:
+        """What is drawn (None in the empty state)."""
+        return self._chart
 
     def set_log(self, on: bool) -> None:
         """Log (True, the default) or linear price axes; the visible dates stay."""
@@ -234,8 +241,8 @@ class ChartStack(TimeNavigation, QWidget):
         return None if x is None else to_timestamp(x)
 
     def _on_breakout_clicked(self, row: int) -> None:
-        if self._result is not None and 0 <= row < len(self._result.breakouts):
-            self.breakoutClicked.emit(to_timestamp(to_x(self._result.breakouts["date"].iloc[row])))
+        if self._chart is not None and 0 <= row < len(self._chart.breakouts):
+            self.breakoutClicked.emit(to_timestamp(self._chart.breakouts.xs[row]))
 
     # ----- parts, for the window, tests and exports ---------------------------------------
 
@@ -276,10 +283,10 @@ class ChartStack(TimeNavigation, QWidget):
 
     def state(self) -> ChartState | None:
         """What an export needs to redraw this view, or None in the empty state."""
-        if self._result is None:
+        if self._chart is None:
             return None
         return ChartState(
-            self._result, self.is_log(), self.is_compare(), self.x_range(),
+            self._chart, self.is_log(), self.is_compare(), self.x_range(),
             self._canvas.selection.x, self.is_overlap_only(),
         )  # fmt: skip
 
@@ -289,8 +296,8 @@ class ChartStack(TimeNavigation, QWidget):
         canvas.log, canvas.compare, canvas.overlap_only = (
             state.log, state.compare, state.overlap_only,
         )  # fmt: skip
-        self._result = state.result
-        canvas.draw(state.result)
+        self._chart = state.chart
+        canvas.draw(state.chart)
         self._pages.setCurrentWidget(canvas)
         canvas.select(state.selected_x)
         canvas.set_x(state.x_range)
@@ -327,19 +334,16 @@ class ChartStack(TimeNavigation, QWidget):
 
     def _on_range_changed(self) -> None:
         self.rangeChanged.emit()
-        if self._result is None:
-            # No dates shown yet (the stack is being laid out before its first result). The
-            # Timestamps need pandas, whose first import the load worker may be running: asking
-            # for it here would block the GUI thread on the import lock until it finished.
-            return
-        first, last = self.visible_range()
-        self.viewRangeChanged.emit(first, last)
+        if self._chart is None:
+            return  # no dates shown yet (laid out before its first drawing)
+        # Nothing here may need pandas: the first drawing can come from app.chart_snapshot
+        # while the load worker imports it, and asking for it would block on the import lock.
         self._canvas.crosshair.follow_view_change()
         if self._canvas.crosshair.position() is None:
             self._show_idle_readout()
 
     def _show_idle_readout(self) -> None:
-        if self._result is not None:
+        if self._chart is not None:
             self.readoutChanged.emit(self._readout.show_range(*self.x_range()))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -350,9 +354,9 @@ class ChartStack(TimeNavigation, QWidget):
             self._readout.set_theme(self._theme)
             self._canvas.apply_theme(self._theme)
             self._style_empty()
-            if self._result is not None:
+            if self._chart is not None:
                 x_range, selected = self.x_range(), self._canvas.selection.x
-                self._canvas.draw(self._result)
+                self._canvas.draw(self._chart)
                 self._canvas.select(selected)
                 self._canvas.set_x(x_range)
 

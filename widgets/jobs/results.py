@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from app.analysis import AnalysisResult
     from app.cache import InstrumentInfo
     from app.cache.history import Changes
+    from app.chart_input import ChartInput
     from app.fetch import FetchOutcome
     from app.instruments import InstrumentKey
     from app.ladder.alerts import Alert
@@ -36,6 +37,9 @@ class Loaded:
     empty_message: str = ""
     cache_notice: str = ""
     missing: tuple[str, ...] = ()
+    chart: ChartInput | None = None  # the result's drawing (app.chart_input)
+    bars_digest: str = ""  # the bars analysed (app.chart_snapshot.bars_digest)
+    chart_kept: bool = False  # the drawing is the one already on disk
 
 
 @dataclass(frozen=True)

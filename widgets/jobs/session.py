@@ -57,6 +57,8 @@ class Session(QObject):
     Signals:
         loaded(Loaded): a result, or the message to show instead.
         previewReady(Preview): close prices while a load is analysing.
+        chartReady(ChartInput): or instead, the analysed charts kept from the last start for
+            these very bars and settings (app.chart_snapshot), while the analysis runs again.
         instrumentsChanged(CacheContents): the cache list after a load, fetch or import, and
             after each instrument of a refresh.
         instrumentFetched(InstrumentFetched): one instrument of a refresh has finished.
@@ -72,6 +74,7 @@ class Session(QObject):
 
     loaded = Signal(results.Loaded)
     previewReady = Signal(tasks.Preview)
+    chartReady = Signal(tasks.ChartInput)
     instrumentsChanged = Signal(results.CacheContents)
     instrumentFetched = Signal(results.InstrumentFetched)
     fetchStarted = Signal(tuple)
@@ -97,6 +100,7 @@ class Session(QObject):
         #: Instruments of the pair without any cached bars in the latest result.
         self.missing: tuple[str, ...] = ()
         self.instruments: tasks.Instruments = ()
+        self._bars_digest = ""  # names the result's bars (app.chart_snapshot)
         self.offline = False
         self._load_worker: Worker | None = None
         self._load_token = 0
@@ -115,10 +119,19 @@ class Session(QObject):
         """
         db, settings = self.paths.database, self.settings
         shown = threading.Event() if self.result is None else None
+        snapshot = self.snapshot_file()
         self._start_load(
-            lambda progress, cancel: tasks.load_and_analyse(db, settings, progress, cancel, shown)
+            lambda progress, cancel: tasks.load_and_analyse(
+                db, settings, progress, cancel, shown, snapshot
+            )
         )
         self._preview_shown = shown
+
+    def snapshot_file(self) -> Path:
+        """Where the last drawing is kept for the next start (app.chart_snapshot)."""
+        from app.chart_snapshot import snapshot_path
+
+        return snapshot_path(self.paths.cache)
 
     def preview_shown(self) -> None:
         """The window has painted the price preview (or will not): the analysis may go on."""
@@ -131,9 +144,10 @@ class Session(QObject):
         if previous is None or _pair_of(previous) != _pair_of(settings):
             self.load()
             return
+        digest = self._bars_digest
         self._start_load(
             lambda progress, cancel: tasks.reanalyse(
-                previous, settings, instruments, progress, cancel
+                previous, settings, instruments, progress, cancel, digest
             )
         )
 
@@ -154,17 +168,26 @@ class Session(QObject):
         )
 
     def _on_load_progress(self, token: int, event: object) -> None:
-        if token == self._load_token and isinstance(event, tasks.Preview):
+        if token != self._load_token:
+            return
+        if isinstance(event, tasks.Preview):
             self.previewReady.emit(event)
+        elif isinstance(event, tasks.ChartInput):
+            self.chartReady.emit(event)
 
     def _on_loaded(self, token: int, loaded: results.Loaded) -> None:
         if token != self._load_token:
             return  # a newer load superseded this one
         self._load_worker = None
         self.result, self.missing = loaded.result, loaded.missing
+        self._bars_digest = loaded.bars_digest
         if loaded.instruments:
             self.instruments = loaded.instruments
         self.loaded.emit(loaded)
+        chart = loaded.chart
+        if chart is not None and chart.key and not loaded.chart_kept:
+            path = self.snapshot_file()
+            self.pool.run("keep charts", lambda _progress, _cancel: tasks.keep_chart(path, chart))
         if loaded.instruments:
             self.instrumentsChanged.emit(results.CacheContents(loaded.instruments))
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.chart_input import ChartInput, chart_input
 from app.errors import CancelledError, UnknownInstrumentError
 from app.pipeline import analyse
 from app.preview import Preview
@@ -91,15 +92,19 @@ def load_and_analyse(
     progress: Progress,
     should_cancel: CancelCheck,
     preview_shown: threading.Event | None = None,
+    snapshot: Path | None = None,
 ) -> Loaded:
     """Load the pair from the cache and analyse it; an empty cache gives the empty-state message.
 
-    Before pandas is even imported, the close prices go out through `progress` as a Preview
-    (numpy only). With `preview_shown`, the import waits (bounded) until the window has painted
-    them: both need the GIL, and the picture is what the user is waiting for. When only one of
-    the pair has bars, that one is analysed and shown alone.
+    Before pandas is even imported, a first picture goes out through `progress`: the drawing
+    kept in `snapshot` when it was made from these very bars and settings (a ChartInput, the
+    analysed charts), else the close prices (a Preview); both numpy only. With `preview_shown`,
+    the import waits (bounded) until the window has painted it: both need the GIL, and the
+    picture is what the user is waiting for. When only one of the pair has bars, that one is
+    analysed and shown alone.
     """
     from app.cache import Cache
+    from app.chart_snapshot import bars_digest, load_snapshot, snapshot_key
 
     with Cache.open(db_path) as cache:
         instruments = tuple(cache.instruments())
@@ -110,17 +115,20 @@ def load_and_analyse(
     missing = tuple(key for key, (days, _) in pair if not len(days))
     if len(missing) == 2:
         return Loaded(None, instruments, EMPTY_MESSAGE, notice, missing)
-    progress(_preview(settings, leader, follower))
+    sources = {i.key: i.sources for i in instruments}
+    digest = bars_digest(leader, follower, [sources.get(k) for k in (pair[0][0], pair[1][0])])
+    kept = load_snapshot(snapshot, snapshot_key(settings, digest)) if snapshot else None
+    progress(kept if kept is not None else _preview(settings, leader, follower))
     _wait_for(preview_shown, should_cancel)
     if should_cancel():
         raise CancelledError("Loading was cancelled.")
     from app.bars import bars_from_arrays
 
-    sources = {i.key: i.sources for i in instruments}
     result = analyse(
         settings, bars_from_arrays(*leader), bars_from_arrays(*follower), sources=sources
     )
-    return Loaded(result, instruments, "", notice, missing)
+    chart = chart_input(result, snapshot_key(settings, digest))
+    return Loaded(result, instruments, "", notice, missing, chart, digest, kept is not None)
 
 
 Arrays = tuple["np.ndarray", dict[str, "np.ndarray"]]
@@ -164,13 +172,28 @@ def reanalyse(
     instruments: Instruments,
     progress: Progress,
     _should_cancel: CancelCheck,
+    digest: str = "",
 ) -> Loaded:
-    """Re-run the analysis on the previous result's bars with new settings (no I/O at all)."""
+    """Re-run the analysis on the previous result's bars with new settings (no I/O at all).
+
+    `digest` names those bars (app.chart_snapshot.bars_digest, from their load) so the new
+    drawing can be kept for the next start."""
+    from app.chart_snapshot import snapshot_key
+
     progress("Analysing…")
     sources = {i.key: i.sources for i in instruments}
     result = analyse(settings, previous.leader, previous.follower, sources=sources)
     pair = ((result.leader_key, result.leader), (result.follower_key, result.follower))
-    return Loaded(result, instruments, missing=tuple(k for k, bars in pair if not len(bars)))
+    missing = tuple(k for k, bars in pair if not len(bars))
+    chart = chart_input(result, snapshot_key(settings, digest))
+    return Loaded(result, instruments, missing=missing, chart=chart, bars_digest=digest)
+
+
+def keep_chart(path: Path, chart: ChartInput) -> bool:
+    """Write the drawing for the next start (app.chart_snapshot); False when it could not."""
+    from app.chart_snapshot import save_snapshot
+
+    return save_snapshot(path, chart)
 
 
 def refresh(

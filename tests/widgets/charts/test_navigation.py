@@ -10,6 +10,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.bars import EPOCH_DAY_SECONDS as DAY
+from app.chart_input import chart_input
 from tests.widgets.charts.histories import long_result
 from tests.widgets.gui_helpers import show_with_result
 from tests.widgets.result_factory import make_result
@@ -149,10 +150,10 @@ def test_every_change_of_the_view_is_signalled_and_read_out(qtbot, stack):
         lambda: stack.resize(900, 650),
     ]
     for move in moves:
-        with qtbot.waitSignal(stack.viewRangeChanged, timeout=2000) as signal:
+        with qtbot.waitSignal(stack.readoutChanged, timeout=2000) as signal:
             move()
-        first, last = signal.args
-        assert (first, last) == stack.visible_range()
+        first, last = stack.visible_range()
+        assert signal.args[0].startswith(f"{first:%Y-%m-%d} – {last:%Y-%m-%d} shown")
     with qtbot.waitSignal(stack.readoutChanged) as signal:
         stack.show_range("2016-01-01", "2016-06-30")
     assert signal.args[0].startswith("2016-01-01 – 2016-07-01 shown")
@@ -167,8 +168,8 @@ def test_keys_do_nothing_in_the_empty_state(qtbot):
 
 def test_overlap_only_shows_the_dates_both_markets_have(qtbot):
     long = long_result()
-    assert default_overlap_only(long), "Bitcoin starts 23 years after the leader"
-    assert not default_overlap_only(make_result())
+    assert default_overlap_only(chart_input(long)), "Bitcoin starts 23 years after the leader"
+    assert not default_overlap_only(chart_input(make_result()))
     stack = show_with_result(qtbot, ChartStack(), long, (1000, 600))
     stack.set_overlap_only(True)
     assert stack.is_overlap_only()

@@ -1,0 +1,141 @@
+"""The next start draws the analysed charts kept from the last one, before pandas is imported,
+and the fresh analysis redraws them only when it differs (app.chart_snapshot)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from app.chart_snapshot import load_snapshot
+from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
+from widgets.charts.stack import ChartStack
+from widgets.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_window(qtbot, paths, settings, events: list[str]) -> MainWindow:
+    """Open a window on the cache, start it and wait until everything is drawn."""
+    window = MainWindow(paths, save(paths, settings), remember_layout=False)
+    qtbot.addWidget(window)
+    window.session.chartReady.connect(lambda _chart: events.append("kept charts"))
+    window.session.previewReady.connect(lambda _preview: events.append("prices"))
+    window.session.loaded.connect(lambda _loaded: events.append("analysis"))
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.drawn, timeout=30_000):
+        window.start(refresh=False, warm_up=False)
+    return window
+
+
+def _first_start(qtbot, paths, settings) -> str:
+    """A start without a kept drawing; returns the key of the drawing it keeps."""
+    window = _run_window(qtbot, paths, settings, [])
+    key = window.charts.chart().key
+    snapshot = window.session.snapshot_file()
+    qtbot.waitUntil(lambda: load_snapshot(snapshot, key) is not None, timeout=10_000)
+    window.close()
+    return key
+
+
+def test_the_next_start_draws_the_kept_charts_first_and_does_not_redraw_them(
+    qtbot, paths, monkeypatch
+):
+    fill_cache(paths)
+    key = _first_start(qtbot, paths, fast_settings())
+    draws: list[str] = []
+    show_chart = ChartStack.show_chart
+    monkeypatch.setattr(
+        ChartStack,
+        "show_chart",
+        lambda stack, chart: (draws.append(chart.key), show_chart(stack, chart)),
+    )
+    events: list[str] = []
+    window = _run_window(qtbot, paths, fast_settings(), events)
+    assert events == ["kept charts", "analysis"]  # no price preview on the way
+    assert draws == [key]  # the fresh analysis found the same drawing on screen
+    assert window.chart_area.preview is None
+    assert window.charts.plotted("leader")[0].size and window.signals_tab.model.rowCount()
+
+
+def test_a_drawing_kept_for_other_settings_is_not_shown_and_is_replaced(qtbot, paths):
+    fill_cache(paths)
+    old_key = _first_start(qtbot, paths, fast_settings())
+    events: list[str] = []
+    window = _run_window(qtbot, paths, fast_settings(min_gap_days=200), events)
+    assert events == ["prices", "analysis"]
+    new_key = window.charts.chart().key
+    assert new_key and new_key != old_key
+    snapshot = window.session.snapshot_file()
+    qtbot.waitUntil(lambda: load_snapshot(snapshot, new_key) is not None, timeout=10_000)
+    assert load_snapshot(snapshot, old_key) is None
+
+
+def test_a_settings_change_keeps_the_new_drawing_for_the_next_start(qtbot, paths):
+    fill_cache(paths)
+    window = _run_window(qtbot, paths, fast_settings(), [])
+    with qtbot.waitSignal(window.drawn, timeout=30_000):
+        window.apply_settings(window.settings.with_changes(min_gap_days=250))
+    key = window.charts.chart().key
+    snapshot = window.session.snapshot_file()
+    qtbot.waitUntil(lambda: load_snapshot(snapshot, key) is not None, timeout=10_000)
+    window.close()
+    events: list[str] = []
+    _run_window(qtbot, paths, window.settings, events)
+    assert events == ["kept charts", "analysis"]
+
+
+CHILD = """
+import importlib.abc, sys
+sys.path.insert(0, {root!r})
+tried = []
+
+class NoPandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pandas":
+            tried.append(name)
+            raise ImportError("pandas is not allowed here")
+
+sys.meta_path.insert(0, NoPandas())
+from PySide6.QtWidgets import QApplication
+from app.paths import resolve_paths
+from app.settings_file import load_settings
+from widgets.app import create_application
+from widgets.main_window import MainWindow
+
+app = create_application()
+paths = resolve_paths({data!r})
+window = MainWindow(paths, load_settings(paths.config).settings, remember_layout=False)
+window.show()
+
+def painted():
+    xs, _ = window.charts.plotted("leader")
+    print("DRAWN", window.chart_area.has_result(), xs.size > 0, tried, flush=True)
+    QApplication.exit(0)
+
+window.session.preview_shown = painted  # what the window calls once its picture is painted
+window.start(refresh=False, warm_up=False)
+app.exec()
+import os
+os._exit(0)  # the worker, stopped before the analysis, would now fail to import pandas
+"""
+
+
+def test_the_kept_charts_are_drawn_without_pandas(qtbot, paths, data_dir):
+    fill_cache(paths)
+    _first_start(qtbot, paths, fast_settings())
+    code = CHILD.format(root=str(ROOT), data=str(data_dir))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True, text=True, timeout=120, env=env, cwd=ROOT,
+    )  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("DRAWN")]
+    assert lines == ["DRAWN True True []"], done.stdout + done.stderr[-3000:]

@@ -1,0 +1,66 @@
+"""The window's first picture at start-up: the analysed charts kept from the last start, or the
+cached prices.
+
+The load worker (widgets.jobs.tasks.load_and_analyse) sends one of them before it imports
+pandas: the drawing kept on disk when it was made from the very bars and settings it has just
+read (app.chart_snapshot), else the close prices. This module puts that picture on screen and
+then lets the analysis go on (`Session.preview_shown`): both need the GIL, and the picture is
+what the user is waiting for. While the worker reads, the GUI thread builds what the picture
+needs: the chart stack when a kept drawing exists, else the lighter price preview.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+if TYPE_CHECKING:
+    from app.chart_input import ChartInput
+    from app.preview import Preview
+    from widgets.charts.area import ChartArea
+    from widgets.jobs.session import Session
+    from widgets.view_controls import ViewControls
+
+
+class FirstPicture(QObject):
+    """Shows what the load worker sends first (see the module docstring)."""
+
+    def __init__(
+        self, session: Session, chart_area: ChartArea, view: ViewControls, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.chart_area, self.view = session, chart_area, view
+        session.previewReady.connect(self.show_preview)
+        session.chartReady.connect(self.show_kept_chart)
+
+    def prepare(self) -> None:
+        """Build, in the next event-loop pass, what the coming picture is drawn into."""
+        area = self.chart_area
+        kept = self.session.snapshot_file().is_file()
+        QTimer.singleShot(0, self, area.prepare_charts if kept else area.prepare_preview)
+
+    @Slot(object)
+    def show_kept_chart(self, chart: ChartInput) -> None:
+        """The analysed charts kept from the last start; the headline and the tabs wait for the
+        fresh result, which redraws the charts only if they differ."""
+        first = not self.chart_area.has_result()
+        self.chart_area.show_chart(chart, self.session.preview_shown)
+        self.view.new_chart(chart, first)
+
+    @Slot(object)
+    def show_preview(self, preview: Preview) -> None:
+        """The cached prices while the first analysis runs."""
+        self.chart_area.show_preview(preview, self._on_preview_painted)
+
+    def _on_preview_painted(self) -> None:
+        """Build the (hidden) chart stack, then let the analysis go on.
+
+        One after the other, not side by side: both hold the GIL, so together they would take
+        as long and the GUI thread would stall for twice as long while building. The stack is
+        built in two event-loop passes (its modules, then its panes), and the worker's import
+        of pandas then runs while the GUI thread is idle and answers input.
+        """
+        QTimer.singleShot(
+            0, self, lambda: self.chart_area.prepare_charts(self.session.preview_shown)
+        )
