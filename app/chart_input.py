@@ -77,7 +77,9 @@ class ChartInput:
     """Everything the four linked panes draw for one leader/follower analysis.
 
     `key` names the bars and settings the drawing was made from (app.chart_snapshot), "" when
-    nobody asked; two inputs with the same non-empty key draw the same charts.
+    nobody asked; two inputs with the same non-empty key draw the same charts. `quick` names
+    them too, from the cache's summary of the bars (read without loading them), for finding
+    the kept drawing at start-up; only `key` says that two drawings are the same.
     """
 
     leader_key: str
@@ -96,6 +98,7 @@ class ChartInput:
     breakouts: Breakouts = field(default_factory=Breakouts)
     key_dates: tuple[KeyDateMark, ...] = ()
     key: str = ""
+    quick: str = ""
 
     def x_bounds(self) -> tuple[float, float] | None:
         """The first and last date of either market, as chart X."""
@@ -113,7 +116,7 @@ class ChartInput:
         return (first, last) if first < last else None
 
 
-def chart_input(result: AnalysisResult, key: str = "") -> ChartInput:
+def chart_input(result: AnalysisResult, key: str = "", quick: str = "") -> ChartInput:
     """The drawing of an analysis result (needs pandas: it reads the result's frames)."""
     breakouts = result.breakouts
     regimes = result.follower_regimes
@@ -138,6 +141,7 @@ def chart_input(result: AnalysisResult, key: str = "") -> ChartInput:
             for kd in sorted(result.key_dates, key=lambda kd: kd.date)
         ),
         key=key,
+        quick=quick,
     )
 
 

@@ -4,9 +4,12 @@ Importing pandas and analysing the history take longer than opening the window. 
 analysis the window's worker writes the drawing (an app.chart_input.ChartInput) to one file in
 the cache folder, with a key naming exactly what it was made from: the pair's bars (every
 column of every bar), where they came from, every setting the analysis reads, the app's
-version and this file's format. At the next start the worker reads the bars, computes the key
-and, when the file has the same one, sends that drawing to the window before pandas is
-imported; the fresh analysis follows and replaces it only if it differs.
+version and this file's format. Reading every bar takes a while, so the file also carries a
+quick key: the same, with the cache's summary of the bars (`Cache.bars_summary`, computed by
+SQLite) in place of the bars. At the next start the worker computes the quick key and, when
+the file has the same one, sends that drawing to the window before it reads the bars and
+before pandas is imported. The fresh analysis follows; the window redraws only if its exact
+key differs, so a drawing shown too early is replaced within a second, never kept.
 
 The file is numpy's .npz (no pickles: `allow_pickle=False`), written whole or not at all
 (app.outputs). It is a cache: absent, stale, unreadable or malformed, it is simply not used
@@ -93,13 +96,13 @@ def save_snapshot(path: Path, chart: ChartInput) -> bool:
     return True
 
 
-def load_snapshot(path: Path, key: str) -> ChartInput | None:
-    """The drawing kept at `path` if it was made from `key`'s input; else None."""
+def load_snapshot(path: Path, quick: str) -> ChartInput | None:
+    """The drawing kept at `path` if its quick key is `quick`; else None."""
     try:
         # Opened here so that the file is closed even when numpy cannot read it.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             meta = json.loads(bytes(npz["meta"]).decode("utf-8"))
-            if not isinstance(meta, dict) or meta.get("key") != key:
+            if not quick or not isinstance(meta, dict) or meta.get("quick") != quick:
                 return None
             return _chart_of(meta, {name: npz[name] for name in npz.files if name != "meta"})
     except FileNotFoundError:
@@ -113,6 +116,7 @@ def _arrays_of(chart: ChartInput) -> dict[str, np.ndarray]:
     meta = {
         "format": FORMAT,
         "key": chart.key,
+        "quick": chart.quick,
         "leader_key": chart.leader_key,
         "follower_key": chart.follower_key,
         "horizons": list(chart.horizons),
@@ -161,6 +165,7 @@ def _chart_of(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChartInput
             KeyDateMark(float(x), str(label), str(kind)) for x, label, kind in meta["key_dates"]
         ),
         key=str(meta["key"]),
+        quick=str(meta["quick"]),
         **series,
     )
 

@@ -45,6 +45,10 @@ _INSERT_BAR = (
     "(instrument_id, day, open, high, low, close, volume, source, fetched_at, provenance_id) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_SUMMARY = (
+    "SELECT count(*), min(day), max(day), total(close), total(close * day), total(open), "
+    "total(high), total(low), total(volume), max(fetched_at) FROM bars WHERE instrument_id=?"
+)
 _SELECT_BARS = (
     "SELECT day, open, high, low, close, volume FROM bars WHERE instrument_id=? ORDER BY day"
 )
@@ -312,6 +316,16 @@ class Cache:
         speed); `app.bars.bars_from_arrays(days, columns)` turns them into a bars frame.
         """
         return arrays_from_rows(self._read(_SELECT_BARS, (self._instrument_id(key),)))
+
+    def bars_summary(self, key: str) -> tuple[object, ...]:
+        """A fingerprint of `key`'s bars computed by SQLite, without reading them: their count,
+        first and last day, the sum of every column (closes also weighted by day) and the
+        latest store time; () when `key` is not cached. Any store, import, restore or delete
+        changes it (app.chart_snapshot's quick key)."""
+        found = self._read("SELECT id FROM instruments WHERE key=?", (lookup(key),))
+        if not found:
+            return ()
+        return tuple(self._read(_SUMMARY, (found[0][0],))[0])
 
     def instruments(self) -> list[InstrumentInfo]:
         """Every cached instrument with where its bars came from, ordered by key."""

@@ -26,7 +26,7 @@ from tests.widgets.result_factory import make_result
 
 @pytest.fixture(scope="module")
 def chart() -> ChartInput:
-    return chart_input(make_result(), key="k1")
+    return chart_input(make_result(), key="k1", quick="q1")
 
 
 def _arrays(days: list[int], closes: list[float]):
@@ -50,7 +50,7 @@ def test_a_kept_drawing_comes_back_as_it_was_drawn(tmp_path, chart):
     path = snapshot_path(tmp_path)
     assert path.name == FILE_NAME
     assert save_snapshot(path, chart)
-    _assert_same(load_snapshot(path, "k1"), chart)
+    _assert_same(load_snapshot(path, "q1"), chart)
     assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temporary file left
 
 
@@ -58,7 +58,8 @@ def test_a_drawing_made_from_other_input_is_not_used(tmp_path, chart):
     path = snapshot_path(tmp_path)
     save_snapshot(path, chart)
     assert load_snapshot(path, "another key") is None
-    assert load_snapshot(tmp_path / "absent.npz", "k1") is None
+    assert load_snapshot(path, "") is None  # a drawing with no quick key is never found
+    assert load_snapshot(tmp_path / "absent.npz", "q1") is None
 
 
 def test_the_key_changes_with_any_bar_source_or_analysis_setting_and_with_nothing_else():
@@ -95,7 +96,7 @@ def test_a_damaged_or_hostile_file_is_not_used_and_is_logged(tmp_path, chart, da
     else:
         path.write_bytes(_rewritten(good, damage))
     with caplog.at_level(logging.WARNING, logger="riskcurve.snapshot"):
-        assert load_snapshot(path, "k1") is None
+        assert load_snapshot(path, "q1") is None
     assert "not used" in caplog.text
 
 
@@ -108,7 +109,9 @@ def _rewritten(npz: bytes, damage: str) -> bytes:
     elif damage == "short column":
         arrays["breakouts.level"] = arrays["breakouts.level"][:-1]
     else:
-        arrays["meta"] = np.frombuffer(b'{"key": "k1", "horizons": ["x"]}', dtype=np.uint8)
+        arrays["meta"] = np.frombuffer(
+            b'{"key": "k1", "quick": "q1", "horizons": ["x"]}', dtype=np.uint8
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, values in arrays.items():
@@ -124,3 +127,20 @@ def test_a_drawing_that_cannot_be_written_is_reported_and_leaves_nothing(tmp_pat
         assert not save_snapshot(path, chart)
     assert "cannot keep the chart snapshot" in caplog.text
     assert not path.parent.exists()
+
+
+def test_the_caches_summary_changes_with_any_stored_bar(tmp_path):
+    from app.cache import Cache
+    from tests.widgets.result_factory import synthetic_pair
+
+    leader, _ = synthetic_pair(300, 10)
+    with Cache.open(tmp_path / "cache.sqlite") as cache:
+        assert cache.bars_summary("yahoo:^RUT") == ()
+        cache.store_bars("yahoo:^RUT", leader)
+        first = cache.bars_summary("yahoo:^RUT")
+        assert first[0] == 300
+        assert cache.bars_summary("yahoo:^RUT") == first  # reading changes nothing
+        changed = leader.copy()
+        changed.iloc[100, changed.columns.get_loc("close")] *= 1.01
+        cache.store_bars("yahoo:^RUT", changed)
+        assert cache.bars_summary("yahoo:^RUT") != first

@@ -3,6 +3,7 @@ and the fresh analysis redraws them only when it differs (app.chart_snapshot).""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.chart_snapshot import load_snapshot
+from app.chart_input import ChartInput
+from app.chart_snapshot import load_snapshot, save_snapshot
 from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
 from widgets.charts.stack import ChartStack
 from widgets.main_window import MainWindow
@@ -35,28 +37,39 @@ def _run_window(qtbot, paths, settings, events: list[str]) -> MainWindow:
     return window
 
 
-def _first_start(qtbot, paths, settings) -> str:
-    """A start without a kept drawing; returns the key of the drawing it keeps."""
+def _first_start(qtbot, paths, settings) -> ChartInput:
+    """A start without a kept drawing; returns the drawing it keeps."""
     window = _run_window(qtbot, paths, settings, [])
-    key = window.charts.chart().key
-    snapshot = window.session.snapshot_file()
-    qtbot.waitUntil(lambda: load_snapshot(snapshot, key) is not None, timeout=10_000)
+    chart = window.charts.chart()
+    _wait_until_kept(qtbot, window, chart)
     window.close()
-    return key
+    return chart
+
+
+def _wait_until_kept(qtbot, window: MainWindow, chart: ChartInput) -> None:
+    snapshot = window.session.snapshot_file()
+    qtbot.waitUntil(lambda: load_snapshot(snapshot, chart.quick) is not None, timeout=10_000)
+
+
+def _record_draws(monkeypatch) -> list[str]:
+    """The keys of the drawings the chart stack draws from now on."""
+    draws: list[str] = []
+    show_chart = ChartStack.show_chart
+
+    def recorded(stack, chart):
+        draws.append(chart.key)
+        show_chart(stack, chart)
+
+    monkeypatch.setattr(ChartStack, "show_chart", recorded)
+    return draws
 
 
 def test_the_next_start_draws_the_kept_charts_first_and_does_not_redraw_them(
     qtbot, paths, monkeypatch
 ):
     fill_cache(paths)
-    key = _first_start(qtbot, paths, fast_settings())
-    draws: list[str] = []
-    show_chart = ChartStack.show_chart
-    monkeypatch.setattr(
-        ChartStack,
-        "show_chart",
-        lambda stack, chart: (draws.append(chart.key), show_chart(stack, chart)),
-    )
+    key = _first_start(qtbot, paths, fast_settings()).key
+    draws = _record_draws(monkeypatch)
     events: list[str] = []
     window = _run_window(qtbot, paths, fast_settings(), events)
     assert events == ["kept charts", "analysis"]  # no price preview on the way
@@ -67,15 +80,31 @@ def test_the_next_start_draws_the_kept_charts_first_and_does_not_redraw_them(
 
 def test_a_drawing_kept_for_other_settings_is_not_shown_and_is_replaced(qtbot, paths):
     fill_cache(paths)
-    old_key = _first_start(qtbot, paths, fast_settings())
+    old = _first_start(qtbot, paths, fast_settings())
     events: list[str] = []
     window = _run_window(qtbot, paths, fast_settings(min_gap_days=200), events)
     assert events == ["prices", "analysis"]
-    new_key = window.charts.chart().key
-    assert new_key and new_key != old_key
-    snapshot = window.session.snapshot_file()
-    qtbot.waitUntil(lambda: load_snapshot(snapshot, new_key) is not None, timeout=10_000)
-    assert load_snapshot(snapshot, old_key) is None
+    new = window.charts.chart()
+    assert new.key and new.key != old.key and new.quick != old.quick
+    _wait_until_kept(qtbot, window, new)
+    assert load_snapshot(window.session.snapshot_file(), old.quick) is None
+
+
+def test_a_kept_drawing_found_by_its_quick_key_but_made_from_other_bars_is_redrawn(
+    qtbot, paths, monkeypatch
+):
+    """The quick key only finds the drawing; the exact key decides whether it may stay."""
+    fill_cache(paths)
+    kept = _first_start(qtbot, paths, fast_settings())
+    snapshot = MainWindow(paths, fast_settings(), remember_layout=False).session.snapshot_file()
+    save_snapshot(snapshot, dataclasses.replace(kept, key="made from other bars"))
+    draws = _record_draws(monkeypatch)
+    events: list[str] = []
+    window = _run_window(qtbot, paths, fast_settings(), events)
+    assert events == ["kept charts", "analysis"]
+    assert draws == ["made from other bars", kept.key]
+    qtbot.waitUntil(lambda: load_snapshot(snapshot, kept.quick).key == kept.key, timeout=10_000)
+    assert window.charts.chart().key == kept.key
 
 
 def test_a_settings_change_keeps_the_new_drawing_for_the_next_start(qtbot, paths):
@@ -83,9 +112,7 @@ def test_a_settings_change_keeps_the_new_drawing_for_the_next_start(qtbot, paths
     window = _run_window(qtbot, paths, fast_settings(), [])
     with qtbot.waitSignal(window.drawn, timeout=30_000):
         window.apply_settings(window.settings.with_changes(min_gap_days=250))
-    key = window.charts.chart().key
-    snapshot = window.session.snapshot_file()
-    qtbot.waitUntil(lambda: load_snapshot(snapshot, key) is not None, timeout=10_000)
+    _wait_until_kept(qtbot, window, window.charts.chart())
     window.close()
     events: list[str] = []
     _run_window(qtbot, paths, window.settings, events)

@@ -116,7 +116,7 @@ class VLinesItem(_FullHeightItem):
         first = int(np.searchsorted(self.xs, view.left(), "left"))
         last = int(np.searchsorted(self.xs, view.right(), "right"))
         transform = painter.transform()
-        columns = np.unique(np.round(self.xs[first:last] * transform.m11() + transform.dx()))
+        columns = _distinct_sorted(np.round(self.xs[first:last] * transform.m11() + transform.dx()))
         top = view.top() * transform.m22() + transform.dy()
         bottom = view.bottom() * transform.m22() + transform.dy()
         painter.save()
@@ -124,6 +124,16 @@ class VLinesItem(_FullHeightItem):
         painter.setPen(self._pen)
         painter.drawLines([QLineF(x, top, x, bottom) for x in columns])
         painter.restore()
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted (ascending or descending) array.
+
+    np.unique would do, but its first call imports numpy.ma (~30 ms), here in a first paint.
+    """
+    if values.size < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 class GridItem(_FullHeightItem):

@@ -9,7 +9,8 @@ subset of the panes (a one-pane export); the others exist but are not shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
@@ -79,6 +80,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         # copies (interactive=False) are always drawn in full quality.
         self.interactive = interactive
         self.paint_count = self.refresh_count = 0
+        self._held, self._refresh_due = 0, False
         self.columns_per_pixel = 1.0
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(lambda: self._set_fast(False))
@@ -137,6 +139,10 @@ class StackCanvas(pg.GraphicsLayoutWidget):
 
     def draw(self, chart: ChartInput) -> None:
         """Replace every item with the drawing's; the X range is the caller's to set."""
+        with self.one_refresh():
+            self._draw(chart)
+
+    def _draw(self, chart: ChartInput) -> None:
         self.clear_items()
         content = new_content(chart)
         for pane, build in BUILDERS.items():
@@ -279,8 +285,24 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             end = bounds[1] + EPOCH_DAY_SECONDS
             self.set_x((end - (x1 - x0), end))
 
+    @contextmanager
+    def one_refresh(self) -> Iterator[None]:
+        """Steps that each refresh (a drawing, its modes, its dates, its selection) refresh
+        once, at the end: every refresh re-fits every pane to the whole history in view."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._refresh_due:
+                self._refresh_due = False
+                self.refresh()
+
     def refresh(self) -> None:
         """Re-base, re-sample, re-label and re-fit the panes for the dates in view."""
+        if self._held:
+            self._refresh_due = True
+            return
         self.refresh_count += 1
         if self.content.x_bounds is None:
             return

@@ -153,6 +153,11 @@ class ChartStack(TimeNavigation, QWidget):
             == (chart.leader_key, chart.follower_key)
         )
         keep = self.x_range() if same_pair else None
+        with self._canvas.one_refresh():
+            self._draw(chart, keep)
+        self._show_idle_readout()
+
+    def _draw(self, chart: ChartInput, keep: tuple[float, float] | None) -> None:
         selected = self._canvas.selection.x
         self._chart = chart
         self._canvas.draw(chart)
@@ -165,7 +170,6 @@ class ChartStack(TimeNavigation, QWidget):
         self._canvas.select(selected if still else None)
         if selected is not None and not still:
             self.selectionChanged.emit(None)
-        self._show_idle_readout()
 
     def clear(self, message: str = DEFAULT_EMPTY_MESSAGE) -> None:
         """Remove the charts and show `message` in their place (the empty state)."""

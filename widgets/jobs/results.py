@@ -38,7 +38,8 @@ class Loaded:
     cache_notice: str = ""
     missing: tuple[str, ...] = ()
     chart: ChartInput | None = None  # the result's drawing (app.chart_input)
-    bars_digest: str = ""  # the bars analysed (app.chart_snapshot.bars_digest)
+    #: The bars analysed: app.chart_snapshot.bars_digest and the cache's summary of them.
+    bars_names: tuple[str, str] = ("", "")
     chart_kept: bool = False  # the drawing is the one already on disk
 
 

@@ -23,6 +23,7 @@ from app.paths import AppPaths
 from app.setting_changes import changed_parts
 from app.settings_file import save_settings
 from widgets.jobs import gc_guard, results, tasks
+from widgets.jobs.keeper import ChartKeeper
 from widgets.jobs.workers import Worker, WorkerPool, WorkFunction
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class Session(QObject):
         self.paths = paths
         self.settings = settings
         self.pool = WorkerPool(self)
+        self.keeper = ChartKeeper(self.pool, self.snapshot_file(), self)
         gc_guard.acquire()
         self._collecting = True
         if parent is not None:
@@ -100,7 +102,7 @@ class Session(QObject):
         #: Instruments of the pair without any cached bars in the latest result.
         self.missing: tuple[str, ...] = ()
         self.instruments: tasks.Instruments = ()
-        self._bars_digest = ""  # names the result's bars (app.chart_snapshot)
+        self._bars_names = ("", "")  # name the result's bars (Loaded.bars_names)
         self.offline = False
         self._load_worker: Worker | None = None
         self._load_token = 0
@@ -144,10 +146,10 @@ class Session(QObject):
         if previous is None or _pair_of(previous) != _pair_of(settings):
             self.load()
             return
-        digest = self._bars_digest
+        names = self._bars_names
         self._start_load(
             lambda progress, cancel: tasks.reanalyse(
-                previous, settings, instruments, progress, cancel, digest
+                previous, settings, instruments, progress, cancel, names
             )
         )
 
@@ -180,14 +182,12 @@ class Session(QObject):
             return  # a newer load superseded this one
         self._load_worker = None
         self.result, self.missing = loaded.result, loaded.missing
-        self._bars_digest = loaded.bars_digest
+        self._bars_names = loaded.bars_names
         if loaded.instruments:
             self.instruments = loaded.instruments
         self.loaded.emit(loaded)
-        chart = loaded.chart
-        if chart is not None and chart.key and not loaded.chart_kept:
-            path = self.snapshot_file()
-            self.pool.run("keep charts", lambda _progress, _cancel: tasks.keep_chart(path, chart))
+        if loaded.chart is not None and not loaded.chart_kept:
+            self.keeper.keep(loaded.chart)
         if loaded.instruments:
             self.instrumentsChanged.emit(results.CacheContents(loaded.instruments))
 
@@ -389,6 +389,7 @@ class Session(QObject):
 
         Automatic garbage collection comes back only when no worker can run any more.
         """
+        self.keeper.flush()
         stopped = self.pool.shutdown(timeout_s)
         if stopped and self._collecting:
             self._collecting = False

@@ -97,38 +97,67 @@ def load_and_analyse(
     """Load the pair from the cache and analyse it; an empty cache gives the empty-state message.
 
     Before pandas is even imported, a first picture goes out through `progress`: the drawing
-    kept in `snapshot` when it was made from these very bars and settings (a ChartInput, the
-    analysed charts), else the close prices (a Preview); both numpy only. With `preview_shown`,
-    the import waits (bounded) until the window has painted it: both need the GIL, and the
-    picture is what the user is waiting for. When only one of the pair has bars, that one is
-    analysed and shown alone.
+    kept in `snapshot` when its quick key matches these bars and settings (a ChartInput, the
+    analysed charts; found before the bars are read), else the close prices (a Preview); both
+    numpy only. With `preview_shown`, the rest waits (bounded) until the window has painted it:
+    both need the GIL, and the picture is what the user is waiting for. When only one of the
+    pair has bars, that one is analysed and shown alone.
     """
     from app.cache import Cache
-    from app.chart_snapshot import bars_digest, load_snapshot, snapshot_key
 
+    keys = (settings.leader, settings.follower)
+    with Cache.open(db_path) as cache:
+        quick = repr([cache.bars_summary(key) for key in keys])
+    kept = _kept_chart(snapshot, settings, quick)
+    if kept is not None:
+        progress(kept)
+        _wait_for(preview_shown, should_cancel)
     with Cache.open(db_path) as cache:
         instruments = tuple(cache.instruments())
-        leader = _arrays_or_empty(cache, settings.leader)
-        follower = _arrays_or_empty(cache, settings.follower)
+        leader, follower = (_arrays_or_empty(cache, key) for key in keys)
         notice = cache.notice
-    pair = ((settings.leader, leader), (settings.follower, follower))
-    missing = tuple(key for key, (days, _) in pair if not len(days))
+    bars = zip(keys, (leader, follower), strict=True)
+    missing = tuple(key for key, (days, _) in bars if not len(days))
     if len(missing) == 2:
         return Loaded(None, instruments, EMPTY_MESSAGE, notice, missing)
-    sources = {i.key: i.sources for i in instruments}
-    digest = bars_digest(leader, follower, [sources.get(k) for k in (pair[0][0], pair[1][0])])
-    kept = load_snapshot(snapshot, snapshot_key(settings, digest)) if snapshot else None
-    progress(kept if kept is not None else _preview(settings, leader, follower))
-    _wait_for(preview_shown, should_cancel)
+    if kept is None:
+        progress(_preview(settings, leader, follower))
+        _wait_for(preview_shown, should_cancel)
     if should_cancel():
         raise CancelledError("Loading was cancelled.")
-    from app.bars import bars_from_arrays
+    return _analysed(settings, leader, follower, instruments, (quick, kept), notice, missing)
 
+
+def _kept_chart(snapshot: Path | None, settings: Settings, quick: str) -> ChartInput | None:
+    from app.chart_snapshot import load_snapshot, snapshot_key
+
+    return load_snapshot(snapshot, snapshot_key(settings, quick)) if snapshot else None
+
+
+def _analysed(
+    settings: Settings,
+    leader: Arrays,
+    follower: Arrays,
+    instruments: Instruments,
+    found: tuple[str, ChartInput | None],
+    notice: str,
+    missing: tuple[str, ...],
+) -> Loaded:
+    """The analysis of the bars read, its drawing, and whether that is the kept one."""
+    from app.bars import bars_from_arrays
+    from app.chart_snapshot import bars_digest, snapshot_key
+
+    quick, kept = found
+    sources = {i.key: i.sources for i in instruments}
+    digest = bars_digest(
+        leader, follower, [sources.get(k) for k in (settings.leader, settings.follower)]
+    )
     result = analyse(
         settings, bars_from_arrays(*leader), bars_from_arrays(*follower), sources=sources
     )
-    chart = chart_input(result, snapshot_key(settings, digest))
-    return Loaded(result, instruments, "", notice, missing, chart, digest, kept is not None)
+    chart = chart_input(result, snapshot_key(settings, digest), snapshot_key(settings, quick))
+    same = kept is not None and kept.key == chart.key
+    return Loaded(result, instruments, "", notice, missing, chart, (digest, quick), same)
 
 
 Arrays = tuple["np.ndarray", dict[str, "np.ndarray"]]
@@ -172,12 +201,12 @@ def reanalyse(
     instruments: Instruments,
     progress: Progress,
     _should_cancel: CancelCheck,
-    digest: str = "",
+    names: tuple[str, str] = ("", ""),
 ) -> Loaded:
     """Re-run the analysis on the previous result's bars with new settings (no I/O at all).
 
-    `digest` names those bars (app.chart_snapshot.bars_digest, from their load) so the new
-    drawing can be kept for the next start."""
+    `names` name those bars (Loaded.bars_names, from their load) so the new drawing can be
+    kept for the next start."""
     from app.chart_snapshot import snapshot_key
 
     progress("Analysing…")
@@ -185,8 +214,9 @@ def reanalyse(
     result = analyse(settings, previous.leader, previous.follower, sources=sources)
     pair = ((result.leader_key, result.leader), (result.follower_key, result.follower))
     missing = tuple(k for k, bars in pair if not len(bars))
-    chart = chart_input(result, snapshot_key(settings, digest))
-    return Loaded(result, instruments, missing=missing, chart=chart, bars_digest=digest)
+    keys = (snapshot_key(settings, name) for name in names)
+    chart = chart_input(result, *keys)
+    return Loaded(result, instruments, missing=missing, chart=chart, bars_names=names)
 
 
 def keep_chart(path: Path, chart: ChartInput) -> bool:
