@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from widgets.charts.area import FirstPaint
+
 if TYPE_CHECKING:
     from app.chart_input import ChartInput
     from app.preview import Preview
@@ -35,10 +37,18 @@ class FirstPicture(QObject):
         session.chartReady.connect(self.show_kept_chart)
 
     def prepare(self) -> None:
-        """Build, in the next event-loop pass, what the coming picture is drawn into."""
+        """Build what the coming picture is drawn into, once the window is on screen.
+
+        The window's own first paint comes first: importing pyqtgraph for the charts takes
+        longer than everything before it, and the user should see the window meanwhile.
+        """
         area = self.chart_area
         kept = self.session.snapshot_file().is_file()
-        QTimer.singleShot(0, self, area.prepare_charts if kept else area.prepare_preview)
+        build = area.prepare_charts if kept else area.prepare_preview
+        if area.isVisible():
+            FirstPaint(area.loading, build)
+        else:
+            QTimer.singleShot(0, self, build)
 
     @Slot(object)
     def show_kept_chart(self, chart: ChartInput) -> None:

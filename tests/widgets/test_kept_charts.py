@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 
 from app.chart_input import ChartInput
 from app.chart_snapshot import load_snapshot, save_snapshot
@@ -166,3 +167,35 @@ def test_the_kept_charts_are_drawn_without_pandas(qtbot, paths, data_dir):
     )  # fmt: skip
     lines = [line for line in done.stdout.splitlines() if line.startswith("DRAWN")]
     assert lines == ["DRAWN True True []"], done.stdout + done.stderr[-3000:]
+
+
+class _Painted(QObject):
+    def __init__(self, order: list[str]) -> None:
+        super().__init__()
+        self.order = order
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and "window painted" not in self.order:
+            self.order.append("window painted")
+        return False
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_window_is_painted_before_the_charts_are_built(qtbot, paths, kept):
+    """Importing pyqtgraph for them takes longer than opening the window: the window first."""
+    fill_cache(paths)
+    if kept:
+        _first_start(qtbot, paths, fast_settings())
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    order: list[str] = []
+    area = window.chart_area
+    for name in ("prepare_charts", "prepare_preview"):
+        build = getattr(area, name)
+        setattr(area, name, lambda build=build, name=name: (order.append(name), build()))
+    watch = _Painted(order)
+    area.loading.installEventFilter(watch)
+    window.show()
+    with qtbot.waitSignal(window.drawn, timeout=30_000):
+        window.start(refresh=False, warm_up=False)
+    assert order[:2] == ["window painted", "prepare_charts" if kept else "prepare_preview"]
