@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import QEvent, QObject
+
 from app.cache import Cache
 from app.config import Settings
 from app.paths import AppPaths
@@ -12,6 +14,19 @@ from tests.widgets.result_factory import FOLLOWER_KEY, LEADER_KEY, synthetic_pai
 
 #: Qt's offscreen platform warns that it cannot propagate size hints; harmless here.
 OFFSCREEN_NOISE = "propagateSizeHints"
+
+
+class PaintOrder(QObject):
+    """Notes `label` in `order` at the first paint of each widget it is installed on."""
+
+    def __init__(self, order: list[str], label: str) -> None:
+        super().__init__()
+        self.order, self.label = order, label
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.label not in self.order:
+            self.order.append(self.label)
+        return False
 
 
 def fast_settings(**changes: object) -> Settings:

@@ -11,11 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
 
 from app.chart_input import ChartInput
 from app.chart_snapshot import load_snapshot, save_snapshot
-from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
+from tests.widgets.gui_helpers import OFFSCREEN_NOISE, PaintOrder, fast_settings, fill_cache, save
 from widgets.charts.stack import ChartStack
 from widgets.main_window import MainWindow
 
@@ -169,17 +168,6 @@ def test_the_kept_charts_are_drawn_without_pandas(qtbot, paths, data_dir):
     assert lines == ["DRAWN True True []"], done.stdout + done.stderr[-3000:]
 
 
-class _Painted(QObject):
-    def __init__(self, order: list[str]) -> None:
-        super().__init__()
-        self.order = order
-
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and "window painted" not in self.order:
-            self.order.append("window painted")
-        return False
-
-
 @pytest.mark.parametrize("kept", [True, False])
 def test_the_window_is_painted_before_the_charts_are_built(qtbot, paths, kept):
     """Importing pyqtgraph for them takes longer than opening the window: the window first."""
@@ -193,7 +181,7 @@ def test_the_window_is_painted_before_the_charts_are_built(qtbot, paths, kept):
     for name in ("prepare_charts", "prepare_preview"):
         build = getattr(area, name)
         setattr(area, name, lambda build=build, name=name: (order.append(name), build()))
-    watch = _Painted(order)
+    watch = PaintOrder(order, "window painted")
     area.loading.installEventFilter(watch)
     window.show()
     with qtbot.waitSignal(window.drawn, timeout=30_000):

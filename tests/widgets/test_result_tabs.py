@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
-from tests.widgets.gui_helpers import OFFSCREEN_NOISE, fast_settings, fill_cache, save
+from tests.widgets.gui_helpers import OFFSCREEN_NOISE, PaintOrder, fast_settings, fill_cache, save
 from widgets.main_window import MainWindow
 from widgets.result_tabs import ResultTabs
 
@@ -87,7 +86,7 @@ def test_the_window_paints_its_charts_before_it_fills_the_tabs(qtbot, paths):
 
     def show_charts(result):
         shown(result)
-        watch = _PaintWatch(order)
+        watch = PaintOrder(order, "charts painted")
         window.charts.graphics_view().viewport().installEventFilter(watch)
         window._paint_watch_for_test = watch
 
@@ -95,17 +94,6 @@ def test_the_window_paints_its_charts_before_it_fills_the_tabs(qtbot, paths):
     with qtbot.waitSignal(window.drawn, timeout=20_000):
         window.start(refresh=False, warm_up=False)
     assert order == ["charts painted", "tab"]
-
-
-class _PaintWatch(QWidget):
-    def __init__(self, order: list[str]) -> None:
-        super().__init__()
-        self.order = order
-
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and "charts painted" not in self.order:
-            self.order.append("charts painted")
-        return False
 
 
 def test_the_analysis_resumes_only_once_the_chart_stack_is_built(qtbot, paths):

@@ -9,7 +9,7 @@ subset of the panes (a one-pane export); the others exist but are not shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ from widgets.charts.date_labels import DateLabelBand
 from widgets.charts.fitting import refresh_panes
 from widgets.charts.items import PaneMessage, add_grid, make_plot
 from widgets.charts.legend_strip import LegendStrip, add_legend_strip
-from widgets.charts.navigation import PAN_STEP, ZOOM_STEP
+from widgets.charts.navigation import NAVIGATION_KEYS
 from widgets.charts.pane_spec import ALL_PANES, PRICE_PANES, Pane, axis_titles
 from widgets.charts.panes import BUILDERS, new_content
 from widgets.charts.readout import ReadoutContext
@@ -36,18 +36,6 @@ if TYPE_CHECKING:
 
 MIN_VISIBLE_DAYS = 14
 SETTLE_MS = 150  # after the last pan/zoom step, redraw the curves antialiased
-
-
-NAVIGATION_KEYS: dict[Qt.Key, Callable[[StackCanvas], None]] = {
-    Qt.Key.Key_Left: lambda canvas: canvas.pan(-PAN_STEP),
-    Qt.Key.Key_Right: lambda canvas: canvas.pan(PAN_STEP),
-    Qt.Key.Key_Plus: lambda canvas: canvas.zoom(ZOOM_STEP),
-    Qt.Key.Key_Equal: lambda canvas: canvas.zoom(ZOOM_STEP),  # + without Shift
-    Qt.Key.Key_Minus: lambda canvas: canvas.zoom(1 / ZOOM_STEP),
-    Qt.Key.Key_Underscore: lambda canvas: canvas.zoom(1 / ZOOM_STEP),
-    Qt.Key.Key_Home: lambda canvas: canvas.show_all(),
-    Qt.Key.Key_End: lambda canvas: canvas.show_latest(),
-}
 
 
 class StackCanvas(pg.GraphicsLayoutWidget):

@@ -7,7 +7,10 @@ and Right pan, + and − zoom, Home all dates, End the latest) and a double-clic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
 from widgets.charts.coords import to_timestamp, to_x
@@ -19,6 +22,18 @@ if TYPE_CHECKING:
 
 PAN_STEP = 0.1  # share of the visible span one Left/Right key press (or View menu entry) moves
 ZOOM_STEP = 1.25  # one +/− key press
+
+#: The keys the canvas moves by, as chart tools do.
+NAVIGATION_KEYS: dict[Qt.Key, Callable[[StackCanvas], None]] = {
+    Qt.Key.Key_Left: lambda canvas: canvas.pan(-PAN_STEP),
+    Qt.Key.Key_Right: lambda canvas: canvas.pan(PAN_STEP),
+    Qt.Key.Key_Plus: lambda canvas: canvas.zoom(ZOOM_STEP),
+    Qt.Key.Key_Equal: lambda canvas: canvas.zoom(ZOOM_STEP),  # + without Shift
+    Qt.Key.Key_Minus: lambda canvas: canvas.zoom(1 / ZOOM_STEP),
+    Qt.Key.Key_Underscore: lambda canvas: canvas.zoom(1 / ZOOM_STEP),
+    Qt.Key.Key_Home: lambda canvas: canvas.show_all(),
+    Qt.Key.Key_End: lambda canvas: canvas.show_latest(),
+}
 
 
 class TimeNavigation:

@@ -108,6 +108,7 @@ def load_and_analyse(
     keys = (settings.leader, settings.follower)
     with Cache.open(db_path) as cache:
         quick = repr([cache.bars_summary(key) for key in keys])
+        replaced = cache.notice  # a damaged file was replaced by this first open
     kept = _kept_chart(snapshot, settings, quick)
     if kept is not None:
         progress(kept)
@@ -115,7 +116,7 @@ def load_and_analyse(
     with Cache.open(db_path) as cache:
         instruments = tuple(cache.instruments())
         leader, follower = (_arrays_or_empty(cache, key) for key in keys)
-        notice = cache.notice
+        notice = replaced or cache.notice
     bars = zip(keys, (leader, follower), strict=True)
     missing = tuple(key for key, (days, _) in bars if not len(days))
     if len(missing) == 2:
