@@ -7,6 +7,7 @@ returns are fractions everywhere (0.5 = +50 %), NaN where missing.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -105,6 +106,8 @@ class AnalysisResult:
       leader_vol_pct, follower_vol_pct: the latest value's percentile (0..1) in its history.
     - timings: seconds per part, for the benchmark breakdown.
     - notes: plain-language reasons where a part is empty (e.g. no overlapping dates).
+    - markets: the names the two markets are given in words (the user's own from the settings,
+      else the names people know them by): in the verdicts, and by the charts and tables.
     """
 
     leader_key: str
@@ -133,6 +136,7 @@ class AnalysisResult:
     seed: int
     timings: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    markets: Markets | None = None
 
 
 def run_analysis(
@@ -168,7 +172,8 @@ def run_analysis(
     markets = markets or Markets(market_name(leader_key), market_name(follower_key))
     with beyond_float_range_is_missing():
         parts = _run_parts(lead, foll, params, (keys, markets), key_dates, timings)
-    return _assemble(parts, (leader_key, leader), (follower_key, follower), params, key_dates)
+    result = _assemble(parts, (leader_key, leader), (follower_key, follower), params, key_dates)
+    return dataclasses.replace(result, markets=markets)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from app.analysis import AnalysisResult
+    from app.signals.verdicts import Markets
 
 
 def _empty() -> np.ndarray:
@@ -97,6 +98,7 @@ class ChartInput:
     follower_vol: XY = field(default_factory=XY)
     breakouts: Breakouts = field(default_factory=Breakouts)
     key_dates: tuple[KeyDateMark, ...] = ()
+    markets: Markets | None = None  # the analysis' names for the two (AnalysisResult.markets)
     key: str = ""
     quick: str = ""
 
@@ -140,9 +142,20 @@ def chart_input(result: AnalysisResult, key: str = "", quick: str = "") -> Chart
             KeyDateMark(date_x(kd.date), kd.label, kd.kind)
             for kd in sorted(result.key_dates, key=lambda kd: kd.date)
         ),
+        markets=result.markets,
         key=key,
         quick=quick,
     )
+
+
+def pair_names(drawn: AnalysisResult | ChartInput) -> tuple[str, str]:
+    """The leader's and the follower's names in words, as charts, captions and tables give
+    them: the analysis' own (with the user's labels from the settings), else the known ones."""
+    if drawn.markets is not None:
+        return drawn.markets.leader, drawn.markets.follower
+    from app.instruments import market_name
+
+    return market_name(drawn.leader_key), market_name(drawn.follower_key)
 
 
 def _breakouts(frame: pd.DataFrame, horizons: tuple[int, ...]) -> Breakouts:

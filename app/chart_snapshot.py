@@ -31,6 +31,7 @@ import numpy as np
 from app import __version__
 from app.chart_input import XY, Breakouts, ChartInput, KeyDateMark
 from app.errors import RiskcurveError
+from app.signals.verdicts import Markets
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -41,7 +42,7 @@ log = logging.getLogger("riskcurve.snapshot")
 
 FILE_NAME = "charts.npz"
 #: Bump when the file's layout or the meaning of a ChartInput field changes.
-FORMAT = 1
+FORMAT = 2
 
 _SERIES = ("leader", "leader_ath", "follower", "correlation", "leader_vol", "follower_vol")
 _ARRAYS = ("bull_starts", "bull_ends")
@@ -123,6 +124,9 @@ def _arrays_of(chart: ChartInput) -> dict[str, np.ndarray]:
         "corr_window": chart.corr_window,
         "vol_window": chart.vol_window,
         "key_dates": [[kd.x, kd.label, kd.kind] for kd in chart.key_dates],
+        "markets": None
+        if chart.markets is None
+        else [chart.markets.leader, chart.markets.follower],
     }
     arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
     for name in _SERIES:
@@ -164,10 +168,19 @@ def _chart_of(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChartInput
         key_dates=tuple(
             KeyDateMark(float(x), str(label), str(kind)) for x, label, kind in meta["key_dates"]
         ),
+        markets=_markets(meta["markets"]),
         key=str(meta["key"]),
         quick=str(meta["quick"]),
         **series,
     )
+
+
+def _markets(names: Any) -> Markets | None:
+    if names is None:
+        return None
+    if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        raise SnapshotError(f"markets: {names!r} is not the two markets' names")
+    return Markets(*names)
 
 
 def _floats(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:

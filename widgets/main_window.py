@@ -278,7 +278,7 @@ class MainWindow(QMainWindow):
         session = self.session
         pair = (self.settings.leader, self.settings.follower)
         missing = pair if session.result is None else session.missing
-        text = notice_text(missing, self.fetch_view.newest_bar())
+        text = notice_text(missing, self.fetch_view.newest_bar(), self._name)
         self.notice.show_notice("" if self.alert_banner.is_up() else text)  # one line
 
     @Slot(object)

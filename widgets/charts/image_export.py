@@ -21,9 +21,9 @@ from PySide6.QtCore import QCoreApplication, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
+from app.chart_input import pair_names
 from app.provenance import Sources, source_of
 from widgets.charts.coords import to_timestamp
-from widgets.charts.panes import market_name
 from widgets.theme import Theme
 
 if TYPE_CHECKING:
@@ -211,10 +211,11 @@ def caption_text(
 ) -> str:
     """The caption line: leader and follower, the dates shown, where the data came from (as
     recorded per bar, see app.provenance), generated date."""
-    leader, follower = market_name(result.leader_key), market_name(result.follower_key)
+    leader, follower = pair_names(result)
     generated = generated or dt.datetime.now(dt.UTC).date()
+    names = {result.follower_key: follower, result.leader_key: leader}
     data = "; ".join(
-        f"{market_name(key)}: {source_of(key, sources)}"
+        f"{names[key]}: {source_of(key, sources)}"
         for key in dict.fromkeys((result.leader_key, result.follower_key))
     )
     return (

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
+from app.chart_input import pair_names
 from widgets.charts.content import BreakoutDates, RebaseGroup, StackContent
 from widgets.charts.coords import ReadoutSeries, date_text, format_change, format_price
 from widgets.charts.date_labels import BandLabel
@@ -33,13 +34,6 @@ LABEL_MAX_CHARS = 34
 OVERLAP_DEFAULT_YEARS = 10
 
 
-def market_name(key: str) -> str:
-    """How the charts name a market in legends and captions ("Bitcoin (Bitstamp)")."""
-    from app.instruments import market_name as known_name
-
-    return known_name(key)
-
-
 def market_ticker(key: str) -> str:
     """The ticker alone, for axis titles and the compact readout: ^RUT, BTC/USD."""
     from app.errors import InvalidKeyError
@@ -52,9 +46,10 @@ def market_ticker(key: str) -> str:
 
 
 def markets_of(chart: ChartInput) -> Markets:
+    leader, follower = pair_names(chart)
     return Markets(
-        leader=market_name(chart.leader_key),
-        follower=market_name(chart.follower_key),
+        leader=leader,
+        follower=follower,
         leader_ticker=market_ticker(chart.leader_key),
         follower_ticker=market_ticker(chart.follower_key),
     )

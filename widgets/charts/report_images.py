@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.bars import EPOCH_DAY_SECONDS
-from app.chart_input import chart_input
+from app.chart_input import chart_input, pair_names
 from widgets.charts.cycles import CyclesChart
 from widgets.charts.image_export import caption_text, dispose, ensure_app, result_range
 from widgets.charts.pane_spec import ALL_PANES
-from widgets.charts.panes import market_name
 from widgets.charts.stack import ChartState, render_state_png
 from widgets.theme import theme_from_palette
 
@@ -55,4 +54,4 @@ def _padded(bounds: tuple[float, float]) -> tuple[float, float]:
 
 
 def _cycles_title(result: AnalysisResult) -> str:
-    return f"{market_name(result.follower_key)} halving cycles, price ÷ halving-day price"
+    return f"{pair_names(result)[1]} halving cycles, price ÷ halving-day price"

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.chart_input import pair_names
 from app.formatting import plural
-from app.instruments import market_name
 from widgets.tables import columns as cols
 from widgets.tables.copying import install_copy
 from widgets.tables.models import RAW_ROLE, DataFrameModel, StableSortProxy, sorting_proxy
@@ -254,9 +254,9 @@ class SignalsTab(EmptyOr):
         start = result.follower.index[0] if len(result.follower) else None
         self.proxy.set_filter(start, self.show_all.isChecked())
         total, shown = len(result.breakouts), self.proxy.rowCount()
-        follower = market_name(result.follower_key)
+        leader, follower = pair_names(result)
         text = (
-            f"{plural(total, 'breakout')} of {market_name(result.leader_key)} after at "
+            f"{plural(total, 'breakout')} of {leader} after at "
             f"least {plural(result.params.min_gap_days, 'day')} without a new high"
         )
         hidden = total - shown
