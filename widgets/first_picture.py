@@ -11,6 +11,8 @@ needs: the chart stack when a kept drawing exists, else the lighter price previe
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -33,27 +35,59 @@ class FirstPicture(QObject):
     ) -> None:
         super().__init__(parent)
         self.session, self.chart_area, self.view = session, chart_area, view
+        self._modules_ready = False
+        self._waiting: Callable[[], None] | None = None  # a picture that came before them
         session.previewReady.connect(self.show_preview)
         session.chartReady.connect(self.show_kept_chart)
 
     def prepare(self) -> None:
         """Build what the coming picture is drawn into, once the window is on screen.
 
-        The window's own first paint comes first: importing pyqtgraph for the charts takes
-        longer than everything before it, and the user should see the window meanwhile.
+        The window's own first paint comes first: importing pyqtgraph and the chart modules
+        takes longer than everything before it, and the user should see the window meanwhile.
+        The import runs in a worker, so the window answers input during it; a picture that
+        arrives before it is done waits for it (drawing it would wait on the import anyway).
         """
         area = self.chart_area
         kept = self.session.snapshot_file().is_file()
         build = area.prepare_charts if kept else area.prepare_preview
-        if area.isVisible():
-            FirstPaint(area.loading, build)
-        else:
+        if not area.isVisible():  # nothing to paint first (a test, a hidden window)
+            self._modules_ready = True
             QTimer.singleShot(0, self, build)
+            return
+        module = "widgets.charts.stack" if kept else "widgets.charts.preview"
+        FirstPaint(area.loading, lambda: self._import(module, lambda: self._ready(build)))
+
+    def _import(self, module: str, then: Callable[[], None]) -> None:
+        """Import `module` in a worker, then call `then` (also if the import failed: the GUI
+        thread then imports it again and reports the error as any other)."""
+        self.session.pool.run(
+            "chart modules",
+            lambda _progress, _cancel: importlib.import_module(module),
+            on_result=lambda _module: then(),
+            on_error=lambda _error: then(),
+        )
+
+    def _ready(self, build: Callable[[], None]) -> None:
+        self._modules_ready = True
+        build()  # the stack is built in the next pass (ChartArea.prepare_charts)
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:  # drawn in a pass of its own, after the build
+            QTimer.singleShot(1, self, waiting)
+
+    def _when_ready(self, step: Callable[[], None]) -> None:
+        if self._modules_ready:
+            step()
+        else:
+            self._waiting = step
 
     @Slot(object)
     def show_kept_chart(self, chart: ChartInput) -> None:
         """The analysed charts kept from the last start; the headline and the tabs wait for the
         fresh result, which redraws the charts only if they differ."""
+        self._when_ready(lambda: self._draw_kept(chart))
+
+    def _draw_kept(self, chart: ChartInput) -> None:
         first = not self.chart_area.has_result()
         self.chart_area.show_chart(chart, self.session.preview_shown)
         self.view.new_chart(chart, first)
@@ -61,16 +95,15 @@ class FirstPicture(QObject):
     @Slot(object)
     def show_preview(self, preview: Preview) -> None:
         """The cached prices while the first analysis runs."""
-        self.chart_area.show_preview(preview, self._on_preview_painted)
+        self._when_ready(lambda: self.chart_area.show_preview(preview, self._on_preview_painted))
 
     def _on_preview_painted(self) -> None:
         """Build the (hidden) chart stack, then let the analysis go on.
 
-        One after the other, not side by side: both hold the GIL, so together they would take
-        as long and the GUI thread would stall for twice as long while building. The stack is
-        built in two event-loop passes (its modules, then its panes), and the worker's import
-        of pandas then runs while the GUI thread is idle and answers input.
+        One after the other, not side by side: both hold the GIL, so the GUI thread would stall
+        for twice as long while building. The stack's modules are imported in a worker, the
+        stack is built in the next pass, and the worker's import of pandas then runs while the
+        GUI thread is idle and answers input.
         """
-        QTimer.singleShot(
-            0, self, lambda: self.chart_area.prepare_charts(self.session.preview_shown)
-        )
+        area, shown = self.chart_area, self.session.preview_shown
+        self._import("widgets.charts.stack", lambda: area.prepare_charts(shown))

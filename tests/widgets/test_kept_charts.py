@@ -187,3 +187,21 @@ def test_the_window_is_painted_before_the_charts_are_built(qtbot, paths, kept):
     with qtbot.waitSignal(window.drawn, timeout=30_000):
         window.start(refresh=False, warm_up=False)
     assert order[:2] == ["window painted", "prepare_charts" if kept else "prepare_preview"]
+
+
+def test_the_chart_modules_are_imported_in_a_worker_and_a_picture_waits_for_them(qtbot, paths):
+    """Importing pyqtgraph and the chart modules is the longest step of a start (~300 ms): on
+    the GUI thread it froze the window that long. A picture that arrives first waits."""
+    fill_cache(paths)
+    _first_start(qtbot, paths, fast_settings())
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    order: list[str] = []
+    run = window.session.pool.run
+    window.session.pool.run = lambda name, *a, **k: (order.append(name), run(name, *a, **k))[1]
+    draw = window.first_picture._draw_kept
+    window.first_picture._draw_kept = lambda chart: (order.append("kept charts"), draw(chart))
+    window.show()
+    with qtbot.waitSignal(window.drawn, timeout=30_000):
+        window.start(refresh=False, warm_up=False)
+    assert order.index("chart modules") < order.index("kept charts")
