@@ -27,8 +27,15 @@ class ElidedLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
+    def shown_text(self) -> str:
+        """What the label shows: the text, or as much of it as fits with "…"."""
+        return QLabel.text(self)
+
     def is_elided(self) -> bool:
-        return self.text() != self._full
+        return self.shown_text() != self._full
+
+    def clear(self) -> None:  # QLabel.clear alone would leave the text to come back on a resize
+        self.set_full_text("")
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

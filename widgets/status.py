@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import OfflineError, RateLimitedError, RiskcurveError
 from app.formatting import percent, plural
+from widgets.elided import ElidedLabel
 
 if TYPE_CHECKING:
     from app.analysis import LeaderState
@@ -98,56 +99,33 @@ def is_offline(errors: list[BaseException]) -> bool:
     return bool(errors) and all(isinstance(e, OfflineError) for e in errors)
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that elides its text to the room it gets (full text in the tooltip).
-
-    It asks for its whole text's width and makes do with MIN_LABEL_WIDTH (a plain QLabel asks
-    for its whole text and would widen the window past a small screen). Plain text only:
-    elision measures characters, and text Qt took for rich text would be drawn wider than
-    measured and cut.
+class StatusLabel(ElidedLabel):
+    """An ElidedLabel for the status bar, which shares its room out by size hints: it asks for
+    its whole text's width and makes do with MIN_LABEL_WIDTH. It reads like a QLabel of the
+    whole text (`text()`, `setText()`, as the window uses it); `shown_text()` is what fits.
+    While empty, its tooltip says what it is for.
     """
 
     def __init__(self, parent: QWidget | None = None, tip: str = "") -> None:
         super().__init__(parent)
-        self._full = ""
         self._tip = tip
-        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setMinimumWidth(MIN_LABEL_WIDTH)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text or self._tip)
-        self._elide()
+        super().set_full_text(text)
+        if not text:
+            self.setToolTip(self._tip)
 
-    def full_text(self) -> str:
-        return self._full
-
-    def text(self) -> str:  # what tests and the window read: the whole message
-        return self._full
-
-    def shown_text(self) -> str:
-        """What the label shows: the text, or as much of it as fits with "…"."""
-        return QLabel.text(self)
-
-    def clear(self) -> None:
-        self.set_full_text("")
+    def text(self) -> str:
+        return self.full_text()
 
     def setText(self, text: str) -> None:
         self.set_full_text(text)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
-
-    def _elide(self) -> None:
-        room = max(self.contentsRect().width(), 0)
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
-        QLabel.setText(self, shown)
+        return QSize(self.fontMetrics().horizontalAdvance(self.full_text()) + 8, hint.height())
 
 
 class StatusLine(QObject):
@@ -158,10 +136,10 @@ class StatusLine(QObject):
     def __init__(self, bar: QStatusBar, parent: QWidget) -> None:
         super().__init__(parent)
         self.bar = bar
-        self.message = ElidedLabel(parent, "Messages about downloads, imports and exports")
+        self.message = StatusLabel(parent, "Messages about downloads, imports and exports")
         self._expiry = QTimer(self, singleShot=True)
         self._expiry.timeout.connect(self.message.clear)
-        self.leader = ElidedLabel(parent, "Where the leader stands on its last cached day")
+        self.leader = StatusLabel(parent, "Where the leader stands on its last cached day")
         self.offline = _badge(parent)
         self.offline.clicked.connect(self.offlineClicked)
         self.progress_text = _ProgressLabel(parent)

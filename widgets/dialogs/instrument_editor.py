@@ -13,12 +13,10 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import InvalidKeyError, RiskcurveError
 from app.instruments import parse_key
+from widgets.elided import ElidedLabel
 
 SOURCES = (
     ("yahoo", "Yahoo Finance", "Stocks, indices, ETFs and crypto from Yahoo Finance (yfinance)"),
@@ -84,36 +83,14 @@ def split_key(key: str) -> tuple[str, str, str]:
     return spec.source, spec.exchange, spec.ticker
 
 
-class ElidedLabel(QLabel):
-    """One line of text, shortened with … to the width it has (the whole text in its tooltip).
-
-    Its height is one line whether or not it shows anything, so nothing below it moves when a
-    Test result appears or goes.
-    """
+class _ResultLine(ElidedLabel):
+    """The Test result: an ElidedLabel one line high whether or not it shows anything, so
+    nothing below it moves when a result appears or goes."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._full = ""
         self.setFixedHeight(self.fontMetrics().lineSpacing())
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def setText(self, text: str) -> None:
-        self._full = text
-        self._elide()
-
-    def clear(self) -> None:
-        self.setText("")
-
-    def full_text(self) -> str:
-        return self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
-        super().setText(shown)
 
 
 class InstrumentEditor(QWidget):
@@ -140,7 +117,7 @@ class InstrumentEditor(QWidget):
         self.test.setToolTip(
             f"Fetch a few recent bars of the {role} from its source to check it (nothing is saved)"
         )
-        self.result = ElidedLabel(self)
+        self.result = _ResultLine(self)
         self.result.setToolTip("Outcome of the last Test")
         row = QHBoxLayout()
         for widget in (self.source, self.exchange, self.ticker, self.test):
@@ -188,7 +165,7 @@ class InstrumentEditor(QWidget):
         tested, self._tested_key = self._tested_key, ""
         if tested != self.key():
             return  # the key changed while it was being tested: the result is about another
-        self.result.setText(("✔ " if ok else "✖ ") + message)
+        self.result.set_full_text(("✔ " if ok else "✖ ") + message)
         self.result.setToolTip(message)
         self.result.setStyleSheet("" if ok else "color: #d14343;")
 
@@ -237,6 +214,6 @@ class InstrumentEditor(QWidget):
     def _on_test(self) -> None:
         self.test.setEnabled(False)
         self.result.setStyleSheet("")
-        self.result.setText("Testing…")
+        self.result.set_full_text("Testing…")
         self._tested_key = self.key()
         self.testRequested.emit(self.key())
