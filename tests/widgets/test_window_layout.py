@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
+from app.cache import Cache
 from app.errors import OfflineError
 from app.signals.state import LeaderState
-from tests.widgets.charts.geometry import tick_labels
+from tests.widgets.charts.geometry import overlaps, tick_labels
 from tests.widgets.gui_helpers import (
     OFFSCREEN_NOISE,
     fast_settings,
     fill_cache_with_breakouts,
+    many_breakouts_leader,
     save,
 )
+from tests.widgets.result_factory import FOLLOWER_KEY, LEADER_KEY, bars
 from widgets.charts.pane_spec import Pane
 from widgets.main_window import MainWindow
 from widgets.splitter import GripHandle
@@ -190,6 +194,40 @@ def test_every_price_axis_has_three_labels_at_the_usual_sizes(qtbot, paths, size
         assert plot.getViewBox().height() >= 80, (pane, plot.getViewBox().height())
         labels = [text for _rect, text in tick_labels(plot.getAxis("left")) if text]
         assert len(labels) >= 3, (pane, labels)
+
+
+def fill_cache_with_a_wild_start(paths) -> None:
+    """The breakouts leader, and a follower whose first 90 days swing 22 % a day (as Bitcoin's
+    first months did): its volatility pane spans about 0 to 450."""
+    leader = many_breakouts_leader()
+    days = pd.date_range(leader.index[0], leader.index[-1], freq="D")
+    steps = np.random.default_rng(11).normal(0.0015, 0.035, days.size)
+    steps[:90] = np.where(np.arange(90) % 2, 0.22, -0.22)
+    with Cache.open(paths.database) as cache:
+        cache.store_bars(LEADER_KEY, leader)
+        cache.store_bars(FOLLOWER_KEY, bars(days, 5.0 * np.exp(np.cumsum(steps))))
+
+
+def test_the_correlation_and_volatility_axes_label_three_ticks_at_1024(qtbot, paths):
+    # At 1024×700 that volatility axis (48 px) once read only "250": labels 100 apart sat too
+    # close on it, and 200 apart only one fell inside the view.
+    fill_cache_with_a_wild_start(paths)
+    window = MainWindow(paths, save(paths, fast_settings()), remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    with qtbot.waitSignal(window.drawn, timeout=20_000):
+        window.start(refresh=False)
+    qtbot.wait(50)
+    for pane in (Pane.CORRELATION, Pane.VOLATILITY):
+        axis = window.charts.plot(pane).getAxis("left")
+        labels = [(rect, text) for rect, text in tick_labels(axis) if text]
+        texts = [text for _rect, text in labels]
+        # Three labels and half a label beyond each end of the axis fit in four labels' height.
+        assert len(labels) >= (3 if axis.height() >= 4 * axis.label_px else 2), (pane, texts)
+        assert not overlaps(labels), (pane, texts)
+        box = axis.sceneBoundingRect()
+        assert all(box.top() <= r.top() and r.bottom() <= box.bottom() for r, _ in labels), texts
 
 
 def test_the_data_age_shares_the_headline_row(qtbot, paths):

@@ -5,7 +5,10 @@ scale (a lone "1,000" on a pane that spans 700 to 1,150 says nothing). On a log 
 labels are whole decades when the view spans many of them, then 1-3, 1-2-5 and finer
 mantissas per decade; when even those leave fewer than three labels (a view inside one decade),
 the axis falls back to evenly spaced values (1,050, 1,100, 1,150 …), placed on the log scale.
-Linear axes use the same even steps. A label is only placed where pyqtgraph will draw it: half
+Linear axes use the same even steps. A short axis (a pane of a small window) that the round
+steps leave with fewer than three labels also tries the less round ones (125, 150, 300, 750 …
+apart): between 100 and 200 apart no round step fits, so 0 to 450 on 48 px was labelled only
+"250" where "125, 250, 375" fit. A label is only placed where pyqtgraph will draw it: half
 a label height inside both ends of the axis (it drops labels that would cross an end).
 
 Numbers read one way on every axis: "3,000" and "10,000" with thousands separators; only an
@@ -27,6 +30,7 @@ MANTISSA_SETS = (
     ((1.0, 1.5, 2.0, 3.0, 5.0, 7.0),),
 )
 NICE_STEPS = (1.0, 2.0, 2.5, 4.0, 5.0)
+SHORT_AXIS_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5)
 MIN_LABELS = 3
 MAX_TICKS = 64
 TOUCHING = 1.0  # labels closer than this many label heights would overlap
@@ -68,8 +72,9 @@ def value_ticks(
     def gap(values: list[float]) -> float:
         return _min_gap(values) * per_px
 
-    for need in (gap_px, touching):
-        values = _even_ticks(low, high, gap, need)
+    passes = ((gap_px, NICE_STEPS), (touching, NICE_STEPS), (touching, SHORT_AXIS_STEPS))
+    for need, steps in passes:
+        values = _even_ticks(low, high, gap, need, steps)
         if values:
             return [(1.0, values), (None, [])]
     return [(1.0, _most_even_ticks(low, high, gap, touching)), (None, [])]
@@ -79,6 +84,7 @@ def _log_levels(
     low: float, high: float, per_decade_px: float, gap_px: float, touching: float
 ) -> Levels:
     """Decades, then mantissas per decade, then even steps: the first with three labels."""
+    measure = _log_measure(per_decade_px)
     for need in (gap_px, touching):
         if per_decade_px < need:  # dozens of decades: label every 2nd, 5th, 10th … decade
             majors = _thinned_decades(low, high, per_decade_px, need)
@@ -88,11 +94,14 @@ def _log_levels(
         if len(majors) >= MIN_LABELS:
             minors = _log_minors(low, high, per_decade_px, gap_px, majors)
             return [(1.0, majors), (None, minors)]
-        values = _even_ticks(10.0**low, 10.0**high, _log_measure(per_decade_px), need)
+        values = _even_ticks(10.0**low, 10.0**high, measure, need)
         if values:
             return [(1.0, [math.log10(v) for v in values]), (None, [])]
+    values = _even_ticks(10.0**low, 10.0**high, measure, touching, SHORT_AXIS_STEPS)
+    if values:
+        return [(1.0, [math.log10(v) for v in values]), (None, [])]
     # Too short for three: as many labels as fit without touching.
-    even = _most_even_ticks(10.0**low, 10.0**high, _log_measure(per_decade_px), touching)
+    even = _most_even_ticks(10.0**low, 10.0**high, measure, touching)
     options = [
         _thinned_decades(low, high, per_decade_px, touching),
         _mantissa_ticks(low, high, per_decade_px, touching),
@@ -146,13 +155,17 @@ def _log_gap(values: list[float]) -> float:
 
 
 def _even_ticks(
-    low: float, high: float, gap: Callable[[list[float]], float], need: float
+    low: float,
+    high: float,
+    gap: Callable[[list[float]], float],
+    need: float,
+    steps: Sequence[float] = NICE_STEPS,
 ) -> list[float]:
-    """Multiples of the widest nice step (1, 2, 2.5, 4, 5 × 10ⁿ) inside [low, high] that gives at
-    least three ticks `need` pixels apart (as `gap` measures them), or [] if none does."""
+    """Multiples of the widest step (`steps` × 10ⁿ) inside [low, high] that gives at least
+    three ticks `need` pixels apart (as `gap` measures them), or [] if none does."""
     if not high > low:
         return []
-    for step in _nice_steps(high - low):
+    for step in _nice_steps(high - low, steps):
         values = _multiples(low, high, step)
         if len(values) >= MIN_LABELS and gap(values) >= need:
             return values
@@ -162,19 +175,26 @@ def _even_ticks(
 def _most_even_ticks(
     low: float, high: float, gap: Callable[[list[float]], float], need: float
 ) -> list[float]:
-    """The nice-step multiples with the most ticks still `need` pixels apart."""
+    """The step multiples with the most ticks still `need` pixels apart: of a round step,
+    unless one of the SHORT_AXIS_STEPS fits more."""
     if not high > low:
         return []
-    candidates = [_multiples(low, high, step) for step in _nice_steps(high - low)]
-    fitting = [values for values in candidates if gap(values) >= need]
-    return max(fitting, key=len) if fitting else []
+    best: list[float] = []
+    for steps in (NICE_STEPS, SHORT_AXIS_STEPS):
+        candidates = [_multiples(low, high, step) for step in _nice_steps(high - low, steps)]
+        fitting = [values for values in candidates if gap(values) >= need]
+        most = max(fitting, key=len) if fitting else []
+        if len(most) > len(best):
+            best = most
+    return best
 
 
-def _nice_steps(span: float) -> Iterator[float]:
-    """Nice steps from about the whole span down to a 64th of it (no axis holds more labels)."""
+def _nice_steps(span: float, mantissas: Sequence[float] = NICE_STEPS) -> Iterator[float]:
+    """Steps (`mantissas` × 10ⁿ) from about the whole span down to a 64th of it (no axis holds
+    more labels)."""
     step_top = 10.0 ** math.ceil(math.log10(span))
     for exponent in range(0, -4, -1):
-        for mantissa in reversed(NICE_STEPS):
+        for mantissa in reversed(mantissas):
             step = step_top * mantissa / 10.0 * 10.0**exponent
             if step * MAX_TICKS < span:
                 return
