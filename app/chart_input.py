@@ -109,6 +109,18 @@ class ChartInput:
             return None
         return float(min(e[0] for e in ends)), float(max(e[1] for e in ends))
 
+    def missing(self) -> tuple[str, ...]:
+        """The keys of the pair that have no bars in this drawing."""
+        pairs = ((self.leader_key, self.leader), (self.follower_key, self.follower))
+        return tuple(key for key, series in pairs if not series.size)
+
+    def newest_day(self) -> dt.date | None:
+        """The newest date of either market (the data's age)."""
+        bounds = self.x_bounds()
+        if bounds is None:
+            return None
+        return dt.date(1970, 1, 1) + dt.timedelta(days=int(bounds[1] // EPOCH_DAY_SECONDS))
+
     def overlap_bounds(self) -> tuple[float, float] | None:
         """The first and last date on which both markets have data, or None if they never do."""
         if not (self.leader.size and self.follower.size):

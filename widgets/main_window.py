@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
             s, self.alerts_tab, self.tabs, self.alert_banner, status, self.notifier
         )
         self.history = HistoryFlow(s, status, self.data_tab, self)
+        s.chartReady.connect(self.update_notice)  # before the picture: the charts' final height
         self.first_picture = FirstPicture(s, self.chart_area, self.view, self)
 
     def _connect(self) -> None:
@@ -273,12 +274,18 @@ class MainWindow(QMainWindow):
         self.headline.clear()
         self.status.leader.clear()
 
-    def update_notice(self) -> None:
-        """Say what is missing, or how old the data is, above the charts (with the buttons)."""
-        session = self.session
-        pair = (self.settings.leader, self.settings.follower)
-        missing = pair if session.result is None else session.missing
-        text = notice_text(missing, self.fetch_view.newest_bar(), self._name)
+    def update_notice(self, kept: ChartInput | None = None) -> None:
+        """Say what is missing, or how old the data is, above the charts (with the buttons).
+
+        `kept`: the drawing kept from the last start, shown before the result; it tells both
+        already, so the charts get their final height before they are drawn."""
+        if kept is not None:
+            missing, newest = kept.missing(), kept.newest_day()
+        else:
+            pair = (self.settings.leader, self.settings.follower)
+            missing = pair if self.session.result is None else self.session.missing
+            newest = self.fetch_view.newest_bar()
+        text = notice_text(missing, newest, self._name)
         self.notice.show_notice("" if self.alert_banner.is_up() else text)  # one line
 
     @Slot(object)
@@ -377,6 +384,7 @@ class MainWindow(QMainWindow):
         """Save the layout, stop downloads (bounded wait) and close."""
         if self.remember_layout:
             window_layout.save(self.layout_store, self._layout_parts())
+            self.first_picture.keep_for_next_start()
         self.notifier.close()
         self.fetch_view.schedule.stop()
         self.stopped_cleanly = self.session.shutdown(SHUTDOWN_TIMEOUT_S)

@@ -1,4 +1,5 @@
-"""The toolbar's range presets (1Y, 5Y, since the follower starts, All) as X ranges.
+"""The toolbar's range presets (1Y, 5Y, since the follower starts) as X ranges; "All" is the
+chart stack's own every-date view (Home, double-click).
 
 Plain functions on the result (chart X is seconds since 1970 UTC), so the arithmetic is tested
 without widgets; the window applies the ranges to the chart stack, whose own TimeNavigation
@@ -33,17 +34,8 @@ def last_x(result: AnalysisResult) -> float | None:
     return max(ends) + EPOCH_DAY_SECONDS if ends else None
 
 
-def both_start(result: AnalysisResult) -> float | None:
-    """Where both markets have data: the later of the two first bars (None if one has none)."""
-    firsts = [first_x(result, role) for role in ("leader", "follower")]
-    return None if None in firsts else max(firsts)  # type: ignore[type-var]
-
-
-def preset_range(result: AnalysisResult, name: str, both_only: bool) -> XRange | None:
-    """The X range of a preset: "1y", "5y", "follower" (since its first bar) or "all".
-
-    With `both_only`, "all" starts where both markets have data.
-    """
+def preset_range(result: AnalysisResult, name: str) -> XRange | None:
+    """The X range of a preset: "1y", "5y" or "follower" (since its first bar)."""
     end = last_x(result)
     if end is None:
         return None
@@ -53,8 +45,6 @@ def preset_range(result: AnalysisResult, name: str, both_only: bool) -> XRange |
         start = end - YEAR_S
     elif name == "5y":
         start = end - 5 * YEAR_S
-    elif name == "follower":
-        start = first_x(result, "follower") or earliest
     else:
-        start = (both_start(result) if both_only else None) or earliest
+        start = first_x(result, "follower") or earliest
     return max(start, earliest), end

@@ -67,14 +67,18 @@ class ViewControls(QObject):
             how(self.chart_area.charts)
 
     def show_range(self, name: str) -> None:
-        """A range preset ("1y", "5y", "follower", "all"); "all" honours "both markets"."""
-        result = self.session.result
-        if result is None or not self.chart_area.has_result():
+        """A range preset ("1y", "5y", "follower", "all"). "All" is Home's view: every date, or
+        those of both markets under "both markets"; it needs only the drawing, so it works
+        on the drawing kept from the last start too."""
+        if not self.chart_area.has_result():
             return
-        both = self.actions.both_markets.isChecked()
-        x_range = navigation.preset_range(result, name, both)
+        charts, result = self.chart_area.charts, self.session.result
+        if name == "all":
+            charts.show_all()
+            return
+        x_range = None if result is None else navigation.preset_range(result, name)
         if x_range is not None:
-            self.chart_area.charts.set_x_range(x_range)
+            charts.set_x_range(x_range)
 
     def new_chart(self, chart: ChartInput, first: bool) -> None:
         """An analysis was drawn: apply "both markets" (remembered, or the data's default)."""
@@ -86,6 +90,12 @@ class ViewControls(QObject):
         self.chart_area.charts.set_overlap_only(action.isChecked())
         if first and action.isChecked():
             self.show_range("all")
+
+    def show_start_view(self) -> None:
+        """The charts as a start draws them: all dates (those of both markets under "both
+        markets"), nothing selected (widgets.first_picture keeps their picture in this view)."""
+        if self.chart_area.has_result():
+            self.chart_area.charts.show_start_view()
 
     @Slot(bool)
     def _on_both_markets_chosen(self, on: bool) -> None:

@@ -144,3 +144,16 @@ def test_the_caches_summary_changes_with_any_stored_bar(tmp_path):
         changed.iloc[100, changed.columns.get_loc("close")] *= 1.01
         cache.store_bars("yahoo:^RUT", changed)
         assert cache.bars_summary("yahoo:^RUT") != first
+
+
+def test_a_drawing_says_which_market_lacks_bars_and_its_newest_day():
+    import datetime as dt
+
+    from app.chart_input import XY, date_x
+
+    leader = XY(np.array([date_x("2024-01-02"), date_x("2024-03-01")]), np.array([1.0, 2.0]))
+    chart = ChartInput("yahoo:^RUT", "ccxt:bitstamp:BTC/USD", leader=leader)
+    assert chart.missing() == ("ccxt:bitstamp:BTC/USD",)
+    assert chart.newest_day() == dt.date(2024, 3, 1)
+    assert ChartInput("a", "b").newest_day() is None
+    assert ChartInput("a", "b").missing() == ("a", "b")

@@ -180,7 +180,7 @@ def test_the_window_is_painted_before_the_charts_are_built(qtbot, paths, kept):
     area = window.chart_area
     for name in ("prepare_charts", "prepare_preview"):
         build = getattr(area, name)
-        setattr(area, name, lambda build=build, name=name: (order.append(name), build()))
+        setattr(area, name, lambda *then, b=build, n=name: (order.append(n), b(*then)))
     watch = PaintOrder(order, "window painted")
     area.loading.installEventFilter(watch)
     window.show()

@@ -1,11 +1,14 @@
 """The window's chart area: a loading note, then the cached prices, then the linked charts.
 
-Start-up speed decides the order. The window first shows a plain note (no pyqtgraph needed).
-When the last start kept its drawing for the same bars and settings (app.chart_snapshot), the
-full chart stack draws it as soon as the load worker has read it. Otherwise the cached close
-prices come first (widgets.charts.preview), and the chart stack when the analysis arrives. Both
-pictures are numpy only. The chart stack is built on first use, so its cost is not paid before
-the window appears.
+Start-up speed decides the order. The window first shows a plain note (no pyqtgraph needed),
+or in its place the picture of the charts kept at the last close when it still shows the very
+bars, settings, size and theme (widgets.kept_picture). When the last start kept its drawing
+for the same bars and settings (app.chart_snapshot), the full chart stack draws it as soon as
+the load worker has read it and the stack is built. Otherwise the cached close prices come
+first (widgets.charts.preview), and the chart stack when the analysis arrives. Both pictures
+are numpy only. The chart stack is built on first use, or ahead of it one pane's plot per
+event-loop pass (`prepare_charts`), so its cost is not paid before the window appears and no
+single pass stalls the window for long.
 
 Signals:
     exportPaneRequested(int): a pane's context menu asked to export that pane.
@@ -19,11 +22,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from widgets.kept_picture import PictureLabel
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from app.chart_input import ChartInput
     from app.preview import Preview
+    from widgets.charts.items import PanePlots
     from widgets.charts.preview import PricePreview
     from widgets.charts.stack import ChartStack
 
@@ -60,7 +68,7 @@ class ChartArea(QStackedWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.loading = QLabel(self)
+        self.loading = PictureLabel(self)
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.setWordWrap(True)
         self.loading.setStyleSheet("QLabel { font-size: 13pt; }")
@@ -70,6 +78,7 @@ class ChartArea(QStackedWidget):
         self._charts: ChartStack | None = None
         self._log = True
         self._compare = False
+        self._premade: PanePlots | None = None  # the stack's plots, made ahead
         self._paint_watch: FirstPaint | None = None
         self._unpainted = False  # a drawing went to the stack since its last paint
 
@@ -79,7 +88,7 @@ class ChartArea(QStackedWidget):
         if self._charts is None:
             from widgets.charts.stack import ChartStack
 
-            charts = ChartStack(self)
+            charts, self._premade = ChartStack(self, premade=self._premade), None
             charts.exportPaneRequested.connect(self.exportPaneRequested)
             charts.exportAllRequested.connect(self.exportAllRequested)
             # A click on a breakout marker selects its Signals row (stacks that report clicks).
@@ -109,6 +118,12 @@ class ChartArea(QStackedWidget):
         self.loading.setText(message)
         self.setCurrentWidget(self.loading)
 
+    def show_picture(self, image: QImage) -> None:
+        """The picture of the charts kept from the last start (widgets.kept_picture), in the
+        loading note's place until the charts are drawn."""
+        self.loading.show_picture(image)
+        self.setCurrentWidget(self.loading)
+
     def show_preview(self, preview: Preview, on_painted: Callable[[], None]) -> None:
         """The cached prices; ignored once the charts show a result (a reload keeps them).
 
@@ -127,21 +142,33 @@ class ChartArea(QStackedWidget):
         self._paint_watch = FirstPaint(widget.view.viewport(), on_painted)
 
     def prepare_charts(self, then: Callable[[], None] | None = None) -> None:
-        """Build the (still hidden) chart stack before its first result arrives: its modules in
-        this event-loop pass, the stack in a later one, then call `then`."""
-        import widgets.charts.stack  # noqa: F401  (the longer half of the cost)
+        """Build the (still hidden) chart stack before its first drawing arrives, then call
+        `then`: its modules in this event-loop pass, its panes' plots one per later pass
+        (widgets.charts.items.PanePlots), the stack around them in a pass of its own."""
+        from widgets.charts.items import PanePlots
+        from widgets.charts.pane_spec import ALL_PANES
+        from widgets.theme import theme_from_palette
 
-        def build() -> None:
+        if self._charts is None and self._premade is None:
+            self._premade = PanePlots(theme_from_palette(self.palette(), self.font()), ALL_PANES)
+
+        def step() -> None:
+            premade = self._premade
+            if self._charts is None and premade is not None and premade.make_next():
+                QTimer.singleShot(1, self, step)
+                return
             _ = self.charts
             if then is not None:
                 then()
 
-        QTimer.singleShot(1, self, build)
+        QTimer.singleShot(1, self, step)
 
-    def prepare_preview(self) -> None:
+    def prepare_preview(self, then: Callable[[], None] | None = None) -> None:
         """Build the (still hidden) preview now, while the load worker reads the cache."""
         if not self.has_result():
             self._preview_widget()
+        if then is not None:
+            then()
 
     def _preview_widget(self) -> PricePreview:
         if self.preview is None:
@@ -164,6 +191,7 @@ class ChartArea(QStackedWidget):
             self.charts.show_chart(chart)
             self._unpainted = True
         self.setCurrentWidget(self.charts)
+        self.loading.show_picture(None)  # the live charts replace it for good
 
     def after_charts_painted(self, callback: Callable[[], None]) -> None:
         """Call `callback` once the chart stack's latest drawing has been painted (in the next
@@ -177,3 +205,4 @@ class ChartArea(QStackedWidget):
     def show_empty(self, message: str) -> None:
         self.charts.clear(message)
         self.setCurrentWidget(self.charts)
+        self.loading.show_picture(None)

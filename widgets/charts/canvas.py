@@ -22,7 +22,7 @@ from widgets.charts.content import StackContent
 from widgets.charts.crosshair import Crosshair
 from widgets.charts.date_labels import DateLabelBand
 from widgets.charts.fitting import refresh_panes
-from widgets.charts.items import PaneMessage, add_grid, make_plot
+from widgets.charts.items import PaneMessage, PanePlots, add_grid
 from widgets.charts.legend_strip import LegendStrip, add_legend_strip
 from widgets.charts.navigation import NAVIGATION_KEYS
 from widgets.charts.pane_spec import ALL_PANES, PRICE_PANES, Pane, axis_titles
@@ -59,6 +59,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         panes: tuple[Pane, ...] = ALL_PANES,
         parent=None,
         interactive: bool = True,
+        premade: PanePlots | None = None,
     ) -> None:
         super().__init__(parent)
         self.theme = theme
@@ -77,7 +78,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.log, self.compare, self.overlap_only = True, False, False
         self.plots: dict[Pane, pg.PlotItem] = {}
         self.strips: dict[Pane, LegendStrip] = {}
-        self._build_panes()
+        self._build_panes(premade)
         self.messages = {p: PaneMessage(plot.vb, theme) for p, plot in self.plots.items()}
         self.bands = {p: DateLabelBand(plot.vb, theme) for p, plot in self.plots.items()}
         self.selection = Selection(self.plots, theme)
@@ -91,10 +92,10 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.viewport().installEventFilter(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def _build_panes(self) -> None:
-        tick_cache: dict = {}
+    def _build_panes(self, premade: PanePlots | None) -> None:
+        plots = premade or PanePlots(self.theme, self.panes)
         for pane in ALL_PANES:
-            plot, view_box = make_plot(self.theme, pane == self.panes[-1], tick_cache)
+            plot, view_box = plots.take(pane)
             view_box.exportRequested.connect(lambda p=pane: self.exportPaneRequested.emit(p))
             view_box.exportAllRequested.connect(self.exportAllRequested.emit)
             self.strips[pane] = add_legend_strip(plot, self.theme)

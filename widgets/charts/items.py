@@ -13,10 +13,11 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QMenu
 
-from widgets.charts.axes import LEFT_AXIS_WIDTH, UtcDateAxis, ValueAxisItem, style_axis
+from widgets.charts.axes import UtcDateAxis, ValueAxisItem
 from widgets.charts.bands import GridItem, SpansItem, VLinesItem
 from widgets.charts.fast_curve import FastCurve
 from widgets.charts.lod import LodCurve
+from widgets.charts.pane_spec import Pane
 from widgets.theme import Theme
 
 EXPORT_PANE_TEXT = "Export this chart as PNG…"
@@ -76,15 +77,13 @@ class TimeViewBox(pg.ViewBox):
 def make_plot(
     theme: Theme, show_dates: bool, tick_cache: dict | None = None
 ) -> tuple[pg.PlotItem, TimeViewBox]:
-    """A PlotItem with a UTC date axis, a fixed-width left axis and the time-only view box."""
+    """A PlotItem with a UTC date axis, a value axis and the time-only view box (the stack
+    styles the axes with its theme, widgets.charts.canvas)."""
     view_box = TimeViewBox()
     date_axis = UtcDateAxis(tick_cache)
     plot = pg.PlotItem(viewBox=view_box, axisItems={"bottom": date_axis, "left": ValueAxisItem()})
     plot.setMenuEnabled(False, None)
     plot.hideButtons()
-    style_axis(plot.getAxis("left"), theme)
-    style_axis(date_axis, theme)
-    plot.getAxis("left").setWidth(theme.px(LEFT_AXIS_WIDTH))
     if not show_dates:
         # The panes above the last share its dates: no axis of their own (the grid still
         # takes its ticks from it), a thin frame marks where one pane ends.
@@ -95,6 +94,36 @@ def make_plot(
     # pyqtgraph's auto-range does it while painting, which then paints every frame twice.
     view_box.disableAutoRange()
     return plot, view_box
+
+
+class PanePlots:
+    """The panes' PlotItems, made ahead of the stack one per `make_next` call.
+
+    A PlotItem takes tens of milliseconds to make (its axes, layout and option forms), four
+    of them more than a window may stall for: the chart area makes them in separate
+    event-loop passes while it waits for the first drawing (widgets.charts.area), and the
+    stack makes whichever are missing itself.
+    """
+
+    def __init__(self, theme: Theme, panes: tuple[Pane, ...]) -> None:
+        self.theme, self.panes = theme, panes
+        self._made: dict[Pane, tuple[pg.PlotItem, TimeViewBox]] = {}
+        self._tick_cache: dict = {}  # one for all date axes
+
+    def make_next(self) -> bool:
+        """Make the next pane's plot; False when every pane's is made."""
+        pane = next((p for p in self.panes if p not in self._made), None)
+        if pane is None:
+            return False
+        self._made[pane] = self._make(pane)
+        return True
+
+    def take(self, pane: Pane) -> tuple[pg.PlotItem, TimeViewBox]:
+        """The plot of `pane` (made now if it was not yet)."""
+        return self._made.pop(pane, None) or self._make(pane)
+
+    def _make(self, pane: Pane) -> tuple[pg.PlotItem, TimeViewBox]:
+        return make_plot(self.theme, pane == self.panes[-1], self._tick_cache)
 
 
 def add_curve(

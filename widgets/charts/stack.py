@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from app.analysis import AnalysisResult
     from app.chart_input import ChartInput
+    from widgets.charts.items import PanePlots
 
 __all__ = [
     "ALL_PANES",
@@ -86,9 +87,11 @@ class ChartStack(TimeNavigation, QWidget):
         theme: Theme | None = None,
         panes: tuple[Pane, ...] = ALL_PANES,
         interactive: bool = True,
+        premade: PanePlots | None = None,
     ) -> None:
         """`theme` fixes the colours (default: follow the system palette); `panes` picks which
-        panes to show; `interactive=False` draws every frame in full quality (for images)."""
+        panes to show; `interactive=False` draws every frame in full quality (for images);
+        `premade`: the panes' plots made ahead (widgets.charts.area)."""
         super().__init__(parent)
         self._fixed_theme = theme is not None
         self._theme = theme or theme_from_palette(self.palette(), self.font())
@@ -97,7 +100,7 @@ class ChartStack(TimeNavigation, QWidget):
         self._empty = QLabel(self)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
-        self._canvas = StackCanvas(self._theme, panes, interactive=interactive)
+        self._canvas = StackCanvas(self._theme, panes, interactive=interactive, premade=premade)
         self._pages = QStackedWidget(self)
         self._pages.addWidget(self._empty)
         self._pages.addWidget(self._canvas)
@@ -238,6 +241,16 @@ class ChartStack(TimeNavigation, QWidget):
     def clear_selection(self) -> None:
         """Remove the selection line and follow-up windows."""
         self.select_breakout(None)
+
+    def show_all(self) -> None:
+        """Every date (those of both markets in overlap mode), with a little room (Home)."""
+        self._canvas.show_all()
+
+    def show_start_view(self) -> None:
+        """What a start shows: every date, nothing selected, no crosshair."""
+        self.clear_selection()
+        self._canvas.crosshair.hide()
+        self.show_all()
 
     def highlighted(self) -> pd.Timestamp | None:
         """The selected date, or None."""
