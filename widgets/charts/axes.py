@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-import pyqtgraph as pg
-from pyqtgraph.graphicsItems.DateAxisItem import ZoomLevel
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
 
+from widgets.charts.pg import pg
 from widgets.charts.ticks import tick_labels, value_ticks
 from widgets.theme import Theme
 
@@ -120,7 +119,7 @@ class UtcDateAxis(pg.DateAxisItem):
     def __init__(self, tick_cache: dict | None = None) -> None:
         super().__init__(orientation="bottom", utcOffset=0)
         self._tick_cache = {} if tick_cache is None else tick_cache
-        shared: OrderedDict[float, ZoomLevel] = self.zoomLevels  # type: ignore[has-type]
+        shared: OrderedDict[float, pg.graphicsItems.DateAxisItem.ZoomLevel] = self.zoomLevels  # type: ignore[has-type]
         self.zoomLevels = OrderedDict(
             (spacing, UtcZoomLevel(level)) for spacing, level in shared.items()
         )
@@ -142,7 +141,7 @@ class UtcDateAxis(pg.DateAxisItem):
         return self._tick_cache[key]
 
 
-class UtcZoomLevel(ZoomLevel):
+class UtcZoomLevel(pg.graphicsItems.DateAxisItem.ZoomLevel):
     """One of pyqtgraph's date zoom levels, for a UTC axis: ticks stay where they are.
 
     pyqtgraph moves every tick to local time through two QDateTime conversions, and with an
@@ -151,7 +150,7 @@ class UtcZoomLevel(ZoomLevel):
     axis: pyqtgraph's own levels are shared by every date axis.
     """
 
-    def __init__(self, level: ZoomLevel) -> None:
+    def __init__(self, level: pg.graphicsItems.DateAxisItem.ZoomLevel) -> None:
         super().__init__(level.tickSpecs, level.exampleText)
 
     def moveTicksToLocalTimeCoords(

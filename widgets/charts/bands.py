@@ -9,9 +9,10 @@ and paint only the ones in view, in one call, always across the full height of t
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QBrush, QPen
+
+from widgets.charts.pg import pg
 
 
 class _FullHeightItem(pg.GraphicsObject):

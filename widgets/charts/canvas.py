@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
 from app.bars import EPOCH_DAY_SECONDS
@@ -27,6 +26,7 @@ from widgets.charts.legend_strip import LegendStrip, add_legend_strip
 from widgets.charts.navigation import NAVIGATION_KEYS
 from widgets.charts.pane_spec import ALL_PANES, PRICE_PANES, Pane, axis_titles
 from widgets.charts.panes import BUILDERS, new_content
+from widgets.charts.pg import pg
 from widgets.charts.readout import ReadoutContext
 from widgets.charts.selection import Selection
 from widgets.theme import Theme

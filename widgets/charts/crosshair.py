@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 
+from widgets.charts.pg import pg
 from widgets.theme import Theme
 
 

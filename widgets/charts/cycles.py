@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
@@ -25,6 +24,7 @@ from widgets.charts.crosshair import Crosshair
 from widgets.charts.fast_curve import FastCurve
 from widgets.charts.items import PaneMessage, TimeViewBox, add_curve, add_grid
 from widgets.charts.legend_strip import LegendEntry, add_legend_strip
+from widgets.charts.pg import pg
 from widgets.theme import Theme, blend, theme_from_palette, with_alpha
 
 if TYPE_CHECKING:

@@ -13,11 +13,13 @@ for auto-range, and exposes `opts` (pen, antialias) so a LegendItem can draw its
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from pyqtgraph.Qt import internals
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
+
+from widgets.charts.pg import pg
+
+#: pyqtgraph's points-to-segments conversion, into an array kept between paints.
+to_line_segments = pg.graphicsItems.PlotCurveItem.arrayToLineSegments
 
 
 class FastCurve(pg.GraphicsObject):
@@ -34,7 +36,7 @@ class FastCurve(pg.GraphicsObject):
         self._log = False
         self._raw_y = np.empty(0)
         self._bounds = QRectF()
-        self._segments = internals.PrimitiveArray(QLineF, 4)
+        self._segments = pg.Qt.internals.PrimitiveArray(QLineF, 4)
         # Segments drawn one by one are ~15× faster than one wide antialiased polyline, but
         # their joints would darken a translucent or dashed line: those are drawn whole.
         self._segmented = pen.style() == Qt.PenStyle.SolidLine and pen.color().alpha() == 255
@@ -116,7 +118,9 @@ class FastCurve(pg.GraphicsObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
         painter.setPen(self._pen)
         if self._segmented:
-            arrayToLineSegments(px, py, "finite", True, self._segments)
+            pg.graphicsItems.PlotCurveItem.arrayToLineSegments(
+                px, py, "finite", True, self._segments
+            )
             painter.drawLines(*self._segments.drawargs())
         else:
             finite = np.isfinite(py)

@@ -13,10 +13,10 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-import pyqtgraph as pg
 
 from widgets.charts.content import RebaseGroup, StackContent
 from widgets.charts.pane_spec import Pane
+from widgets.charts.pg import pg
 
 Y_PADDING = 0.06  # share of the fitted range added above and below
 INDEX_BASE = 100.0

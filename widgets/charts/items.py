@@ -8,7 +8,6 @@ hides a price.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QMenu
@@ -18,6 +17,7 @@ from widgets.charts.bands import GridItem, SpansItem, VLinesItem
 from widgets.charts.fast_curve import FastCurve
 from widgets.charts.lod import LodCurve
 from widgets.charts.pane_spec import Pane
+from widgets.charts.pg import pg
 from widgets.theme import Theme
 
 EXPORT_PANE_TEXT = "Export this chart as PNG…"

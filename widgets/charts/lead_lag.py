@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 from widgets.charts.axes import style_axis
 from widgets.charts.items import PaneMessage
 from widgets.charts.legend_strip import LegendEntry, add_legend_strip
+from widgets.charts.pg import pg
 from widgets.theme import blend, theme_from_palette
 
 if TYPE_CHECKING:

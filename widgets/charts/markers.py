@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QPen
 
 from widgets.charts.lod import visible_bounds
+from widgets.charts.pg import pg
 
 
 class PriceMarks(pg.ScatterPlotItem):

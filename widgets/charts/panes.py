@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
@@ -24,6 +23,7 @@ from widgets.charts.items import LodCurve, add_curve, add_spans, add_vline, add_
 from widgets.charts.legend_strip import LegendEntry
 from widgets.charts.markers import BreakoutMarkers
 from widgets.charts.pane_spec import Markets, Pane
+from widgets.charts.pg import pg
 from widgets.theme import Theme
 
 if TYPE_CHECKING:

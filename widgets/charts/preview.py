@@ -9,13 +9,13 @@ full linked charts replace this view as soon as the analysis arrives.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.bars import EPOCH_DAY_SECONDS
 from app.instruments import parse_key
 from app.preview import Preview
+from widgets.charts.pg import pg
 from widgets.theme import theme_from_palette
 
 ANALYSING = "Analysing the cached history…"

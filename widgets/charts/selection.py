@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
@@ -21,6 +20,7 @@ from widgets.charts.coords import date_text, format_change, value_at
 from widgets.charts.date_labels import BandLabel
 from widgets.charts.markers import PriceMarks
 from widgets.charts.pane_spec import Pane
+from widgets.charts.pg import pg
 from widgets.theme import Theme, with_alpha
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -26,6 +25,7 @@ from widgets.charts.coords import day_start, to_timestamp
 from widgets.charts.navigation import TimeNavigation
 from widgets.charts.pane_spec import ALL_PANES, Pane
 from widgets.charts.panes import default_overlap_only
+from widgets.charts.pg import pg
 from widgets.charts.readout import ReadoutStrip, readout_text
 from widgets.theme import Theme, theme_from_palette
 
