@@ -80,4 +80,6 @@ def axis_titles(
         return (f"{ticker} price ({scale})", f"{ticker} ({scale})", ticker)
     if pane is Pane.CORRELATION:
         return ("Correlation of daily returns", "Correlation", "Corr.")
-    return (f"{vol_window}-day volatility, % a year", "Volatility, % a year", "% a year")
+    # "%" last: at the default window the volatility pane is too short for "% a year", and
+    # without any title its numbers had no unit (the legend names the series, not the unit).
+    return (f"{vol_window}-day volatility, % a year", "Volatility, % a year", "% a year", "%")

@@ -174,6 +174,19 @@ def test_short_panes_shorten_or_drop_their_titles(qapp, result):
     stack.close()
 
 
+def test_the_volatility_pane_says_its_unit_at_the_default_window_size(qapp, result):
+    """At 1280x860 the volatility pane is ~50 px high: too short for "% a year", not for "%"."""
+    stack = ChartStack()
+    stack.resize(1280, 390)  # the chart area of the default window
+    stack.show()
+    stack.set_result(result)
+    qapp.processEvents()
+    axis = stack.graphics_view().plots[Pane.VOLATILITY].getAxis("left")
+    assert axis.height() < 60 and not axis.title_fits("% a year")
+    assert axis.title() == "%" and axis.title_fits("%")
+    stack.close()
+
+
 @pytest.mark.parametrize("width", [800, 1920])
 @pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
 def test_exported_images_are_as_legible(qapp, stack, width, view):
