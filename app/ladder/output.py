@@ -116,6 +116,17 @@ def cell_statistics(cell: PairCell) -> str:
     return " · ".join(parts)
 
 
+def cell_text(cell: PairCell) -> str:
+    """A matrix cell as drawn: the verdict word over its numbers."""
+    return f"{verdict_word(cell.verdict_kind)}\n{cell_statistics(cell)}"
+
+
+def breaking_between_parts(text: str) -> str:
+    """`text` with the spaces inside each " · " part made non-breaking, so that a narrow cell
+    wraps only between the parts ("adj. p 0.066" and "5 events" stay whole on their line)."""
+    return " · ".join(part.replace(" ", "\u00a0") for part in text.split(" · "))
+
+
 def scan_table(scan: LadderScan) -> str:
     """The rung table, the pair matrix and every cell's verdict sentence, as text."""
     lines = [f"Ladder: {' -> '.join(scan.keys)}", ""]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics
 
 from app.cache import Cache
 from app.settings_file import load_settings
@@ -158,3 +159,38 @@ def test_the_rung_table_fits_its_rows_when_the_tab_is_opened_later(qtbot, paths,
     assert right <= rungs.viewport().width()
     text = rungs.model().index(0, data).data()
     assert rungs.fontMetrics().horizontalAdvance(text) <= header.sectionSize(data)
+
+
+def test_a_narrow_matrix_wraps_its_numbers_between_parts_and_copies_plain_spaces(qtbot, paths):
+    # At 1024×700 the bold charted cell's one line of numbers was cut ("adj. p 0.0…").
+    from app.ladder.output import breaking_between_parts
+
+    fill_ladder(paths)
+    window = open_scanned(qtbot, paths)
+    window.resize(960, 700)
+    qtbot.wait(50)
+    view, model = window.ladder_tab.matrix, window.ladder_tab.matrix_model
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            text = model.index(row, column).data()
+            if not text:
+                continue
+            assert "\u00a0" not in text  # what Ctrl+C copies
+            lines = breaking_between_parts(text).split("\n")
+            option_font = model.index(row, column).data(Qt.ItemDataRole.FontRole)
+            metrics = QFontMetrics(option_font or view.font())
+            width = view.columnWidth(column) - 16  # the delegate's padding
+            box = metrics.boundingRect(
+                QRect(0, 0, width, 1000), int(Qt.TextFlag.TextWordWrap), "\n".join(lines)
+            )
+            assert box.width() <= width  # wrapped, not elided
+            assert view.rowHeight(row) >= box.height()  # the row is tall enough for it
+
+
+def test_breaking_between_parts_keeps_each_part_whole():
+    from app.ladder.output import breaking_between_parts
+
+    text = "5 events · geo mean +186.7% vs era base +34.3% · adj. p 0.066"
+    parts = breaking_between_parts(text).split(" · ")
+    assert [p.replace("\u00a0", " ") for p in parts] == text.split(" · ")
+    assert all(" " not in p for p in parts)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from app.ladder.scan import LadderScan
 
 MARGIN, GAP, PAD = 24, 18, 6  # px at the reference width
+#: A matrix cell's text: centred, wrapping between the parts of its numbers in a narrow cell.
+CELL_FLAGS = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
 
 
 class _Page:
@@ -98,7 +100,6 @@ def _draw_matrix(page: _Page, scan: LadderScan) -> None:
     room = page.image.width() - 2 * page.px(MARGIN) - head
     width = max(page.px(160), room // max(1, len(followers)))
     line = QFontMetrics(font).height()
-    height = 2 * line + 3 * pad
     p, x0 = page.painter, page.px(MARGIN)
     p.setFont(bold)
     p.setPen(page.theme.foreground)
@@ -108,6 +109,7 @@ def _draw_matrix(page: _Page, scan: LadderScan) -> None:
     page.y += line + 2 * pad
     palette = _palette(page.theme)
     for leader in leaders:
+        height = _row_height(page, [scan.cell(leader, f) for f in followers], width - 4)
         p.setFont(bold)
         p.setPen(page.theme.foreground)
         label = QRect(x0, page.y, head - pad, height)
@@ -120,10 +122,24 @@ def _draw_matrix(page: _Page, scan: LadderScan) -> None:
         page.y += height
 
 
+def _row_height(page: _Page, cells: list[PairCell | None], width: int) -> int:
+    """Room for the row's tallest cell: two lines, more where a narrow cell wraps its numbers."""
+    metrics, pad = QFontMetrics(page.font(bold=True)), page.px(PAD)
+    lines = 2 * metrics.height()
+    for cell in (c for c in cells if c is not None):
+        box = QRect(0, 0, width, 100 * lines)
+        lines = max(lines, metrics.boundingRect(box, CELL_FLAGS, _cell_text(cell)).height())
+    return lines + 3 * pad
+
+
+def _cell_text(cell: PairCell) -> str:
+    from app.ladder.output import breaking_between_parts, cell_text
+
+    return breaking_between_parts(cell_text(cell))
+
+
 def _draw_cell(page: _Page, rect: QRect, cell: PairCell | None, palette: QPalette) -> None:
     """One pair's cell: framed, tinted by its verdict, the verdict word over its numbers."""
-    from app.ladder.output import cell_statistics, verdict_word
-
     p = page.painter
     p.setPen(page.theme.grid)
     p.drawRect(rect)
@@ -134,8 +150,7 @@ def _draw_cell(page: _Page, rect: QRect, cell: PairCell | None, palette: QPalett
         p.fillRect(rect.adjusted(1, 1, 0, 0), look.background)
     p.setPen(look.foreground)
     p.setFont(page.font() if look.quiet else page.font(bold=True))
-    text = f"{verdict_word(cell.verdict_kind)}\n{cell_statistics(cell)}"
-    p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    p.drawText(rect, CELL_FLAGS, _cell_text(cell))
 
 
 def _palette(theme: Theme) -> QPalette:

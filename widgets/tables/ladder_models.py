@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from app.formatting import change, is_missing, percent, price, whole
-from app.ladder.output import ath_text, cell_statistics, freshness_text, verdict_word
+from app.ladder.output import ath_text, cell_text, freshness_text
 from widgets.tables.models import return_colors
 from widgets.theme import verdict_look
 
@@ -260,7 +260,7 @@ class PairMatrixModel(_FlatModel):
         if cell is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{verdict_word(cell.verdict_kind)}\n{cell_statistics(cell)}"
+            return cell_text(cell)
         if role == Qt.ItemDataRole.ToolTipRole:
             charted = (
                 "\n(the charted pair)" if (cell.leader, cell.follower) == self._charted else ""

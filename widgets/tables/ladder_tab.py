@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ladder.output import breaking_between_parts
 from widgets.tables.copying import install_copy
 from widgets.tables.ladder_models import PAIR_ROLE, PairMatrixModel, RungModel
 
@@ -43,7 +44,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class _Padded(QStyledItemDelegate):
-    """Cells with room around their text (the matrix's two lines need it to read well)."""
+    """Cells with room around their text (the matrix's two lines need it to read well), which
+    wrap between the parts of their numbers when the column is narrow (the copied text keeps
+    plain spaces)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.text = breaking_between_parts(option.text)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         return super().sizeHint(option, index) + QSize(16, 8)
@@ -119,6 +126,7 @@ class LadderTab(QWidget):
         self.matrix = _table(self, "")
         self.matrix.setModel(self.matrix_model)
         self.matrix.setItemDelegate(_Padded(self.matrix))
+        self.matrix.setWordWrap(True)  # a narrow cell breaks its numbers between their parts
         self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.matrix.horizontalHeader().setMinimumSectionSize(160)
         # No selection colour over the verdicts' own; the charted pair is drawn in bold instead.
