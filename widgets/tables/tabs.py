@@ -92,6 +92,10 @@ class SortArrowHeader(QHeaderView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
+        # What QTableView gives its own header and a header made here lacks: without it a
+        # click on a title sorts nothing.
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
         # The tallest title, found once per change of the titles: Qt asks for every section's
         # size on every layout pass, and finding it each time made that quadratic.
         self._tallest: int | None = None

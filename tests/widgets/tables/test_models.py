@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from app.cache import InstrumentInfo
@@ -300,3 +300,38 @@ def test_a_sorted_two_line_title_keeps_its_room_beside_the_arrow(qtbot):
         lines = model.headerData(column, Qt.Orientation.Horizontal).split("\n")
         widest = max(header.fontMetrics().horizontalAdvance(line) for line in lines)
         assert widest <= label, (lines, widest, label)
+
+
+def test_clicking_a_title_sorts_the_rows_and_again_reverses_them(qtbot):
+    # The header made for the sort arrow's room was not clickable: clicks sorted nothing.
+    from PySide6.QtWidgets import QWidget
+
+    from widgets.tables.tabs import make_table
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    result = make_result()
+    model = DataFrameModel(cols.CYCLE_COLUMNS, host)
+    view = make_table(model, host, "cycles")
+    model.set_frame(result.cycles)
+    host.resize(900, 300)
+    host.show()
+    qtbot.waitExposed(host)
+    header = view.horizontalHeader()
+    column = next(i for i, c in enumerate(cols.CYCLE_COLUMNS) if c.kind != "text")
+    assert model.rowCount() >= 2
+
+    def shown() -> list[float]:
+        proxy = view.model()
+        return [proxy.index(r, column).data(SORT_ROLE) for r in range(proxy.rowCount())]
+
+    def click() -> None:
+        middle = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, 5))
+
+    click()
+    assert header.sortIndicatorSection() == column
+    first = shown()
+    assert first == sorted(first)
+    click()
+    assert shown() == sorted(first, reverse=True)
