@@ -114,12 +114,10 @@ class ChartInput:
         pairs = ((self.leader_key, self.leader), (self.follower_key, self.follower))
         return tuple(key for key, series in pairs if not series.size)
 
-    def newest_day(self) -> dt.date | None:
-        """The newest date of either market (the data's age)."""
-        bounds = self.x_bounds()
-        if bounds is None:
-            return None
-        return dt.date(1970, 1, 1) + dt.timedelta(days=int(bounds[1] // EPOCH_DAY_SECONDS))
+    def last_days(self) -> dict[str, dt.date | None]:
+        """Each market's newest date, by key (None: no bars), for the data's age."""
+        pairs = ((self.leader_key, self.leader), (self.follower_key, self.follower))
+        return {key: _day_of(series.xs[-1]) if series.size else None for key, series in pairs}
 
     def overlap_bounds(self) -> tuple[float, float] | None:
         """The first and last date on which both markets have data, or None if they never do."""
@@ -128,6 +126,10 @@ class ChartInput:
         first = float(max(self.leader.xs[0], self.follower.xs[0]))
         last = float(min(self.leader.xs[-1], self.follower.xs[-1]))
         return (first, last) if first < last else None
+
+
+def _day_of(x: float) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(x // EPOCH_DAY_SECONDS))
 
 
 def chart_input(result: AnalysisResult, key: str = "", quick: str = "") -> ChartInput:

@@ -54,7 +54,8 @@ def format_table(result: AnalysisResult) -> str:
     lines += _aligned([head, *rows])
     lines += ["", *(f"  {v}" for v in result.summary["verdict"])]
     lines += ["", lead_lag_note(result.lead_lag)]
-    lines += ["", _state_line(result), *(f"Note: {n}" for n in result.notes)]
+    notes = [n for n in (_age_note(result), *result.notes) if n]
+    lines += ["", _state_line(result), *(f"Note: {n}" for n in notes)]
     return "\n".join(lines) + "\n"
 
 
@@ -106,6 +107,19 @@ def _bull_share_line(result: AnalysisResult) -> str:
         f"Follower phase: on the breakout day (days since it began, return since then); "
         f"{_pct(share, 0)} of the follower's dated days are bull days."
     )
+
+
+def _age_note(result: AnalysisResult) -> str:
+    """How old the data is, when older than a week (app.data_age): the staler market's."""
+    from app.chart_input import pair_names
+    from app.data_age import data_age_note
+
+    names = pair_names(result)
+    last_days = {
+        name: bars.index[-1].date() if len(bars) else None
+        for name, bars in zip(names, (result.leader, result.follower), strict=True)
+    }
+    return data_age_note(last_days, advice="run riskcurve fetch when online")
 
 
 def _state_line(result: AnalysisResult) -> str:

@@ -99,11 +99,11 @@ class FetchView(QObject):
             self.fetching,
         )
 
-    def newest_bar(self) -> dt.date | None:
-        """The newest cached day of the leader or follower (for the data's age)."""
-        pair = {self.session.settings.leader, self.session.settings.follower}
-        days = [i.last_date for i in self.session.instruments if i.key in pair and i.last_date]
-        return max(days, default=None)
+    def last_days(self) -> dict[str, dt.date | None]:
+        """The newest cached day of the leader and of the follower, by key (for the data's age)."""
+        pair = (self.session.settings.leader, self.session.settings.follower)
+        known = {i.key: i.last_date for i in self.session.instruments}
+        return {key: known.get(key) for key in pair}
 
     # -- session signals ------------------------------------------------------------------------
 

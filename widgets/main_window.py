@@ -280,12 +280,12 @@ class MainWindow(QMainWindow):
         `kept`: the drawing kept from the last start, shown before the result; it tells both
         already, so the charts get their final height before they are drawn."""
         if kept is not None:
-            missing, newest = kept.missing(), kept.newest_day()
+            missing, last_days = kept.missing(), kept.last_days()
         else:
             pair = (self.settings.leader, self.settings.follower)
             missing = pair if self.session.result is None else self.session.missing
-            newest = self.fetch_view.newest_bar()
-        text = notice_text(missing, newest, self._name)
+            last_days = self.fetch_view.last_days()
+        text = notice_text(missing, last_days, self._name)
         self.notice.show_notice("" if self.alert_banner.is_up() else text)  # one line
 
     @Slot(object)

@@ -6,7 +6,7 @@ window's one kind of warning box (`notify`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QPalette
@@ -30,16 +30,16 @@ NOTICE_MIN_PX = 380
 
 def notice_text(
     missing: tuple[str, ...],
-    newest_bar: dt.date | None,
+    last_days: Mapping[str, dt.date | None],
     name: Callable[[str], str] = market_name,
 ) -> str:
     """What the bar says: the instruments of the pair without bars (each called `name(key)`,
-    the user's own name for it in the window), else the data's age."""
+    the user's own name for it in the window), else the data's age (`last_days`: each key's
+    newest bar; the staler market is the one dated)."""
     if missing:
         names = " and ".join(name(k) for k in missing)
         return f"No cached bars for {names} yet — Refresh when online, or Import CSV…"
-    note = data_age_note(newest_bar)
-    return note[:1].upper() + note[1:]
+    return data_age_note({name(key): day for key, day in last_days.items()})
 
 
 class NoticeBar(QFrame):

@@ -146,7 +146,7 @@ def test_the_caches_summary_changes_with_any_stored_bar(tmp_path):
         assert cache.bars_summary("yahoo:^RUT") != first
 
 
-def test_a_drawing_says_which_market_lacks_bars_and_its_newest_day():
+def test_a_drawing_says_which_market_lacks_bars_and_each_ones_newest_day():
     import datetime as dt
 
     from app.chart_input import XY, date_x
@@ -154,6 +154,6 @@ def test_a_drawing_says_which_market_lacks_bars_and_its_newest_day():
     leader = XY(np.array([date_x("2024-01-02"), date_x("2024-03-01")]), np.array([1.0, 2.0]))
     chart = ChartInput("yahoo:^RUT", "ccxt:bitstamp:BTC/USD", leader=leader)
     assert chart.missing() == ("ccxt:bitstamp:BTC/USD",)
-    assert chart.newest_day() == dt.date(2024, 3, 1)
-    assert ChartInput("a", "b").newest_day() is None
+    assert chart.last_days() == {"yahoo:^RUT": dt.date(2024, 3, 1), "ccxt:bitstamp:BTC/USD": None}
+    assert ChartInput("a", "b").last_days() == {"a": None, "b": None}
     assert ChartInput("a", "b").missing() == ("a", "b")

@@ -51,13 +51,31 @@ def test_compact_prices_drop_the_cents_from_a_thousand_up():
 
 def test_data_age_is_said_only_when_older_than_a_week():
     today = dt.date(2026, 12, 3)
-    assert data_age_note(dt.date(2026, 2, 20), today) == (
-        "data as of 2026-02-20, 286 days old — Refresh when online"
+    one = lambda day: {"Russell 2000 (^RUT)": day}  # noqa: E731
+    assert data_age_note(one(dt.date(2026, 2, 20)), today) == (
+        "Data as of 2026-02-20, 286 days old — Refresh when online"
     )
-    assert data_age_note(dt.date(2026, 11, 26), today) == ""  # exactly 7 days: still fresh
-    assert data_age_note(dt.date(2026, 11, 25), today).startswith("data as of 2026-11-25, 8 days")
-    assert data_age_note(None, today) == ""
-    assert data_age_note(dt.datetime(2026, 2, 20, 0, 0), today).startswith("data as of 2026-02-20")
+    assert data_age_note(one(dt.date(2026, 11, 26)), today) == ""  # exactly 7 days: still fresh
+    assert data_age_note(one(dt.date(2026, 11, 25)), today).startswith("Data as of 2026-11-25, 8")
+    assert data_age_note(one(None), today) == ""
+    assert data_age_note({}, today) == ""
+    assert data_age_note(one(dt.datetime(2026, 2, 20, 0, 0)), today).startswith("Data as of 2026")
+    assert data_age_note(one(dt.date(2026, 2, 20)), today, advice="fetch").endswith("old — fetch")
+
+
+def test_a_pair_is_as_old_as_its_staler_market_which_is_named():
+    # The newer market's date hid the staler one: a fresh leader beside a follower that had
+    # not been fetched for months said nothing at all.
+    today = dt.date(2026, 12, 3)
+    fresh_and_stale = {"S&P 500 (^GSPC)": dt.date(2026, 12, 2), "Bitcoin": dt.date(2026, 3, 3)}
+    assert data_age_note(fresh_and_stale, today) == (
+        "Bitcoin data as of 2026-03-03, 275 days old — Refresh when online"
+    )
+    both_old = {"Russell 2000 (^RUT)": dt.date(2026, 2, 20), "Bitcoin": dt.date(2026, 3, 3)}
+    assert data_age_note(both_old, today).startswith("Russell 2000 (^RUT) data as of 2026-02-20")
+    same_day = {"a": dt.date(2026, 2, 20), "b": dt.date(2026, 2, 20)}
+    assert data_age_note(same_day, today).startswith("Data as of 2026-02-20")
+    assert data_age_note({"a": dt.date(2026, 12, 1), "b": None}, today) == ""
 
 
 @pytest.mark.parametrize(

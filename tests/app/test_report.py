@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -106,6 +107,12 @@ def test_table_output_is_readable(cached, capsys):
     assert "Breakouts (1)" in out and "1970-04-11" in out
     assert "30 days: only 1 event, too few to conclude anything" in out
     assert "Leader now: 90.00 on 1970-07-19" in out
+    # The staler market dated (the follower runs to 1970-10-28), as the window says it.
+    days = (dt.datetime.now(dt.UTC).date() - dt.date(1970, 7, 19)).days
+    assert (
+        f"\nNote: Russell 2000 (^RUT) data as of 1970-07-19, {days:,} days old — run riskcurve "
+        "fetch when online\n"
+    ) in out
     assert "Against their era (random days within 730 days; 200 draws)" in out
     assert "p adjusted" in out and "95% interval" in out
     assert "bull, 80 d, +54%" in out  # the follower's phase at the breakout

@@ -215,7 +215,9 @@ def test_each_row_updates_as_its_instrument_finishes_and_notes_show(qtbot, paths
 def test_old_data_says_its_age_and_offers_refresh(qtbot, paths):
     fill_cache_with_breakouts(paths)  # the synthetic history ends in 2021
     window = open_window(qtbot, paths)
-    newest = window.fetch_view.newest_bar()
+    last = window.fetch_view.last_days()
+    assert set(last) == {LEADER_KEY, FOLLOWER_KEY}
+    newest = min(day for day in last.values() if day is not None)  # the staler market's
     days = (dt.datetime.now(dt.UTC).date() - newest).days
     assert window.notice.notice() == (
         f"Data as of {newest.isoformat()}, {days:,} days old — Refresh when online"
@@ -231,6 +233,21 @@ def test_fresh_data_has_no_notice(qtbot, paths):
     store(paths, FOLLOWER_KEY, bars(follower_days, np.linspace(10, 20, 1000)))
     window = open_window(qtbot, paths)
     assert window.notice.notice() == ""
+
+
+def test_a_fresh_leader_does_not_hide_a_stale_follower(qtbot, paths):
+    # The newest bar of either market was dated: a follower months behind said nothing.
+    today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
+    days = pd.bdate_range(end=today, periods=800)
+    store(paths, LEADER_KEY, bars(days, leader_closes(800)))
+    follower_days = pd.date_range(end=today - pd.Timedelta(days=90), periods=1000)
+    store(paths, FOLLOWER_KEY, bars(follower_days, np.linspace(10, 20, 1000)))
+    window = open_window(qtbot, paths)
+    stale = follower_days[-1].date()
+    assert window.notice.notice() == (
+        f"{window._name(FOLLOWER_KEY)} data as of {stale.isoformat()}, 90 days old — "
+        "Refresh when online"
+    )
 
 
 def test_a_missing_display_is_found_before_qt_would_abort():
