@@ -119,13 +119,16 @@ class ChartInput:
         pairs = ((self.leader_key, self.leader), (self.follower_key, self.follower))
         return {key: _day_of(series.xs[-1]) if series.size else None for key, series in pairs}
 
-    def overlap_bounds(self) -> tuple[float, float] | None:
-        """The first and last date on which both markets have data, or None if they never do."""
+    def both_markets_bounds(self) -> tuple[float, float] | None:
+        """The dates of View › "Start where both markets have data": from the first date on
+        which both have data to the newest bar of either (a staler market must not hide the
+        other's latest days), or None if their histories never meet."""
         if not (self.leader.size and self.follower.size):
             return None
         first = float(max(self.leader.xs[0], self.follower.xs[0]))
-        last = float(min(self.leader.xs[-1], self.follower.xs[-1]))
-        return (first, last) if first < last else None
+        last = float(max(self.leader.xs[-1], self.follower.xs[-1]))
+        shared = first <= min(self.leader.xs[-1], self.follower.xs[-1])
+        return (first, last) if shared and first < last else None
 
 
 def _day_of(x: float) -> dt.date:

@@ -74,8 +74,9 @@ ACTION_SPECS: dict[str, tuple[str, str, Shortcut]] = {
         None,
     ),
     "both_markets": (
-        "Only where &both markets have data",
-        "Show only the dates from the follower's first bar on, so no pane is half empty",
+        "Start where &both markets have data",
+        "Begin the dates at the later market's first bar, so no pane is half empty (All and "
+        "an earlier breakout's row show every date again)",
         "Ctrl+B",
     ),
     "export_chart": (
@@ -108,7 +109,7 @@ ACTION_SPECS: dict[str, tuple[str, str, Shortcut]] = {
         "Show the dates from the follower's first bar on",
         None,
     ),
-    "range_all": ("All", "Show every date", None),
+    "range_all": ("All", "Show every date of both markets", None),
     "theme_system": ("&System", "Follow the system's light or dark theme", None),
     "theme_light": ("&Light", "Light colours, whatever the system uses", None),
     "theme_dark": ("&Dark", "Dark colours, whatever the system uses", None),

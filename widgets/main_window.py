@@ -146,8 +146,9 @@ class MainWindow(QMainWindow):
         """The objects that keep each part of the window in step with the session."""
         s, status = self.session, self.status
         self.view = ViewControls(
-            self.menu_actions, self.chart_area, s, self.layout_store, self.signals_tab
-        )
+            self.menu_actions, self.chart_area, s, self.layout_store, self.signals_tab,
+            say=lambda text: status.show_message(text, 8000),
+        )  # fmt: skip
         self.fetch_view = FetchView(s, status, self.data_tab, self.menu_actions, self.chart_area)
         self.ladder_view = LadderView(s, self.ladder_tab, self.apply_settings, self.drawn)
         self.notifier = DesktopNotifier(self.windowIcon(), self)
@@ -291,6 +292,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def focus_date(self, date: object) -> None:
         """Centre every chart on `date` and highlight it (a Signals row became current)."""
+        self.view.reveal(date)
         self.charts.center_on(date)
         self.charts.highlight(date)
 

@@ -1,4 +1,4 @@
-"""The View menu's controls: moving in time, range presets, "only where both markets have data",
+"""The View menu's controls: moving in time, range presets, "start where both markets have data",
 the theme, and the remembered Signals filter.
 
 Kept out of the main window so it stays about showing results. Everything here works on the
@@ -37,17 +37,18 @@ class ViewControls(QObject):
         session: Session,
         store: QSettings,
         signals_tab: SignalsTab,
+        say: Callable[[str], None] = lambda _text: None,
     ) -> None:
         super().__init__(chart_area)
         self.actions, self.chart_area, self.session = actions, chart_area, session
-        self.store, self.signals_tab = store, signals_tab
+        self.store, self.signals_tab, self._say = store, signals_tab, say
         a = actions
         moves: list[tuple[QAction, Callable[[], None]]] = [
             (a.pan_left, lambda: self._move(lambda charts: charts.pan(-PAN_STEP))),
             (a.pan_right, lambda: self._move(lambda charts: charts.pan(PAN_STEP))),
             (a.zoom_in, lambda: self._move(lambda charts: charts.zoom(ZOOM_STEP))),
             (a.zoom_out, lambda: self._move(lambda charts: charts.zoom(1 / ZOOM_STEP))),
-            (a.show_all, lambda: self.show_range("all")),
+            (a.show_all, lambda: self.show_range("home")),
             (a.range_1y, lambda: self.show_range("1y")),
             (a.range_5y, lambda: self.show_range("5y")),
             (a.range_follower, lambda: self.show_range("follower")),
@@ -67,18 +68,37 @@ class ViewControls(QObject):
             how(self.chart_area.charts)
 
     def show_range(self, name: str) -> None:
-        """A range preset ("1y", "5y", "follower", "all"). "All" is Home's view: every date, or
-        those of both markets under "both markets"; it needs only the drawing, so it works
-        on the drawing kept from the last start too."""
+        """A range preset ("1y", "5y", "follower", "all") or Home's view ("home").
+
+        "home" is every date, from where both markets have data under "both markets"; "all" is
+        every date of both markets, so it turns "both markets" off. Both need only the
+        drawing, so they work on the drawing kept from the last start too."""
         if not self.chart_area.has_result():
             return
         charts, result = self.chart_area.charts, self.session.result
-        if name == "all":
+        if name == "all" and self.actions.both_markets.isChecked():
+            self._show_every_date("All: every date of both markets")
+            return
+        if name in ("home", "all"):
             charts.show_all()
             return
         x_range = None if result is None else navigation.preset_range(result, name)
         if x_range is not None:
             charts.set_x_range(x_range)
+
+    def reveal(self, date: object) -> None:
+        """Make `date` reachable before the charts centre on it: a breakout from before the
+        later market's first bar turns "both markets" off."""
+        if not self.chart_area.has_result():
+            return
+        charts = self.chart_area.charts
+        if charts.is_overlap_only() and not charts.can_show(date):
+            self._show_every_date(f"The breakout of {date:%Y-%m-%d} is before both markets' data")
+
+    def _show_every_date(self, why: str) -> None:
+        self.actions.both_markets.setChecked(False)
+        self._on_both_markets_chosen(False)
+        self._say(f"{why}: View › Start where both markets have data is now off (Ctrl+B)")
 
     def new_chart(self, chart: ChartInput, first: bool) -> None:
         """An analysis was drawn: apply "both markets" (remembered, or the data's default)."""
@@ -89,7 +109,7 @@ class ViewControls(QObject):
         action.setChecked(default_overlap_only(chart) if saved is None else saved)
         self.chart_area.charts.set_overlap_only(action.isChecked())
         if first and action.isChecked():
-            self.show_range("all")
+            self.show_range("home")
 
     def show_start_view(self) -> None:
         """The charts as a start draws them: all dates (those of both markets under "both
@@ -103,7 +123,7 @@ class ViewControls(QObject):
         window_layout.save_toggle(self.store, "both_markets", on)
         if self.chart_area.has_result():
             self.chart_area.charts.set_overlap_only(on)
-        self.show_range("all")
+        self.show_range("home")
 
     @Slot(bool)
     def _save_breakout_filter(self, on: bool) -> None:

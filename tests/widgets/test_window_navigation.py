@@ -170,6 +170,31 @@ def test_breakouts_before_the_follower_are_hidden_counted_and_shown_on_request(q
     assert window.charts.highlighted() == first
 
 
+def test_all_and_an_earlier_breakouts_row_show_every_date_under_both_markets(qtbot, paths):
+    # "All" and the row of a breakout before the follower's data left the view where both
+    # markets have data: the row's breakout was out of reach, and "All" seemed to do nothing.
+    fill_cache_with_breakouts(paths, follower_from=900)
+    window = open_window(qtbot, paths)
+    a, charts, result = window.menu_actions, window.charts, window.session.result
+    a.both_markets.trigger()
+    assert a.both_markets.isChecked() and charts.is_overlap_only()
+    leader_first = navigation.first_x(result, "leader")
+    assert charts.x_range()[0] > leader_first + 100 * DAY
+    a.show_all.trigger()  # Home keeps to the dates of both markets
+    assert a.both_markets.isChecked() and charts.x_range()[0] > leader_first + 100 * DAY
+    a.range_all.trigger()
+    assert not a.both_markets.isChecked() and not charts.is_overlap_only()
+    assert charts.x_range()[0] <= leader_first + DAY
+    assert "Start where both markets have data is now off" in window.status.message.text()
+    a.both_markets.trigger()
+    first = result.breakouts["date"].iloc[0]  # before the follower's first bar
+    assert window.signals_tab.select_date(first)
+    assert not a.both_markets.isChecked()
+    x0, x1 = charts.x_range()
+    assert x0 < to_x(first) < x1 and window.charts.highlighted() == first
+    assert f"The breakout of {first:%Y-%m-%d}" in window.status.message.text()
+
+
 def test_theme_choice_applies_is_remembered_and_restored(qtbot, paths, monkeypatch):
     from widgets.theme import THEME_ENV
 

@@ -200,7 +200,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
         self.refresh()
 
     def set_overlap_only(self, on: bool) -> None:
-        """Limit the dates to those where both markets have data (if they share any)."""
+        """Start the dates where both markets have data (if their histories meet)."""
         changed, self.overlap_only = bool(on) != self.overlap_only, bool(on)
         if changed and self.content.x_bounds is not None:  # a drawing applied the same
             self._apply_limits()
@@ -229,10 +229,10 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             self.refresh()
 
     def date_bounds(self) -> tuple[float, float] | None:
-        """The dates the view may show: all, or the overlap of both markets' histories."""
+        """The dates the view may show: all, or from where both markets have data on."""
         content = self.content
-        if self.overlap_only and content.overlap_bounds is not None:
-            return content.overlap_bounds
+        if self.overlap_only and content.both_markets_bounds is not None:
+            return content.both_markets_bounds
         return content.x_bounds
 
     def _apply_limits(self) -> None:
@@ -247,7 +247,7 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             )
 
     def show_all(self) -> None:
-        """Every date (of the overlap, in overlap mode), with a little room at both ends."""
+        """Every date (from where both markets have data, in that mode), with a little room."""
         bounds = self.date_bounds()
         if bounds is not None:
             self.set_x((bounds[0], bounds[1] + EPOCH_DAY_SECONDS), padding=0.01)

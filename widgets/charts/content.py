@@ -80,7 +80,7 @@ class StackContent:
     follower_overlay: LodCurve | None = None
     overlay_entry: LegendEntry | None = None
     x_bounds: tuple[float, float] | None = None
-    overlap_bounds: tuple[float, float] | None = None
+    both_markets_bounds: tuple[float, float] | None = None
     markets: Markets = field(default_factory=Markets)
     key_dates: list[BandLabel] = field(default_factory=list)
     breakouts: BreakoutDates = field(default_factory=lambda: BreakoutDates(np.empty(0), None))

@@ -48,7 +48,8 @@ class TimeNavigation:
         self._canvas.set_x((centre - (x1 - x0) / 2, centre + (x1 - x0) / 2))
 
     def show_all(self) -> None:
-        """Zoom out to every date of the result (of the overlap in overlap-only mode)."""
+        """Zoom out to every date of the result (from where both markets have data, in that
+        mode)."""
         self._canvas.show_all()
 
     def show_range(self, first: pd.Timestamp | str, last: pd.Timestamp | str) -> None:

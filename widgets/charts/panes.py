@@ -266,7 +266,7 @@ def new_content(chart: ChartInput) -> StackContent:
     follower_xs = chart.follower.xs
     return StackContent(
         x_bounds=chart.x_bounds(),
-        overlap_bounds=chart.overlap_bounds(),
+        both_markets_bounds=chart.both_markets_bounds(),
         markets=markets_of(chart),
         breakouts=BreakoutDates(
             chart.breakouts.xs, float(follower_xs[0]) if follower_xs.size else None
@@ -280,7 +280,7 @@ def default_overlap_only(chart: ChartInput) -> bool:
     Then most of the all-dates view would show one market alone (^RUT since 1987, Bitcoin
     since 2010): the window starts in the overlap-only view unless the user chose otherwise.
     """
-    overlap, bounds = chart.overlap_bounds(), chart.x_bounds()
+    overlap, bounds = chart.both_markets_bounds(), chart.x_bounds()
     if overlap is None or bounds is None:
         return False
     years = (overlap[0] - bounds[0]) / (365.25 * EPOCH_DAY_SECONDS)

@@ -217,11 +217,17 @@ class ChartStack(TimeNavigation, QWidget):
         return self._canvas.compare
 
     def set_overlap_only(self, on: bool) -> None:
-        """Show only the dates on which both markets have data (see `default_overlap_only`)."""
+        """Start the dates where both markets have data (see `default_overlap_only`); the newest
+        bar of either stays in reach."""
         self._canvas.set_overlap_only(on)
 
     def is_overlap_only(self) -> bool:
         return self._canvas.overlap_only
+
+    def can_show(self, date: pd.Timestamp) -> bool:
+        """Whether `date` lies within the dates the view may show (see `set_overlap_only`)."""
+        bounds = self._canvas.date_bounds()
+        return bounds is not None and bounds[0] <= day_start(date) <= bounds[1]
 
     # ----- selection ----------------------------------------------------------------------
 
@@ -243,7 +249,8 @@ class ChartStack(TimeNavigation, QWidget):
         self.select_breakout(None)
 
     def show_all(self) -> None:
-        """Every date (those of both markets in overlap mode), with a little room (Home)."""
+        """Every date (from where both markets have data, in that mode), with a little room
+        (Home)."""
         self._canvas.show_all()
 
     def show_start_view(self) -> None:

@@ -182,3 +182,24 @@ def test_overlap_only_shows_the_dates_both_markets_have(qtbot):
     stack.show_all()
     assert stack.visible_range()[0] <= long.leader.index[0]
     assert stack.x_range()[1] - stack.x_range()[0] > 30 * 365 * DAY
+
+
+def test_both_markets_keeps_the_newest_bar_of_either_in_view(qtbot):
+    # The view ended with the staler market: ^GSPC's last six months were out of reach while
+    # Bitcoin's bars stopped in March.
+    from app.key_dates import load_key_dates
+    from tests.widgets.charts.histories import bitcoin_like, index_walk
+
+    leader = index_walk("1987-09-10", 120.0, 2_400.0, seed=3)
+    follower = bitcoin_like().loc[:"2025-08-31"]
+    result = make_result(leader, follower, load_key_dates())
+    drawn = chart_input(result)
+    bounds = drawn.both_markets_bounds()
+    assert bounds == (to_x(follower.index[0]), to_x(leader.index[-1]))
+    stack = show_with_result(qtbot, ChartStack(), result, (1000, 600))
+    stack.set_overlap_only(True)
+    stack.show_all()
+    first, last = stack.visible_range()
+    assert first > follower.index[0] - pd.Timedelta(days=200)
+    assert last >= leader.index[-1]
+    assert stack.can_show(leader.index[-1]) and not stack.can_show(leader.index[0])
