@@ -204,9 +204,11 @@ def snapshot(target: ExportTarget, now: dt.datetime | None = None) -> Path | Non
     while path.exists():  # two snapshots in one second: never replace the first
         path = folder / f"{dialogs.export_stem(target.settings)}_{stamp}-{counter}.png"
         counter += 1
-    written = write_chart_png(target, path, last_width(target), confirmed=True)
-    if written is not None:
-        target.say(f"Snapshot saved: {written}", 10_000)
+    width = last_width(target)
+    written = write_chart_png(target, path, width, confirmed=True)
+    if written is not None:  # the name first: a narrow status line elides the end
+        where = f"{written.name}, {width:,} px wide, in {written.parent}"
+        target.say(f"Snapshot saved: {where}", 10_000)
     return written
 
 

@@ -61,6 +61,10 @@ DEFAULT_SIZE = (1280, 860)
 SHUTDOWN_TIMEOUT_S = 5.0
 
 
+#: The least height of the chart stack: four panes, each with its legend line and some plot.
+CHARTS_MIN_PX = 240
+
+
 class MainWindow(QMainWindow):
     """Riskcurve's window (see the module docstring)."""
 
@@ -109,6 +113,9 @@ class MainWindow(QMainWindow):
         self.notice = NoticeBar([a.import_csv, a.refresh], top)
         self.alert_banner = AlertBanner(top)
         self.chart_area = ChartArea(top)
+        # Dragging the splitter up stops where the four panes still have room for their axes
+        # and legends (at 800×560 they were crushed to 8 px each, legends over the lines).
+        self.chart_area.setMinimumHeight(CHARTS_MIN_PX)
         above_charts(top, [self.headline, self.notice, self.alert_banner], [self.chart_area])
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)

@@ -110,10 +110,10 @@ def test_width_box_shows_the_range_and_says_when_a_value_is_outside_it(qtbot):
     dialog = export.WidthDialog(1920)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert "320–10,000" in dialog.findChild(export.QLabel).text()
+    assert "480–10,000" in dialog.findChild(export.QLabel).text()
     dialog.edit.setText("99999")
     assert dialog.edit.text() == "99999"  # kept as typed, never cut to 9999
-    assert "99,999 px is outside the allowed 320–10,000 px" in dialog.message.text()
+    assert "99,999 px is outside the allowed 480–10,000 px" in dialog.message.text()
     assert not ok.isEnabled()
     dialog.edit.setText("abc")
     assert "whole number" in dialog.message.text() and not ok.isEnabled()
@@ -135,7 +135,8 @@ def test_snapshot_writes_a_new_file_at_the_last_width_and_names_it(window, tmp_p
     assert first.parent == tmp_path and first != second and first.exists() and second.exists()
     assert first.name.endswith("_2026-03-01_123005.png")
     assert QImage(str(first)).width() == 640
-    assert str(second) in window.status.message.text()
+    said = window.status.message.text()
+    assert said.startswith(f"Snapshot saved: {second.name}, 640 px wide, in {second.parent}")
 
 
 def test_alt_s_takes_a_snapshot(qtbot, window, tmp_path):
@@ -146,7 +147,8 @@ def test_alt_s_takes_a_snapshot(qtbot, window, tmp_path):
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: any(tmp_path.glob("*.png")), timeout=10_000)
-    assert "Snapshot saved" in window.status.message.text()
+    (shot,) = tmp_path.glob("*.png")
+    assert window.status.message.text().startswith(f"Snapshot saved: {shot.name}, 480 px wide")
 
 
 def test_nothing_to_export_says_so(qtbot, paths):

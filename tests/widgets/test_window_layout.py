@@ -263,6 +263,19 @@ def test_the_splitter_handle_can_be_seen_and_grabbed(qtbot, paths):
     assert len(colours) > 1  # a painted grip, not an empty strip
 
 
+def test_dragging_the_splitter_up_leaves_the_charts_their_least_height(qtbot, paths):
+    # At 800×560 the handle could be dragged until each pane was 8 px, legends over the lines.
+    from widgets.main_window import CHARTS_MIN_PX
+
+    window = open_window(qtbot, paths, (1024, 560))
+    window.splitter.moveSplitter(0, 1)  # as far up as the handle goes
+    qtbot.wait(20)
+    assert window.chart_area.height() >= CHARTS_MIN_PX
+    stack = window.charts
+    for pane in Pane:
+        assert stack.plot(pane).sceneBoundingRect().height() >= 40, pane
+
+
 @pytest.mark.parametrize("size", [(1024, 700), (1280, 860), (1600, 1000)])
 def test_nothing_is_wider_than_the_window(qtbot, paths, size):
     window = open_window(qtbot, paths, size)

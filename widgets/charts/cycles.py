@@ -66,6 +66,11 @@ def legend_name(curve: CycleCurve) -> str:
     return f"{curve.halving[:4]} halving" + (" (current cycle)" if curve.current else "")
 
 
+def short_legend_name(curve: CycleCurve) -> str:
+    """ "2020", "2024 (current)": the names a narrow Cycles chart (1024 px) has room for."""
+    return curve.halving[:4] + (" (current)" if curve.current else "")
+
+
 def cycle_curves(result: AnalysisResult, theme: Theme) -> list[CycleCurve]:
     """The result's aligned curves in date order, coloured, the current one marked."""
     curves = []
@@ -285,8 +290,9 @@ class CyclesChart(QWidget):
             # The current cycle is the one the reader compares: it is the last entry to go; of
             # the older ones the oldest goes first, the latest complete cycle last.
             priority = len(self._curves) if curve.current else index
-            entries.append(LegendEntry(name, colour, width=width, priority=priority))
-        self._strip.set_entries(entries, "halving day = ×1")
+            short = short_legend_name(curve)
+            entries.append(LegendEntry(name, colour, width=width, priority=priority, short=short))
+        self._strip.set_entries(entries, "halving day = ×1", note_yields=True)
         self._label_current()
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
@@ -303,7 +309,7 @@ class CyclesChart(QWidget):
         # longest and its end is at the right edge of the view.
         room = day <= NOW_LABEL_RIGHT_UNTIL * last_day
         text = pg.TextItem(
-            f"now {format_multiple(ratio)} · day {round(day):,}",
+            f"last bar {format_multiple(ratio)} · day {round(day):,}",
             color=current.colour,
             anchor=(-0.04, 0.5) if room else (1, 1),
             fill=pg.mkBrush(with_alpha(self._theme.background, 200)),

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from app.chart_input import ChartInput
 
 REFERENCE_WIDTH = 1280  # px; the width the theme's sizes are designed for (scale 1)
-MIN_WIDTH, MAX_WIDTH = 320, 10_000
+MIN_WIDTH, MAX_WIDTH = 480, 10_000  # below 480 px the panes have no room for their labels
 # Height as a share of the width: the stack and the cycles chart (a pane: its PaneSpec).
 STACK_ASPECT = 0.62
 CYCLES_ASPECT = 0.5

@@ -27,7 +27,8 @@ class LegendEntry:
 
     `sample` is how it is drawn: "line" (a short stroke), "marker" (a triangle), "swatch" (a
     filled square, for shaded spans), "vline" (a short vertical stroke, for date lines) or
-    "dot". Entries with a higher `priority` are the last to go when the strip is narrow.
+    "dot". When the entries do not fit, those with a `short` text use it before any entry is
+    left out; then entries with a higher `priority` are the last to go.
     """
 
     text: str
@@ -36,6 +37,10 @@ class LegendEntry:
     width: float = 1.5
     style: Qt.PenStyle = Qt.PenStyle.SolidLine
     priority: int = 0
+    short: str = ""
+
+    def shown_text(self, compact: bool) -> str:
+        return self.short if compact and self.short else self.text
 
 
 class LegendStrip(pg.GraphicsObject):
@@ -54,6 +59,7 @@ class LegendStrip(pg.GraphicsObject):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._entries: list[LegendEntry] = []
         self._note = ""
+        self._note_yields = False  # True: the note gives its room to the entries first
         self._placed: list[tuple[LegendEntry, QRectF, str]] = []
         self._note_rect = QRectF()
         self._note_text = ""
@@ -82,12 +88,15 @@ class LegendStrip(pg.GraphicsObject):
         """The strip's size: that of the title row it is drawn in."""
         return QSizeF(self.parentItem().size().width(), self._height)
 
-    def set_entries(self, entries: list[LegendEntry], note: str = "") -> None:
-        """Show these entries (in this order) and `note` at the right end."""
-        if entries == self._entries and note == self._note:
+    def set_entries(
+        self, entries: list[LegendEntry], note: str = "", note_yields: bool = False
+    ) -> None:
+        """Show these entries (in this order) and `note` at the right end. The note takes up
+        to half the width; with `note_yields` it is shortened or left out before any entry."""
+        if (entries, note, note_yields) == (self._entries, self._note, self._note_yields):
             return  # the stack asks on every frame; most frames change nothing here
         self._entries = list(entries)
-        self._note = note
+        self._note, self._note_yields = note, note_yields
         self.relayout()
 
     def set_note(self, note: str) -> None:
@@ -141,25 +150,33 @@ class LegendStrip(pg.GraphicsObject):
     def _entry_width(self, text: str) -> float:
         return self._sample_width() + self._theme.px(4) + self._metrics.horizontalAdvance(text)
 
+    def _needed(self, entries: list[LegendEntry], compact: bool) -> float:
+        widths = sum(self._entry_width(e.shown_text(compact)) for e in entries)
+        return widths + self._theme.px(14) * (len(entries) - 1)
+
+    def _fitted_note(self, width: float) -> str:
+        room = width / 2
+        if self._note_yields and self._entries:
+            full = width - 2 * self._theme.px(4)
+            room = min(room, full - self._needed(self._entries, True) - self._theme.px(14))
+        if room < self._theme.px(40):
+            return ""
+        return self._metrics.elidedText(self._note, Qt.TextElideMode.ElideRight, room)
+
     def _lay_out(self, width: float) -> None:
         pad, spacing = self._theme.px(4), self._theme.px(14)
-        note = self._metrics.elidedText(self._note, Qt.TextElideMode.ElideRight, width / 2)
+        note = self._fitted_note(width) if self._note else ""
         note_width = self._metrics.horizontalAdvance(note) if note else 0.0
         available = width - 2 * pad - (note_width + spacing if note else 0.0)
         shown = list(self._entries)
-        while (
-            shown
-            and sum(self._entry_width(e.text) for e in shown) + spacing * (len(shown) - 1)
-            > available
-        ):
-            if len(shown) == 1:
-                break
+        compact = self._needed(shown, False) > available
+        while len(shown) > 1 and self._needed(shown, compact) > available:
             shown.remove(min(reversed(shown), key=lambda e: e.priority))
         self._placed = []
         x, height = float(pad), self.size().height()
         for entry in shown:
             room = available - (x - pad)
-            text = entry.text
+            text = entry.shown_text(compact)
             if self._entry_width(text) > room:
                 text_room = room - self._sample_width() - self._theme.px(4)
                 text = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_room)
@@ -171,7 +188,7 @@ class LegendStrip(pg.GraphicsObject):
         self._note_text = note
         self._note_rect = QRectF(width - pad - note_width, 0, note_width, height)
         hidden = self.hidden()
-        elided = any(text != entry.text for entry, _, text in self._placed)
+        elided = compact or any(text != entry.text for entry, _, text in self._placed)
         full = [e.text for e in self._entries] + ([self._note] if self._note else [])
         self.setToolTip(" · ".join(full) if hidden or elided or note != self._note else "")
 

@@ -330,7 +330,7 @@ class ChartStack(TimeNavigation, QWidget):
         """Write the whole linked stack as one PNG `width` pixels wide, captioned at the bottom.
 
         Raises:
-            ValueError: nothing is drawn, or the width is outside 320..10000 pixels.
+            ValueError: nothing is drawn, or the width is outside 480..10000 pixels.
             OSError: the file could not be written.
         """
         return self._export(Path(path), width, caption, ALL_PANES)

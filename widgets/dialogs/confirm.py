@@ -51,8 +51,8 @@ def confirm_replace(
         parent,
         "Replace cached bars?",
         changes.describe(f"Importing {file_name}"),
-        "The bars it replaces are kept: `riskcurve restore "
-        f"{changes.key}` puts them back. Cancel imports nothing.",
+        "The bars it replaces are kept: the command line puts them back (riskcurve restore "
+        f"{changes.key}). Cancel imports nothing.",
         "Replace",
         on_yes,
     )
@@ -71,8 +71,8 @@ def confirm_delete(
         parent,
         "Delete instrument?",
         f"Delete {info.key} ({held}) from the cache?",
-        f"Its bars are kept: `riskcurve restore {info.key}` brings them back. Cancel deletes "
-        "nothing.",
+        "Its bars are kept: the command line brings them back (riskcurve restore "
+        f"{info.key}). Cancel deletes nothing.",
         "Delete",
         on_yes,
     )

@@ -75,6 +75,7 @@ class ImportKeyDialog(QDialog):
         super().__init__(parent)
         self._held = {i.key: i for i in cached if i.rows}
         self.setWindowTitle("Import CSV")
+        self.setMinimumWidth(460)  # its sentences on a few long lines, not many short ones
         intro = QLabel(
             f"Import <b>{html.escape(file.name)}</b> as which instrument?<br>Importing into a "
             "Yahoo or "
