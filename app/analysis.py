@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.errors import AnalysisError, SettingsError
-from app.instruments import market_name
+from app.instruments import halving_market, market_name
 from app.signals.common import beyond_float_range_is_missing
 from app.signals.params import AnalysisParams
 from app.signals.state import LeaderState, leader_state
@@ -101,7 +101,9 @@ class AnalysisResult:
     - cycles: one row per halving cycle, columns halving_date, next_halving_date,
       halving_price, peak_date, peak_close, multiple, days_to_peak, multiple_at_current_day.
     - cycle_curves: halving date (YYYY-MM-DD) -> Series indexed by days since halving (int)
-      with price / halving price; `current_cycle` names the newest.
+      with price / halving price; `current_cycle` names the newest. Both are those of
+      `halving_market` ("follower" or "leader", app.instruments.halving_market; "" when
+      neither market is Bitcoin: then there are no cycles and no key dates).
     - leader_vol, follower_vol: rolling annualised volatility (index: the window's last bar);
       leader_vol_pct, follower_vol_pct: the latest value's percentile (0..1) in its history.
     - timings: seconds per part, for the benchmark breakdown.
@@ -137,6 +139,7 @@ class AnalysisResult:
     timings: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     markets: Markets | None = None
+    halving_market: str = "follower"
 
 
 def run_analysis(
@@ -170,10 +173,12 @@ def run_analysis(
     timings: dict[str, float] = {}
     keys = (leader_key, follower_key)
     markets = markets or Markets(market_name(leader_key), market_name(follower_key))
+    side = halving_market(leader_key, follower_key)
+    key_dates = key_dates if side else ()  # the key dates are Bitcoin's
     with beyond_float_range_is_missing():
-        parts = _run_parts(lead, foll, params, (keys, markets), key_dates, timings)
+        parts = _run_parts(lead, foll, params, (keys, markets, side), key_dates, timings)
     result = _assemble(parts, (leader_key, leader), (follower_key, follower), params, key_dates)
-    return dataclasses.replace(result, markets=markets)
+    return dataclasses.replace(result, markets=markets, halving_market=side)
 
 
 @dataclass(frozen=True)
@@ -204,15 +209,15 @@ def _run_parts(
     lead: Bars,
     foll: Bars,
     params: AnalysisParams,
-    pair: tuple[tuple[str, str], Markets],
+    pair: tuple[tuple[str, str], Markets, str],
     key_dates: tuple[KeyDate, ...],
     timings: dict[str, float],
 ) -> _Parts:
     """Each part in turn, timed (PARTS); none changes another's output. `pair`: the keys and
-    the names of the two markets."""
+    the names of the two markets, and which of them has halving cycles ("" neither)."""
     from app.signals import parts as p
 
-    keys, markets = pair
+    keys, markets, side = pair
     with _timed(timings, "breakouts"):
         breakouts, values, ath = p.breakouts_part(lead, params)
     with _timed(timings, "event_study"):
@@ -224,7 +229,7 @@ def _run_parts(
     with _timed(timings, "lead_lag"):
         lead_lag = p.lead_lag_part(lead, foll)
     with _timed(timings, "cycles"):
-        cycles = p.cycles_part(foll, key_dates)
+        cycles = p.cycles_part({"leader": lead, "follower": foll}.get(side), key_dates, side)
     with _timed(timings, "volatility"):
         volatility = _volatility_parts(lead, foll, params, keys)
     with _timed(timings, "state"):

@@ -98,6 +98,7 @@ class ChartInput:
     follower_vol: XY = field(default_factory=XY)
     breakouts: Breakouts = field(default_factory=Breakouts)
     key_dates: tuple[KeyDateMark, ...] = ()
+    key_dates_on: str = "follower"  # the pane of the pair's Bitcoin market ("leader" too)
     markets: Markets | None = None  # the analysis' names for the two (AnalysisResult.markets)
     key: str = ""
     quick: str = ""
@@ -159,6 +160,7 @@ def chart_input(result: AnalysisResult, key: str = "", quick: str = "") -> Chart
             KeyDateMark(date_x(kd.date), kd.label, kd.kind)
             for kd in sorted(result.key_dates, key=lambda kd: kd.date)
         ),
+        key_dates_on=result.halving_market or "follower",  # none drawn when neither is
         markets=result.markets,
         key=key,
         quick=quick,
@@ -173,6 +175,17 @@ def pair_names(drawn: AnalysisResult | ChartInput) -> tuple[str, str]:
     from app.instruments import market_name
 
     return market_name(drawn.leader_key), market_name(drawn.follower_key)
+
+
+def cycles_market(result: AnalysisResult) -> tuple[str, pd.DataFrame | None]:
+    """The name and the bars of the market whose halving cycles the result has (the pair's
+    Bitcoin market, AnalysisResult.halving_market); ("", None) when neither market is."""
+    leader, follower = pair_names(result)
+    if result.halving_market == "leader":
+        return leader, result.leader
+    if result.halving_market == "follower":
+        return follower, result.follower
+    return "", None
 
 
 def _breakouts(frame: pd.DataFrame, horizons: tuple[int, ...]) -> Breakouts:

@@ -42,7 +42,7 @@ log = logging.getLogger("riskcurve.snapshot")
 
 FILE_NAME = "charts.npz"
 #: Bump when the file's layout or the meaning of a ChartInput field changes.
-FORMAT = 2
+FORMAT = 3  # 3: which pane the key dates are on
 
 _SERIES = ("leader", "leader_ath", "follower", "correlation", "leader_vol", "follower_vol")
 _ARRAYS = ("bull_starts", "bull_ends")
@@ -124,6 +124,7 @@ def _arrays_of(chart: ChartInput) -> dict[str, np.ndarray]:
         "corr_window": chart.corr_window,
         "vol_window": chart.vol_window,
         "key_dates": [[kd.x, kd.label, kd.kind] for kd in chart.key_dates],
+        "key_dates_on": chart.key_dates_on,
         "markets": None
         if chart.markets is None
         else [chart.markets.leader, chart.markets.follower],
@@ -168,11 +169,18 @@ def _chart_of(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChartInput
         key_dates=tuple(
             KeyDateMark(float(x), str(label), str(kind)) for x, label, kind in meta["key_dates"]
         ),
+        key_dates_on=_pane_role(meta["key_dates_on"]),
         markets=_markets(meta["markets"]),
         key=str(meta["key"]),
         quick=str(meta["quick"]),
         **series,
     )
+
+
+def _pane_role(role: Any) -> str:
+    if role not in ("leader", "follower"):
+        raise SnapshotError(f"key_dates_on: {role!r} is neither leader nor follower")
+    return str(role)
 
 
 def _markets(names: Any) -> Markets | None:

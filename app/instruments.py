@@ -124,6 +124,31 @@ def is_bitcoin(spec: InstrumentSpec) -> bool:
     return spec.source in ("yahoo", "ccxt") and base in ("BTC", "XBT") and base != spec.ticker
 
 
+def halving_market(leader: str, follower: str) -> str:
+    """Which market of a pair the halving cycles and the Bitcoin key dates belong to.
+
+    "follower" or "leader": the one that is Bitcoin (the follower first); else a series of
+    the user's own (csv:, which may be Bitcoin; the follower first); "" when both are markets
+    known not to be Bitcoin (the S&P 500 and the Russell 2000 have no halvings).
+    """
+    kinds = {role: _bitcoin_kind(key) for role, key in (("leader", leader), ("follower", follower))}
+    for wanted in ("bitcoin", "maybe"):
+        for role in ("follower", "leader"):
+            if kinds[role] == wanted:
+                return role
+    return ""
+
+
+def _bitcoin_kind(key: str) -> str:
+    try:
+        spec = parse_key(key)
+    except InvalidKeyError:
+        return "maybe"
+    if is_bitcoin(spec):
+        return "bitcoin"
+    return "maybe" if spec.source == "csv" else "not"
+
+
 #: Names people know the default and common markets by.
 KNOWN_NAMES = {
     "yahoo:^RUT": "Russell 2000 (^RUT)",

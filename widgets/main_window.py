@@ -59,8 +59,6 @@ if TYPE_CHECKING:
 LOADING_MESSAGE = "Loading cached data…"
 DEFAULT_SIZE = (1280, 860)
 SHUTDOWN_TIMEOUT_S = 5.0
-
-
 #: The least height of the chart stack: four panes, each with its legend line and some plot.
 CHARTS_MIN_PX = 240
 

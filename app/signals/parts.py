@@ -274,22 +274,30 @@ def lead_lag_part(lead: Bars, foll: Bars) -> Part[pd.DataFrame]:
     return Part(table)
 
 
-def cycles_part(foll: Bars, key_dates: tuple[KeyDate, ...]) -> Part[Cycles]:
-    """Halving cycles of the follower from the key dates of kind "halving"."""
+def cycles_part(
+    bars: Bars | None, key_dates: tuple[KeyDate, ...], role: str = "follower"
+) -> Part[Cycles]:
+    """Halving cycles of `bars` (the pair's Bitcoin market, the `role` one; None when neither
+    market is) from the key dates of kind "halving"."""
     import datetime as dt
 
     from app.bars import EPOCH_DATE
     from app.signals.cycles import halving_cycles
 
-    halvings = [k.date for k in key_dates if k.kind == "halving"]
+    halvings = [k.date for k in key_dates if k.kind == "halving"] if bars is not None else []
     halving_days = np.array(
         [(dt.date.fromisoformat(d) - EPOCH_DATE).days for d in halvings], dtype=np.int64
     )
-    cycles = halving_cycles(foll.days, foll.close, halving_days)
+    days = bars.days if bars is not None else np.empty(0, dtype=np.int64)
+    closes = bars.close if bars is not None else np.empty(0)
+    cycles = halving_cycles(days, closes, halving_days)
+    if bars is None:
+        return Part(cycles, ("No halving cycles: neither market of the pair is Bitcoin.",))
     if not halvings:
         return Part(cycles, ("No halving cycles: there are no key dates of kind halving.",))
     if cycles.table.empty:
-        return Part(cycles, ("No halving cycles: no halving falls within the follower's history.",))
+        note = f"No halving cycles: no halving falls within the {role}'s history."
+        return Part(cycles, (note,))
     return Part(cycles)
 
 

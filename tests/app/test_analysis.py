@@ -286,3 +286,28 @@ def test_high_basis_uses_the_close_where_the_high_is_missing():
     assert result.leader_state.at_ath and result.leader_state.drawdown == pytest.approx(
         96 / 101 - 1
     )
+
+
+def test_halving_cycles_and_key_dates_belong_to_the_pairs_bitcoin_market():
+    # The S&P 500 -> Russell 2000 pair (one click on the Ladder) drew "1st Bitcoin halving" on
+    # the Russell pane and gave the Russell 2000 "halving cycles"; with Bitcoin as the leader
+    # the halvings sat on the other market's pane.
+    from app.instruments import halving_market
+
+    assert halving_market("yahoo:^RUT", "ccxt:bitstamp:BTC/USD") == "follower"
+    assert halving_market("yahoo:BTC-USD", "yahoo:^RUT") == "leader"
+    assert halving_market("yahoo:^GSPC", "yahoo:^RUT") == ""
+    assert halving_market("yahoo:^GSPC", "csv:my-btc") == "follower"  # may be Bitcoin
+    assert halving_market("csv:mine", "yahoo:^RUT") == "leader"
+    leader, follower = _pair()
+    neither = run_analysis("yahoo:^GSPC", leader, "yahoo:^RUT", follower, PARAMS, HALVINGS)
+    assert neither.halving_market == "" and neither.key_dates == ()
+    assert neither.cycles.empty and not neither.cycle_curves
+    assert "No halving cycles: neither market of the pair is Bitcoin." in neither.notes
+    bitcoin_leads = run_analysis("yahoo:BTC-USD", follower, "yahoo:^RUT", leader, PARAMS, HALVINGS)
+    assert bitcoin_leads.halving_market == "leader" and bitcoin_leads.key_dates == HALVINGS
+    assert (
+        bitcoin_leads.cycles["halving_date"].tolist()
+        == _run(leader, follower).cycles["halving_date"].tolist()
+    )  # the cycles of the Bitcoin bars, whichever side they are on
+    assert _run(leader, follower).halving_market == "follower"

@@ -312,9 +312,13 @@ class StackCanvas(pg.GraphicsLayoutWidget):
             plot.vb.updateMatrix()
 
     def _layout_bands(self) -> None:
+        # The key dates on the Bitcoin market's pane; the selection's windows on the follower's.
+        for pane in (Pane.LEADER, Pane.FOLLOWER):
+            keyed = self.content.key_dates if pane is self.content.key_dates_pane else []
+            chosen = self.selection.labels if pane is Pane.FOLLOWER else []
+            self.bands[pane].set_labels([*keyed, *chosen])
+            self.bands[pane].relayout()  # for the dates now in view
         band = self.bands[Pane.FOLLOWER]
-        band.set_labels([*self.content.key_dates, *self.selection.labels])
-        band.relayout()  # for the dates now in view
         if not self.interactive:
             # An image keeps the selection only where it is named (the follower pane).
             placed = any(label in self.selection.labels for label, _ in band.placed())

@@ -83,6 +83,7 @@ class StackContent:
     both_markets_bounds: tuple[float, float] | None = None
     markets: Markets = field(default_factory=Markets)
     key_dates: list[BandLabel] = field(default_factory=list)
+    key_dates_pane: Pane = Pane.FOLLOWER  # the pane of the pair's Bitcoin market
     breakouts: BreakoutDates = field(default_factory=lambda: BreakoutDates(np.empty(0), None))
     compare_base_x: float | None = None
 

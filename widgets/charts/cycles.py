@@ -328,8 +328,12 @@ class CyclesChart(QWidget):
     def _idle_readout(self) -> None:
         if not self._curves:
             return
+        from app.chart_input import cycles_market
+
         muted = self._theme.css(self._theme.muted)
-        text = "Point at the chart to compare the cycles day for day"
+        name = cycles_market(self._result)[0] if self._result is not None else ""
+        hint = "point at the chart to compare them day for day"
+        text = f"{name} cycles: {hint}" if name else hint.capitalize()
         self._readout.setText(f'<span style="color:{muted}">{text}</span>')
         self.readoutChanged.emit(text)
 

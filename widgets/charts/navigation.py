@@ -48,9 +48,14 @@ class TimeNavigation:
         self._canvas.set_x((centre - (x1 - x0) / 2, centre + (x1 - x0) / 2))
 
     def show_all(self) -> None:
-        """Zoom out to every date of the result (from where both markets have data, in that
-        mode)."""
+        """Zoom out to every date of the result, with a little room (Home; from where both
+        markets have data, in that mode)."""
         self._canvas.show_all()
+
+    def can_show(self, date: pd.Timestamp) -> bool:
+        """Whether `date` lies within the dates the view may show (see `set_overlap_only`)."""
+        bounds = self._canvas.date_bounds()
+        return bounds is not None and bounds[0] <= to_x(date) <= bounds[1]
 
     def show_range(self, first: pd.Timestamp | str, last: pd.Timestamp | str) -> None:
         """Show the days from `first` to `last`, both included (within the allowed dates)."""

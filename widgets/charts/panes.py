@@ -82,6 +82,8 @@ def build_leader_pane(
             text = f"Breakout before {markets.follower_ticker} data"
             pane.legend.append(LegendEntry(text, theme.breakout_dim, "marker"))
         pane.legend.append(LegendEntry("Consolidation", theme.consolidation, "swatch"))
+    if chart.key_dates_on == "leader":  # Bitcoin leads: its halvings are drawn on its pane
+        pane.legend += _add_key_dates(plot, chart, theme, content)
     content.leader_group = group
     pane.curves = [leader, ath, _add_follower_overlay(plot, chart, theme, content)]
     pane.readouts = [
@@ -171,7 +173,8 @@ def build_follower_pane(
         pane.legend.append(LegendEntry("Bull phase", theme.bull, "swatch", priority=1))
     xs, ys = chart.follower.xs, chart.follower.ys
     pane.curves = [add_curve(plot, xs, ys, theme.follower, theme.line_width, markets.follower)]
-    pane.legend += _add_key_dates(plot, chart, theme, content)
+    if chart.key_dates_on == "follower":
+        pane.legend += _add_key_dates(plot, chart, theme, content)
     if content.breakouts.xs.size:
         pane.legend.append(_add_breakout_lines(plot, theme, content))
     pane.readouts = [
@@ -267,6 +270,7 @@ def new_content(chart: ChartInput) -> StackContent:
     return StackContent(
         x_bounds=chart.x_bounds(),
         both_markets_bounds=chart.both_markets_bounds(),
+        key_dates_pane=Pane.LEADER if chart.key_dates_on == "leader" else Pane.FOLLOWER,
         markets=markets_of(chart),
         breakouts=BreakoutDates(
             chart.breakouts.xs, float(follower_xs[0]) if follower_xs.size else None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.bars import EPOCH_DAY_SECONDS
-from app.chart_input import chart_input, pair_names
+from app.chart_input import chart_input, cycles_market
 from widgets.charts.cycles import CyclesChart
 from widgets.charts.image_export import caption_text, dispose, ensure_app, result_range
 from widgets.charts.pane_spec import ALL_PANES
@@ -54,4 +54,4 @@ def _padded(bounds: tuple[float, float]) -> tuple[float, float]:
 
 
 def _cycles_title(result: AnalysisResult) -> str:
-    return f"{pair_names(result)[1]} halving cycles, price ÷ halving-day price"
+    return f"{cycles_market(result)[0]} halving cycles, price ÷ halving-day price"

@@ -224,11 +224,6 @@ class ChartStack(TimeNavigation, QWidget):
     def is_overlap_only(self) -> bool:
         return self._canvas.overlap_only
 
-    def can_show(self, date: pd.Timestamp) -> bool:
-        """Whether `date` lies within the dates the view may show (see `set_overlap_only`)."""
-        bounds = self._canvas.date_bounds()
-        return bounds is not None and bounds[0] <= day_start(date) <= bounds[1]
-
     # ----- selection ----------------------------------------------------------------------
 
     def select_breakout(self, date: pd.Timestamp | None) -> None:
@@ -247,11 +242,6 @@ class ChartStack(TimeNavigation, QWidget):
     def clear_selection(self) -> None:
         """Remove the selection line and follow-up windows."""
         self.select_breakout(None)
-
-    def show_all(self) -> None:
-        """Every date (from where both markets have data, in that mode), with a little room
-        (Home)."""
-        self._canvas.show_all()
 
     def show_start_view(self) -> None:
         """What a start shows: every date, nothing selected, no crosshair."""

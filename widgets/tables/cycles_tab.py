@@ -75,13 +75,21 @@ class CyclesTab(EmptyOr):
         return table.horizontalHeader().length() + 2 * table.frameWidth()
 
     def show_result(self, result: AnalysisResult) -> None:
-        if result.cycles is None or result.cycles.empty:
+        from app.chart_input import cycles_market
+
+        name, bars = cycles_market(result)
+        if bars is None:
             self.clear(
-                "No halving cycles in the follower's history (halvings come from the "
-                "key dates; they apply to Bitcoin)."
+                "No halving cycles: neither market of this pair is Bitcoin (halvings are "
+                "Bitcoin's; choose a Bitcoin market in Settings)."
             )
             return
-        last_day = result.follower.index[-1] if len(result.follower) else None
+        if result.cycles is None or result.cycles.empty:
+            self.clear(
+                f"No halving cycles in the history of {name} (halvings come from the key dates)."
+            )
+            return
+        last_day = bars.index[-1] if len(bars) else None
         self.model.set_frame(result.cycles, columns=cols.cycle_columns(result.cycles, last_day))
         self.show_content()
         # The chart is drawn when the tab is on screen: a settings change then redraws only

@@ -212,3 +212,37 @@ def test_zoom_limit_views_still_fit(qapp, stack):
     stack.set_x_range((x, x + 3 * EPOCH_DAY_SECONDS))
     qapp.processEvents()
     check_legible(stack.graphics_view())
+
+
+def test_key_dates_go_to_the_bitcoin_markets_pane_and_nowhere_without_one(qapp):
+    # With Bitcoin leading the Russell 2000 the halvings were drawn on the Russell's pane.
+    from app.analysis import AnalysisParams, run_analysis
+    from app.key_dates import load_key_dates
+    from tests.widgets.charts.histories import bitcoin_like, index_walk
+
+    rut, btc = index_walk("1987-09-10", 120.0, 2_400.0, seed=3), bitcoin_like()
+    params = AnalysisParams(bootstrap_draws=100)
+    stack = ChartStack()
+    stack.resize(1280, 600)
+    stack.show()
+    canvas = stack.graphics_view()
+    for leader, lead, follower, foll, on in (
+        ("yahoo:BTC-USD", btc, "yahoo:^RUT", rut, Pane.LEADER),
+        ("yahoo:^RUT", rut, "yahoo:BTC-USD", btc, Pane.FOLLOWER),
+        ("yahoo:^GSPC", rut, "yahoo:^RUT", rut, None),
+    ):
+        result = run_analysis(leader, lead, follower, foll, params, load_key_dates())
+        stack.set_result(result)
+        stack.show_all()
+        qapp.processEvents()
+        named = {pane: [label.text for label, _ in canvas.bands[pane].placed()] for pane in Pane}
+        halvings = [text for texts_ in named.values() for text in texts_ if "halving" in text]
+        if on is None:
+            assert halvings == [] and canvas.content.key_dates == []
+            continue
+        assert halvings and all("halving" in t for t in named[on] if "halving" in t)
+        other = Pane.FOLLOWER if on is Pane.LEADER else Pane.LEADER
+        assert not [t for t in named[other] if "halving" in t], (leader, named)
+        legend = [e.text for e in canvas.content.panes[on].legend]
+        assert "Halving" in legend
+    stack.close()
