@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from tests.widgets.gui_helpers import show_with_result
+from tests.widgets.gui_helpers import OFFSCREEN_NOISE, show_with_result
 from tests.widgets.result_factory import make_result
 from widgets.charts.cycles import NO_CYCLES_MESSAGE, CyclesChart, format_multiple
 
@@ -148,3 +148,28 @@ def test_every_cycle_has_a_legend_entry_and_the_now_label_covers_no_curve_point(
         if box.contains(vb.mapViewToScene(QPointF(day, float(np.log10(ratio)))))
     ]
     assert covered == [], f"the label hides days {covered[:3]}…{covered[-3:]} of the cycle"
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+def test_the_cycles_tab_says_when_the_pair_has_no_bitcoin_and_names_the_market(qtbot):
+    # Charting S&P 500 -> Russell 2000 from the Ladder gave the Russell 2000 "halving cycles"
+    # that named no market.
+    from app.analysis import AnalysisParams, run_analysis
+    from app.key_dates import load_key_dates
+    from tests.widgets.charts.histories import bitcoin_like, index_walk
+    from widgets.tables.cycles_tab import CyclesTab
+
+    rut, btc = index_walk("1987-09-10", 120.0, 2_400.0, seed=3), bitcoin_like()
+    params = AnalysisParams(bootstrap_draws=100)
+    tab = CyclesTab()
+    qtbot.addWidget(tab)
+    tab.resize(1000, 400)
+    tab.show()
+    neither = run_analysis("yahoo:^GSPC", rut, "yahoo:^RUT", rut, params, load_key_dates())
+    tab.show_result(neither)
+    assert tab.is_empty and "neither market of this pair is Bitcoin" in tab.empty.text()
+    leads = run_analysis("yahoo:BTC-USD", btc, "yahoo:^RUT", rut, params, load_key_dates())
+    tab.show_result(leads)
+    qtbot.waitUntil(lambda: tab.chart is not None and bool(tab.chart.curves()))
+    assert not tab.is_empty and tab.model.rowCount() >= 3
+    assert "Bitcoin (Yahoo, BTC-USD) cycles: point at" in tab.chart._readout.text()
