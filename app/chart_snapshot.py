@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,10 +46,17 @@ FILE_NAME = "charts.npz"
 FORMAT = 3  # 3: which pane the key dates are on
 
 _SERIES = ("leader", "leader_ath", "follower", "correlation", "leader_vol", "follower_vol")
+_PRICES = ("leader", "leader_ath", "follower")  # drawn on log axes: above zero
 _ARRAYS = ("bull_starts", "bull_ends")
 _BREAKOUT_COLUMNS = ("xs", "prior_ath_xs", "level", "pct_above", "gap_days")
 
 Arrays = tuple[np.ndarray, "Mapping[str, np.ndarray]"]
+
+#: What a file may unpack to before any of it is read: a drawing of a million bars a series is
+#: about 100 MB, so anything larger is not one (a small file can unpack to gigabytes).
+META_BYTES, MEMBER_BYTES, TOTAL_BYTES = 1 << 20, 64 << 20, 256 << 20
+#: Chart X (epoch seconds) a drawn date may have: 1800-01-01 to 2200-12-31, as the bars.
+FIRST_X, LAST_X = -5_364_662_400.0, 7_289_654_400.0
 
 
 class SnapshotError(ValueError):
@@ -100,8 +108,7 @@ def save_snapshot(path: Path, chart: ChartInput) -> bool:
 def load_snapshot(path: Path, quick: str) -> ChartInput | None:
     """The drawing kept at `path` if its quick key is `quick`; else None."""
     try:
-        # Opened here so that the file is closed even when numpy cannot read it.
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        with np.load(io.BytesIO(_read(path)), allow_pickle=False) as npz:
             meta = json.loads(bytes(npz["meta"]).decode("utf-8"))
             if not quick or not isinstance(meta, dict) or meta.get("quick") != quick:
                 return None
@@ -111,6 +118,35 @@ def load_snapshot(path: Path, quick: str) -> ChartInput | None:
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
         log.warning("chart snapshot %s not used: %s", path, exc)
         return None
+    except RecursionError:  # JSON nested too deep to be a drawing's
+        log.warning("chart snapshot %s not used: its metadata is nested too deep", path)
+        return None
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of a drawing's size whose members unpack to
+    no more than a drawing ever needs (a small file can unpack to gigabytes)."""
+    from app.outputs import read_regular_file
+
+    size = os.stat(path).st_size
+    if size > TOTAL_BYTES:
+        raise SnapshotError(f"it holds {size:,} bytes (at most {TOTAL_BYTES:,})")
+    data = read_regular_file(path)
+    _check_sizes(io.BytesIO(data))
+    return data
+
+
+def _check_sizes(handle: Any) -> None:
+    """Refuse an archive whose members unpack to more than a drawing ever needs."""
+    with zipfile.ZipFile(handle) as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    for name, size in sizes.items():
+        limit = META_BYTES if name == "meta.npy" else MEMBER_BYTES
+        if size > limit:
+            raise SnapshotError(f"{name} unpacks to {size:,} bytes (at most {limit:,})")
+    if sum(sizes.values()) > TOTAL_BYTES:
+        total = sum(sizes.values())
+        raise SnapshotError(f"it unpacks to {total:,} bytes (at most {TOTAL_BYTES:,})")
 
 
 def _arrays_of(chart: ChartInput) -> dict[str, np.ndarray]:
@@ -143,18 +179,17 @@ def _arrays_of(chart: ChartInput) -> dict[str, np.ndarray]:
 
 def _chart_of(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChartInput:
     horizons = tuple(_whole(h, "horizons") for h in meta["horizons"])
-    series = {}
-    for name in _SERIES:
-        xs, ys = _floats(arrays, f"{name}.xs"), _floats(arrays, f"{name}.ys")
-        if xs.shape != ys.shape:
-            raise SnapshotError(f"{name}: {xs.size} dates but {ys.size} values")
-        series[name] = XY(xs, ys)
+    series = {name: _series(arrays, name) for name in _SERIES}
     columns = {name: _floats(arrays, f"breakouts.{name}") for name in _BREAKOUT_COLUMNS}
+    for name in ("xs", "prior_ath_xs"):
+        columns[name] = _dates(arrays, f"breakouts.{name}")
     returns = np.asarray(arrays["breakouts.returns"], dtype=np.float64)
+    if not all(np.isfinite(c).all() for c in columns.values()) or np.isinf(returns).any():
+        raise SnapshotError("breakouts: a value that is not a finite number")
     rows = columns["xs"].size
     if any(c.size != rows for c in columns.values()) or returns.shape != (rows, len(horizons)):
         raise SnapshotError(f"breakouts: columns of different lengths ({rows} dates)")
-    bulls = [_floats(arrays, name) for name in _ARRAYS]
+    bulls = [_dates(arrays, name) for name in _ARRAYS]
     if bulls[0].shape != bulls[1].shape:
         raise SnapshotError("bull phases: starts and ends differ in number")
     return ChartInput(
@@ -167,7 +202,7 @@ def _chart_of(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChartInput
         bull_ends=bulls[1],
         breakouts=Breakouts(**columns, returns=returns),
         key_dates=tuple(
-            KeyDateMark(float(x), str(label), str(kind)) for x, label, kind in meta["key_dates"]
+            KeyDateMark(_date_x(x), str(label), str(kind)) for x, label, kind in meta["key_dates"]
         ),
         key_dates_on=_pane_role(meta["key_dates_on"]),
         markets=_markets(meta["markets"]),
@@ -175,6 +210,21 @@ def _chart_of(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> ChartInput
         quick=str(meta["quick"]),
         **series,
     )
+
+
+def _series(arrays: dict[str, np.ndarray], name: str) -> XY:
+    """One drawn series: dates in order, values finite (prices above zero, for log axes)."""
+    xs, ys = _dates(arrays, f"{name}.xs"), _floats(arrays, f"{name}.ys")
+    if xs.shape != ys.shape:
+        raise SnapshotError(f"{name}: {xs.size} dates but {ys.size} values")
+    if xs.size > 1 and np.any(np.diff(xs) < 0):
+        raise SnapshotError(f"{name}: dates out of order")
+    low = 0.0 if name in _PRICES else -np.inf
+    if not np.all(np.isfinite(ys) & (ys > low)):
+        raise SnapshotError(
+            f"{name}: a value that is not a finite {'price' if low == 0 else 'number'}"
+        )
+    return XY(xs, ys)
 
 
 def _pane_role(role: Any) -> str:
@@ -198,7 +248,24 @@ def _floats(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
     return values.astype(np.float64, copy=False)
 
 
+def _dates(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """Chart X of dates: finite, from 1800 to 2200 (anything else cannot be drawn)."""
+    xs = _floats(arrays, name)
+    if not np.all((xs >= FIRST_X) & (xs <= LAST_X)):  # False for NaN too
+        raise SnapshotError(f"{name}: a date that is not between 1800 and 2200")
+    return xs
+
+
+def _date_x(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SnapshotError(f"key date {value!r} is not a date")
+    x = float(value)
+    if not FIRST_X <= x <= LAST_X:
+        raise SnapshotError(f"key date {value!r} is not between 1800 and 2200")
+    return x
+
+
 def _whole(value: Any, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
         raise SnapshotError(f"{name}: {value!r} is not a whole number of days")
     return value

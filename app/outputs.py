@@ -86,6 +86,35 @@ def special_kind(mode: int) -> str | None:
     return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
+class NotARegularFile(OSError):
+    """A path to read is a FIFO, a device, a folder...: its kind is the message."""
+
+
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of `path` when it is a regular file; NotARegularFile otherwise (reading a FIFO
+    would block the start for ever). Opened without blocking and checked on the open
+    descriptor, so nothing can be swapped in between."""
+    descriptor = os.open(path, _READ_FLAGS)
+    try:
+        kind = special_kind(os.fstat(descriptor).st_mode)
+        if kind is not None:
+            raise NotARegularFile(kind)
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
+
+
 def _refuse_special(path: Path, info: os.stat_result) -> None:
     mode = info.st_mode
     if stat.S_ISLNK(mode):

@@ -126,12 +126,14 @@ class LoadedSettings:
 
 def load_settings(config_dir: Path) -> LoadedSettings:
     """Read settings; on any problem keep the file aside, use defaults and say so."""
+    from app.outputs import NotARegularFile, read_regular_file
+
     path = config_dir / SETTINGS_FILE
     try:
-        text = _read_regular_file(path)
+        text = read_regular_file(path).decode("utf-8-sig")  # Notepad writes a byte-order mark
     except FileNotFoundError:
         return LoadedSettings(Settings())
-    except _NotARegularFile as exc:
+    except NotARegularFile as exc:
         return _set_aside(path, f"could not be read (it is {exc}, not a regular file)")
     except (OSError, UnicodeDecodeError) as exc:
         return _set_aside(path, f"could not be read ({exc})")
@@ -146,39 +148,6 @@ def load_settings(config_dir: Path) -> LoadedSettings:
         return LoadedSettings(from_json_dict(data))
     except SettingsError as exc:
         return _set_aside(path, f"has an invalid value: {exc}")
-
-
-class _NotARegularFile(Exception):
-    """The settings path is a FIFO, a device, a folder...: its kind is the message."""
-
-
-_READ_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
-
-def _read_regular_file(path: Path) -> str:
-    """The file's text, when it is a regular file (a FIFO would block the start for ever).
-
-    Opened without blocking and checked on the open descriptor, so nothing can be swapped in
-    between. A UTF-8 byte-order mark (Windows Notepad writes one) is accepted.
-    """
-    from app.outputs import special_kind
-
-    descriptor = os.open(path, _READ_FLAGS)
-    try:
-        kind = special_kind(os.fstat(descriptor).st_mode)
-        if kind is not None:
-            raise _NotARegularFile(kind)
-        chunks = []
-        while chunk := os.read(descriptor, 1 << 16):
-            chunks.append(chunk)
-    finally:
-        os.close(descriptor)
-    return b"".join(chunks).decode("utf-8-sig")
 
 
 def _set_aside(path: Path, problem: str) -> LoadedSettings:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import RiskcurveError
 from app.outputs import write_text
+from widgets import window_layout
 from widgets.charts.image_export import MAX_WIDTH, MIN_WIDTH
 from widgets.dialogs import prompts as dialogs
 
@@ -85,14 +86,14 @@ def export_folder(target: ExportTarget) -> Path:
 
 
 def last_width(target: ExportTarget) -> int:
-    saved = target.store.value("export/width")
-    return int(saved) if saved is not None and str(saved).isdigit() else DEFAULT_WIDTH
+    saved = window_layout.saved_int(target.store, "export/width", MIN_WIDTH, MAX_WIDTH)
+    return DEFAULT_WIDTH if saved is None else saved
 
 
 def width_problem(text: str) -> str:
     """Why `text` is not an allowed width, or "" when it is."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):  # "²" is a digit to str.isdigit
         return f"Type a whole number of pixels from {MIN_WIDTH:,} to {MAX_WIDTH:,}."
     if not MIN_WIDTH <= int(cleaned) <= MAX_WIDTH:
         return f"{int(cleaned):,} px is outside the allowed {MIN_WIDTH:,}–{MAX_WIDTH:,} px."

@@ -89,8 +89,10 @@ def save_picture(path: Path, image: QImage, key: PictureKey) -> bool:
 
 def load_picture(path: Path, key: PictureKey) -> QImage | None:
     """The picture at `path` if it shows `key`; else None (a damaged file is logged)."""
+    from app.outputs import read_regular_file
+
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)  # a FIFO in its place would block the start for ever
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -117,11 +119,13 @@ def _ratio_of(text: str, pixels: QSize) -> float | None:
     width, _, height = size.partition("x")
     try:
         ratio, logical = float(ratio_text), QSize(int(width), int(height))
-    except ValueError:
-        return None
-    if ratio <= 0 or round(logical.width() * ratio) != pixels.width():
-        return None
-    if round(logical.height() * ratio) != pixels.height():
+        if not 0 < ratio <= 16:  # NaN and infinity too: no screen has such a ratio
+            return None
+        if round(logical.width() * ratio) != pixels.width():
+            return None
+        if round(logical.height() * ratio) != pixels.height():
+            return None
+    except (ValueError, OverflowError):  # not numbers, or too large for a QSize
         return None
     return ratio
 

@@ -7,8 +7,12 @@ they save and restore, not the window, so this module knows nothing of the windo
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
@@ -18,6 +22,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
 
     from app.paths import AppPaths
+
+log = logging.getLogger("riskcurve.layout")
 
 LAYOUT_FILE = "window.ini"
 #: Charts above, tabs below, in pixels (Qt scales them to the window's height). The tabs get
@@ -49,8 +55,28 @@ def fit_to_screen(window: QMainWindow, size: tuple[int, int]) -> None:
 
 
 def store(paths: AppPaths) -> QSettings:
-    """The layout file of this data folder."""
-    return QSettings(str(paths.config / LAYOUT_FILE), QSettings.Format.IniFormat)
+    """The layout file of this data folder. Something else in its place (a folder, a FIFO,
+    which would block the start for ever) is moved aside, and the layout starts afresh."""
+    path = paths.config / LAYOUT_FILE
+    _set_aside_if_special(path)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def _set_aside_if_special(path: Path) -> None:
+    from app.outputs import special_kind
+
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError:
+        return  # absent (or unreadable: QSettings then keeps the layout in memory)
+    if kind is None:
+        return
+    aside = path.with_name(f"{path.name}.unusable-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        os.replace(path, aside)
+        log.warning("%s is %s, not a layout file: moved aside to %s", path, kind, aside.name)
+    except OSError as exc:
+        log.warning("%s is %s and could not be moved aside: %s", path, kind, exc)
 
 
 def restore(saved: QSettings, parts: LayoutParts) -> None:
@@ -64,13 +90,23 @@ def restore(saved: QSettings, parts: LayoutParts) -> None:
     splitter = saved.value("window/splitter")
     if splitter is None or not parts.splitter.restoreState(splitter):
         parts.splitter.setSizes(DEFAULT_SPLIT)
-    tab = saved.value("window/tab")
-    if tab is not None and str(tab).isdigit():
-        parts.tabs.setCurrentIndex(min(int(tab), parts.tabs.count() - 1))
+    tab = saved_int(saved, "window/tab", 0, parts.tabs.count() - 1)
+    if tab is not None:
+        parts.tabs.setCurrentIndex(tab)
     for name, action in parts.toggles.items():
         value = saved_toggle(saved, name)
         if value is not None:
             action.setChecked(value)
+
+
+def saved_int(saved: QSettings, key: str, low: int, high: int) -> int | None:
+    """A remembered whole number from `low` to `high`, or None when it is missing or is not
+    one (the file is the user's to edit: "²" passes str.isdigit but not int)."""
+    text = str(saved.value(key, "")).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 def saved_toggle(saved: QSettings, name: str) -> bool | None:
