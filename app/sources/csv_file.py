@@ -155,8 +155,12 @@ def _parse_date(path: Path, line_no: int, text: str, latest_day: int) -> int:
         epoch_day = dt.date(year, month, day).toordinal() - _EPOCH_ORDINAL
     except ValueError:
         epoch_day = None
-    if epoch_day is None or not 1800 <= year <= 2200:
+    if epoch_day is None:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} does not exist")
+    if not 1800 <= year <= 2200:
+        raise CsvFormatError(
+            str(path), line_no, f"date {text.strip()!r} is outside the years 1800 to 2200"
+        )
     if epoch_day > latest_day:
         raise CsvFormatError(
             str(path), line_no, f"date {text.strip()!r} is in the future (after tomorrow, UTC)"

@@ -122,3 +122,13 @@ def test_a_bug_in_our_sql_reaches_the_log_with_its_traceback_and_the_user_one_li
     assert "Nothing was changed" not in err and "Traceback" not in err
     logged = Path(paths.log_file).read_text(encoding="utf-8")
     assert "Traceback" in logged and "syntax error" in logged
+
+
+def test_a_folder_in_place_of_the_cache_file_is_named_as_such(tmp_path, capsys):
+    # It said "the cache file cannot be opened (check its permissions)".
+    (tmp_path / "data" / "riskcurve.sqlite3").mkdir(parents=True)
+    code = cli_main(["--data-dir", str(tmp_path), "status"])
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1  # refused, in one line
+    assert "it is a folder, not a cache file; move it away and retry" in err
+    assert "Traceback" not in err

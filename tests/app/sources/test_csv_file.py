@@ -72,6 +72,7 @@ def test_yahoo_null_rows_are_skipped_and_identical_duplicates_count_once(tmp_pat
         ("Day2,Close\n2024-01-02,1\n", 1, "no date column"),
         ("Date,Close\n2024-01-02,1\n02/01/2024,2\n", 3, "not YYYY-MM-DD"),
         ("Date,Close\n2024-02-30,1\n", 2, "does not exist"),
+        ("Date,Close\n1799-12-31,1\n", 2, "'1799-12-31' is outside the years 1800 to 2200"),
         ("Date,Close\n2024-01-02,abc\n", 2, "not a number"),
         ("Date,Close\n2024-01-02,1,5\n", 2, "3 fields"),
         ("Date,Close\n2024-01-02,1\n2024-01-03,0\n", 3, "not positive"),
