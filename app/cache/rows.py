@@ -103,15 +103,27 @@ def frame_from_rows(rows: list[tuple]) -> pd.DataFrame:
         from app.bars import empty_bars
 
         return empty_bars()
-    # float() of None is NaN via the object->float cast below.
-    table = np.array(rows, dtype=float)
-    days = table[:, 0].astype(np.int64)
-    return bars_from_arrays(days, {c: table[:, i + 1] for i, c in enumerate(COLUMNS)})
+    days, columns = arrays_from_rows(rows)
+    return bars_from_arrays(days, columns)
 
 
 def arrays_from_rows(rows: list[tuple]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    table = np.array(rows, dtype=float) if rows else np.empty((0, len(COLUMNS) + 1))
+    table = _number_table(rows) if rows else np.empty((0, len(COLUMNS) + 1))
     return table[:, 0].astype(np.int64), {c: table[:, i + 1] for i, c in enumerate(COLUMNS)}
+
+
+def _number_table(rows: list[tuple]) -> np.ndarray:
+    """The rows as floats (None becomes NaN). Riskcurve stores only numbers there: a text or
+    a blob means the file was changed by another program, which is said as such."""
+    from app.errors import CacheError
+
+    try:
+        return np.array(rows, dtype=float)
+    except (TypeError, ValueError):
+        raise CacheError(
+            "a cached bar holds a value that is not a number: the cache file was changed "
+            "outside Riskcurve; delete that instrument (Data tab) or import it again"
+        ) from None
 
 
 def info_from_row(row: tuple, sources: tuple[SourceSpan, ...] = ()) -> InstrumentInfo:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.cache import Cache
@@ -132,3 +133,20 @@ def test_a_folder_in_place_of_the_cache_file_is_named_as_such(tmp_path, capsys):
     assert code != 0 and len(err.strip().splitlines()) == 1  # refused, in one line
     assert "it is a folder, not a cache file; move it away and retry" in err
     assert "Traceback" not in err
+
+
+def test_a_bar_changed_by_another_program_to_text_is_named_not_a_bug(tmp_path, capsys):
+    # A text in bars.close (written with sqlite3 by hand) ended analyze with "unexpected
+    # problem ... This is a bug in Riskcurve".
+    db = tmp_path / "data" / "riskcurve.sqlite3"
+    db.parent.mkdir(parents=True)
+    with Cache.open(db) as cache:
+        cache.store_bars("yahoo:^RUT", make_bars(10_000, np.linspace(100, 200, 300)))
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE bars SET close = 'abc' WHERE day = (SELECT MIN(day) FROM bars)")
+    with Cache.open(db) as cache, pytest.raises(CacheError, match="changed outside Riskcurve"):
+        cache.load_bars("yahoo:^RUT")
+    out = tmp_path / "rut.csv"
+    code = cli_main(["--data-dir", str(tmp_path), "export-csv", "yahoo:^RUT", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0 and "not a number" in err and "bug" not in err and not out.exists()
