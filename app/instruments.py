@@ -124,6 +124,14 @@ def is_bitcoin(spec: InstrumentSpec) -> bool:
     return spec.source in ("yahoo", "ccxt") and base in ("BTC", "XBT") and base != spec.ticker
 
 
+def market_ticker(key: str) -> str:
+    """The ticker alone, for axis titles, the compact readout and the data's age: ^RUT."""
+    try:
+        return parse_key(key).ticker
+    except InvalidKeyError:
+        return key
+
+
 def halving_market(leader: str, follower: str) -> str:
     """Which market of a pair the halving cycles and the Bitcoin key dates belong to.
 

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.data_age import data_age_note
-from app.instruments import market_name
+from app.instruments import market_name, market_ticker
 from widgets.elided import ElidedLabel
 
-#: The notice keeps at least this width on the headline's row, so a short note ("Data as of
-#: 2026-03-03, 275 days old — Refresh when online") stays on one line; a longer one wraps.
-NOTICE_MIN_PX = 380
+#: The notice keeps at least this width on the headline's row, so the data's age stays whole
+#: ("BTC/USD data as of 2026-03-03, 276 days old — Refresh when online"); a longer note is cut
+#: with "…", whole in its tooltip.
+NOTICE_MIN_PX = 420
 
 
 def notice_text(
@@ -35,11 +36,12 @@ def notice_text(
 ) -> str:
     """What the bar says: the instruments of the pair without bars (each called `name(key)`,
     the user's own name for it in the window), else the data's age (`last_days`: each key's
-    newest bar; the staler market is the one dated)."""
+    newest bar; the staler market is the one dated, named by its ticker)."""
     if missing:
         names = " and ".join(name(k) for k in missing)
         return f"No cached bars for {names} yet — Refresh when online, or Import CSV…"
-    return data_age_note({name(key): day for key, day in last_days.items()})
+    # By ticker: the note shares its line with the headline and must fit it whole.
+    return data_age_note({market_ticker(key): day for key, day in last_days.items()})
 
 
 class NoticeBar(QFrame):

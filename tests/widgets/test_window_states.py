@@ -236,6 +236,8 @@ def test_fresh_data_has_no_notice(qtbot, paths):
 
 
 def test_a_fresh_leader_does_not_hide_a_stale_follower(qtbot, paths):
+    from app.instruments import market_ticker
+
     # The newest bar of either market was dated: a follower months behind said nothing.
     today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
     days = pd.bdate_range(end=today, periods=800)
@@ -245,7 +247,7 @@ def test_a_fresh_leader_does_not_hide_a_stale_follower(qtbot, paths):
     window = open_window(qtbot, paths)
     stale = follower_days[-1].date()
     assert window.notice.notice() == (
-        f"{window._name(FOLLOWER_KEY)} data as of {stale.isoformat()}, 90 days old — "
+        f"{market_ticker(FOLLOWER_KEY)} data as of {stale.isoformat()}, 90 days old — "
         "Refresh when online"
     )
 

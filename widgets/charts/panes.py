@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 
 from app.bars import EPOCH_DAY_SECONDS
 from app.chart_input import pair_names
+from app.instruments import market_ticker
 from widgets.charts.content import BreakoutDates, RebaseGroup, StackContent
 from widgets.charts.coords import ReadoutSeries, date_text, format_change, format_price
 from widgets.charts.date_labels import BandLabel
@@ -32,17 +33,6 @@ if TYPE_CHECKING:
 LABEL_MAX_CHARS = 34
 #: The overlap-only view is the natural default when one market starts this much later.
 OVERLAP_DEFAULT_YEARS = 10
-
-
-def market_ticker(key: str) -> str:
-    """The ticker alone, for axis titles and the compact readout: ^RUT, BTC/USD."""
-    from app.errors import InvalidKeyError
-    from app.instruments import parse_key
-
-    try:
-        return parse_key(key).ticker
-    except InvalidKeyError:
-        return key
 
 
 def markets_of(chart: ChartInput) -> Markets:
