@@ -24,6 +24,13 @@ PRICE_COLUMNS = ("open", "high", "low", "close")
 EPOCH_DAY_SECONDS = 86_400
 #: Day 0 of the epoch days the cache and the signals count in.
 EPOCH_DATE = dt.date(1970, 1, 1)
+#: The years a bar may fall in (imports refuse others; a kept drawing is checked against them).
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+
+
+def epoch_date(epoch_day: int) -> dt.date:
+    """The date of an epoch day (days since 1970-01-01)."""
+    return EPOCH_DATE + dt.timedelta(days=int(epoch_day))
 
 
 def empty_bars() -> pd.DataFrame:

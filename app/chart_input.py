@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.bars import EPOCH_DAY_SECONDS
+from app.bars import EPOCH_DAY_SECONDS, epoch_date
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,7 +118,10 @@ class ChartInput:
     def last_days(self) -> dict[str, dt.date | None]:
         """Each market's newest date, by key (None: no bars), for the data's age."""
         pairs = ((self.leader_key, self.leader), (self.follower_key, self.follower))
-        return {key: _day_of(series.xs[-1]) if series.size else None for key, series in pairs}
+        return {
+            key: epoch_date(series.xs[-1] // EPOCH_DAY_SECONDS) if series.size else None
+            for key, series in pairs
+        }
 
     def both_markets_bounds(self) -> tuple[float, float] | None:
         """The dates of View › "Start where both markets have data": from the first date on
@@ -130,10 +133,6 @@ class ChartInput:
         last = float(max(self.leader.xs[-1], self.follower.xs[-1]))
         shared = first <= min(self.leader.xs[-1], self.follower.xs[-1])
         return (first, last) if shared and first < last else None
-
-
-def _day_of(x: float) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=int(x // EPOCH_DAY_SECONDS))
 
 
 def chart_input(result: AnalysisResult, key: str = "", quick: str = "") -> ChartInput:

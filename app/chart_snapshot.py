@@ -18,6 +18,7 @@ The file is numpy's .npz (no pickles: `allow_pickle=False`), written whole or no
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app import __version__
+from app.bars import EPOCH_DATE, EPOCH_DAY_SECONDS, FIRST_YEAR, LAST_YEAR
 from app.chart_input import XY, Breakouts, ChartInput, KeyDateMark
 from app.errors import RiskcurveError
 from app.signals.verdicts import Markets
@@ -55,8 +57,11 @@ Arrays = tuple[np.ndarray, "Mapping[str, np.ndarray]"]
 #: What a file may unpack to before any of it is read: a drawing of a million bars a series is
 #: about 100 MB, so anything larger is not one (a small file can unpack to gigabytes).
 META_BYTES, MEMBER_BYTES, TOTAL_BYTES = 1 << 20, 64 << 20, 256 << 20
-#: Chart X (epoch seconds) a drawn date may have: 1800-01-01 to 2200-12-31, as the bars.
-FIRST_X, LAST_X = -5_364_662_400.0, 7_289_654_400.0
+#: Chart X (epoch seconds) a drawn date may have: the first to the last day a bar may have.
+FIRST_X, LAST_X = (
+    float((dt.date(year, month, day) - EPOCH_DATE).days * EPOCH_DAY_SECONDS)
+    for year, month, day in ((FIRST_YEAR, 1, 1), (LAST_YEAR, 12, 31))
+)
 
 
 class SnapshotError(ValueError):
@@ -144,8 +149,8 @@ def _check_sizes(handle: Any) -> None:
         limit = META_BYTES if name == "meta.npy" else MEMBER_BYTES
         if size > limit:
             raise SnapshotError(f"{name} unpacks to {size:,} bytes (at most {limit:,})")
-    if sum(sizes.values()) > TOTAL_BYTES:
-        total = sum(sizes.values())
+    total = sum(sizes.values())
+    if total > TOTAL_BYTES:
         raise SnapshotError(f"it unpacks to {total:,} bytes (at most {TOTAL_BYTES:,})")
 
 
@@ -219,11 +224,9 @@ def _series(arrays: dict[str, np.ndarray], name: str) -> XY:
         raise SnapshotError(f"{name}: {xs.size} dates but {ys.size} values")
     if xs.size > 1 and np.any(np.diff(xs) < 0):
         raise SnapshotError(f"{name}: dates out of order")
-    low = 0.0 if name in _PRICES else -np.inf
+    what, low = ("price", 0.0) if name in _PRICES else ("number", -np.inf)
     if not np.all(np.isfinite(ys) & (ys > low)):
-        raise SnapshotError(
-            f"{name}: a value that is not a finite {'price' if low == 0 else 'number'}"
-        )
+        raise SnapshotError(f"{name}: a value that is not a finite {what}")
     return XY(xs, ys)
 
 
@@ -252,7 +255,7 @@ def _dates(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
     """Chart X of dates: finite, from 1800 to 2200 (anything else cannot be drawn)."""
     xs = _floats(arrays, name)
     if not np.all((xs >= FIRST_X) & (xs <= LAST_X)):  # False for NaN too
-        raise SnapshotError(f"{name}: a date that is not between 1800 and 2200")
+        raise SnapshotError(f"{name}: a date that is not between {FIRST_YEAR} and {LAST_YEAR}")
     return xs
 
 
@@ -261,7 +264,7 @@ def _date_x(value: Any) -> float:
         raise SnapshotError(f"key date {value!r} is not a date")
     x = float(value)
     if not FIRST_X <= x <= LAST_X:
-        raise SnapshotError(f"key date {value!r} is not between 1800 and 2200")
+        raise SnapshotError(f"key date {value!r} is not between {FIRST_YEAR} and {LAST_YEAR}")
     return x
 
 

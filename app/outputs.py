@@ -86,6 +86,15 @@ def special_kind(mode: int) -> str | None:
     return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
+def kind_at(path: Path) -> str | None:
+    """What is at `path` when it is not a regular file (as `special_kind` says it); None for
+    a regular file, or when nothing is there to look at."""
+    try:
+        return special_kind(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
 class NotARegularFile(OSError):
     """A path to read is a FIFO, a device, a folder...: its kind is the message."""
 

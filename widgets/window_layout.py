@@ -63,13 +63,10 @@ def store(paths: AppPaths) -> QSettings:
 
 
 def _set_aside_if_special(path: Path) -> None:
-    from app.outputs import special_kind
+    from app.outputs import kind_at
 
-    try:
-        kind = special_kind(os.stat(path).st_mode)
-    except OSError:
-        return  # absent (or unreadable: QSettings then keeps the layout in memory)
-    if kind is None:
+    kind = kind_at(path)
+    if kind is None:  # a file, or nothing yet
         return
     aside = path.with_name(f"{path.name}.unusable-{dt.datetime.now():%Y%m%d-%H%M%S}")
     try:

@@ -109,12 +109,9 @@ def _unopenable_reason(path: Path) -> str:
         return f"the data folder {folder} is missing"
     if not os.access(folder, os.W_OK):
         return f"the data folder {folder} is read-only; choose a writable --data-dir"
-    from app.outputs import special_kind
+    from app.outputs import kind_at
 
-    try:
-        kind = special_kind(os.stat(path).st_mode)
-    except OSError:
-        kind = None
+    kind = kind_at(path)
     if kind is not None:  # a folder or a FIFO where the cache file belongs
         return f"it is {kind}, not a cache file; move it away and retry"
     return "the cache file cannot be opened (check its permissions)"

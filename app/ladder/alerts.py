@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.bars import EPOCH_DATE
+from app.bars import EPOCH_DATE, epoch_date
 from app.cache.alerts import AlertRow
 from app.config import ALERT_KINDS
 from app.instruments import market_name
@@ -110,13 +110,13 @@ class _Event:
         return Alert(
             id=None,
             created_at=now,
-            event_date=_date(self.day),
+            event_date=epoch_date(self.day),
             key=self.key,
             name=self.name,
             kind=self.kind,
             text=self.text,
             pairs=pairs,
-            last_bar_date=_date(int(self.last.days[-1])),
+            last_bar_date=epoch_date(int(self.last.days[-1])),
             last_close=float(self.last.close[-1]),
         )
 
@@ -148,19 +148,20 @@ def _rung_events(key: str, old: Bars, new: Bars, settings: Settings) -> list[_Ev
 
 def _breakout_text(name: str, bars: Bars, values: np.ndarray, at: int, prior: int) -> str:
     gap = int(bars.days[at] - bars.days[prior])
-    day = _date(int(bars.days[at]))
+    day = epoch_date(int(bars.days[at]))
     return (
         f"{name} broke out: a new all-time high of {values[at]:,.2f} on {day}, "
         f"{gap:,} days after the previous one ({values[prior]:,.2f} on "
-        f"{_date(int(bars.days[prior]))})."
+        f"{epoch_date(int(bars.days[prior]))})."
     )
 
 
 def _high_text(name: str, bars: Bars, values: np.ndarray, highs: list[int], old_last: int) -> str:
     last = highs[-1]
-    text = f"{name} set a new all-time high of {values[last]:,.2f} on {_date(int(bars.days[last]))}"
+    day = epoch_date(bars.days[last])
+    text = f"{name} set a new all-time high of {values[last]:,.2f} on {day}"
     if len(highs) > 1:
-        text += f" ({len(highs)} new highs since {_date(old_last)})"
+        text += f" ({len(highs)} new highs since {epoch_date(old_last)})"
     return text + "."
 
 
@@ -176,7 +177,7 @@ def _regime_turn(key: str, name: str, old: Bars, new: Bars, settings: Settings) 
     text = (
         f"{name} turned {now['regime']} (was {was['regime']}): the phase starts at {turn} on "
         f"{since}, {now['regime_return']:+.1%} since then (close {new.close[-1]:,.2f} on "
-        f"{_date(int(new.days[-1]))})."
+        f"{epoch_date(int(new.days[-1]))})."
     )
     return _Event(key, name, "regime_turn", (since - EPOCH_DATE).days, text, new)
 
@@ -194,10 +195,6 @@ def _pair_verdicts(key: str, after: Mapping[str, Bars], settings: Settings) -> t
         names = markets_of(settings, key, follower)
         cells.append(pair_cell((key, follower), breakouts, after[follower], params, names))
     return tuple(cells)
-
-
-def _date(epoch_day: int) -> dt.date:
-    return EPOCH_DATE + dt.timedelta(days=epoch_day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,13 +223,13 @@ def from_row(row: AlertRow) -> Alert:
     return Alert(
         id=row.id,
         created_at=dt.datetime.fromtimestamp(row.created_at, dt.UTC),
-        event_date=_date(row.event_day),
+        event_date=epoch_date(row.event_day),
         key=row.key,
         name=str(detail.get("name", row.key)),
         kind=row.kind,
         text=row.text,
         pairs=tuple(_cell_from_json(c) for c in detail.get("pairs", [])),
-        last_bar_date=_date(row.last_day),
+        last_bar_date=epoch_date(row.last_day),
         last_close=row.last_close,
         read=row.read,
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.bars import EPOCH_DATE
+from app.bars import epoch_date
 from app.instruments import market_name, parse_key
 
 if TYPE_CHECKING:
@@ -101,8 +101,8 @@ def rung_state(
         key=key,
         name=name,
         bars=int(rung.days.size),
-        first_date=_date(int(rung.days[0])),
-        last_date=_date(int(rung.days[-1])),
+        first_date=epoch_date(int(rung.days[0])),
+        last_date=epoch_date(int(rung.days[-1])),
         **_ath_fields(rung, settings),
         **running_regime(key, rung, settings),
         **_volatility_fields(key, rung, settings),
@@ -126,7 +126,7 @@ def _ath_fields(rung: Bars, settings: Settings) -> dict[str, Any]:
         "last_ath_date": state.last_ath_date.date() if state.last_ath_date is not None else None,
         "days_since_ath": state.days_since_ath,
         "drawdown": state.drawdown,
-        "last_breakout": _date(breakout) if breakout is not None else None,
+        "last_breakout": epoch_date(breakout) if breakout is not None else None,
         "breakout_age_days": last_day - breakout if breakout is not None else None,
     }
 
@@ -150,7 +150,7 @@ def running_regime(key: str, rung: Bars, settings: Settings) -> dict[str, Any]:
     return {
         "regime": str(phases["kind"].iloc[-1]),
         # A phase that starts on the first bar began before the data: no date to give.
-        "regime_since": _date(start_day) if start > 0 else None,
+        "regime_since": epoch_date(start_day) if start > 0 else None,
         "regime_return": float(rung.close[-1] / rung.close[start] - 1.0),
     }
 
@@ -175,7 +175,3 @@ def _freshness(
         "last_error": info.last_error,
         "last_error_kind": info.last_error_kind,
     }
-
-
-def _date(epoch_day: int) -> dt.date:
-    return EPOCH_DATE + dt.timedelta(days=epoch_day)

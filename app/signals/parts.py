@@ -284,15 +284,15 @@ def cycles_part(
     from app.bars import EPOCH_DATE
     from app.signals.cycles import halving_cycles
 
-    halvings = [k.date for k in key_dates if k.kind == "halving"] if bars is not None else []
+    if bars is None:
+        empty = np.empty(0, dtype=np.int64)
+        note = "No halving cycles: neither market of the pair is Bitcoin."
+        return Part(halving_cycles(empty, np.empty(0), empty), (note,))
+    halvings = [k.date for k in key_dates if k.kind == "halving"]
     halving_days = np.array(
         [(dt.date.fromisoformat(d) - EPOCH_DATE).days for d in halvings], dtype=np.int64
     )
-    days = bars.days if bars is not None else np.empty(0, dtype=np.int64)
-    closes = bars.close if bars is not None else np.empty(0)
-    cycles = halving_cycles(days, closes, halving_days)
-    if bars is None:
-        return Part(cycles, ("No halving cycles: neither market of the pair is Bitcoin.",))
+    cycles = halving_cycles(bars.days, bars.close, halving_days)
     if not halvings:
         return Part(cycles, ("No halving cycles: there are no key dates of kind halving.",))
     if cycles.table.empty:

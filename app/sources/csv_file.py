@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.bars import COLUMNS, EPOCH_DATE, bars_from_arrays, latest_valid_day
+from app.bars import COLUMNS, EPOCH_DATE, FIRST_YEAR, LAST_YEAR, bars_from_arrays, latest_valid_day
 from app.errors import CsvFormatError
 from app.sources.base import ProgressCallback, no_progress
 from app.sources.csv_columns import Layout, check_more_header_row, parse_header
@@ -157,9 +157,11 @@ def _parse_date(path: Path, line_no: int, text: str, latest_day: int) -> int:
         epoch_day = None
     if epoch_day is None:
         raise CsvFormatError(str(path), line_no, f"date {text.strip()!r} does not exist")
-    if not 1800 <= year <= 2200:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise CsvFormatError(
-            str(path), line_no, f"date {text.strip()!r} is outside the years 1800 to 2200"
+            str(path),
+            line_no,
+            f"date {text.strip()!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}",
         )
     if epoch_day > latest_day:
         raise CsvFormatError(

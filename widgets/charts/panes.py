@@ -72,7 +72,7 @@ def build_leader_pane(
             text = f"Breakout before {markets.follower_ticker} data"
             pane.legend.append(LegendEntry(text, theme.breakout_dim, "marker"))
         pane.legend.append(LegendEntry("Consolidation", theme.consolidation, "swatch"))
-    if chart.key_dates_on == "leader":  # Bitcoin leads: its halvings are drawn on its pane
+    if content.key_dates_pane is Pane.LEADER:  # Bitcoin leads: its halvings on its pane
         pane.legend += _add_key_dates(plot, chart, theme, content)
     content.leader_group = group
     pane.curves = [leader, ath, _add_follower_overlay(plot, chart, theme, content)]
@@ -163,7 +163,7 @@ def build_follower_pane(
         pane.legend.append(LegendEntry("Bull phase", theme.bull, "swatch", priority=1))
     xs, ys = chart.follower.xs, chart.follower.ys
     pane.curves = [add_curve(plot, xs, ys, theme.follower, theme.line_width, markets.follower)]
-    if chart.key_dates_on == "follower":
+    if content.key_dates_pane is Pane.FOLLOWER:
         pane.legend += _add_key_dates(plot, chart, theme, content)
     if content.breakouts.xs.size:
         pane.legend.append(_add_breakout_lines(plot, theme, content))
